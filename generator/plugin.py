@@ -1,0 +1,66 @@
+"""Stage 5, plugin: the MkDocs side. Runs the pipeline before MkDocs touches the site folder, adds the
+generated pages as in-memory files, and has ``mkdocs serve`` watch the data, briefs and templates."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .pipeline import Project, build
+from .problems import ProblemsFound
+
+log = logging.getLogger("mkdocs.plugins.khorasan_brief")
+
+
+class KhorasanBriefConfig(base.Config):
+    pass
+
+
+class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.project: Project | None = None
+        self.pages: dict[str, str] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.project = Project(Path(config.config_file_path).resolve().parent)
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # MkDocs empties site_dir right after this event: failing here keeps the previous site whole.
+        assert self.project is not None
+        try:
+            self.pages = build(self.project)
+        except ProblemsFound as found:
+            for problem in found.problems:
+                log.error(str(problem))
+            count = len(found.problems)
+            raise PluginError(
+                f"{count} problem{'s' if count != 1 else ''} in data/ or briefs/; nothing was built"
+            ) from None
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for path, markdown in self.pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                raise PluginError(
+                    f"{config.docs_dir}/{path} is a hand-written page where a generated page belongs; "
+                    "remove or rename it"
+                )
+            files.append(File.generated(config, path, content=markdown))
+        return files
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]
+        assert self.project is not None
+        for path in self.project.watched:
+            if path.is_dir():
+                server.watch(str(path))
+        return server

@@ -1,0 +1,47 @@
+"""Problems found in the input, reported as ``FILE:LINE:COL: message`` and collected, never raised one by one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """Where something stands in an input file; line and column count from 1."""
+
+    file: str
+    line: int = 1
+    col: int = 1
+
+    def problem(self, message: str) -> "Problem":
+        return Problem(self.file, self.line, self.col, message)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+    def github_annotation(self) -> str:
+        """The same problem in GitHub Actions' workflow-command form, shown inline on a pull request."""
+        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::error file={self.file},line={self.line},col={self.col}::{message}"
+
+
+class ProblemsFound(Exception):
+    """Raised at the end of a stage when its input had problems; carries all of them, sorted."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__(f"{len(self.problems)} problem(s) in the data")
+
+    def report(self) -> str:
+        count = len(self.problems)
+        lines = [str(problem) for problem in self.problems]
+        lines.append(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.")
+        return "\n".join(lines)

@@ -1,0 +1,197 @@
+"""Stage 4, render: the resolved knowledge base -> Markdown pages, through Jinja templates.
+
+Templates live in ``generator/templates``; a file of the same name in the project's template
+override folder replaces one. Text from YAML is escaped here, once, so that no name or claim can
+become markup: every ASCII punctuation character is backslash-escaped (with pymdownx.escapeall
+enabled, Markdown then prints it literally), and ``<`` and ``&`` become entities.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .models import Citation, FigureValue, Source
+from .resolve import Edge, EntityLink, KnowledgeBase, ProfileView, RichText
+from .vocabulary import KIND_LABEL, QUALIFIER_WORDS
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+_SPACE = re.compile(r"\s+")
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
+
+
+def escape(text: str) -> str:
+    """Plain text -> Markdown that shows exactly that text, whatever characters it holds."""
+    flat = _SPACE.sub(" ", text)
+    return _PUNCTUATION.sub(r"\\\1", flat)
+
+
+def html_text(text: str) -> str:
+    """For places the theme prints without escaping (page titles in front matter)."""
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def format_date(value: str | None) -> str:
+    if not value:
+        return ""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    if len(parts) == 2:
+        return f"{_MONTHS[parts[1] - 1]} {parts[0]}"
+    return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
+
+
+def format_number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def format_value(value: FigureValue) -> str:
+    number = format_number(value.value)
+    if value.max is not None:
+        number = f"{number}–{format_number(value.max)}"
+    words = QUALIFIER_WORDS[value.qualifier]
+    return f"{words} {number}".strip()
+
+
+def source_label(source: Source) -> str:
+    """Publisher, authors, title, date: how a reference names its source."""
+    title = f"[{source.title}]" if source.title_is_descriptive else f"“{source.title}”"
+    parts = [source.publisher]
+    if source.authors:
+        parts.append(", ".join(source.authors))
+    parts += [title, format_date(source.date)]
+    return ", ".join(parts)
+
+
+@dataclass
+class Page:
+    """Per-page rendering helpers: relative links and the page's footnote numbering."""
+
+    kb: KnowledgeBase
+    path: str
+    numbers: dict[tuple[str, str], int] = field(default_factory=dict)
+    notes: list[Citation] = field(default_factory=list)
+
+    def url(self, target_path: str) -> str:
+        return posixpath.relpath(target_path, posixpath.dirname(self.path) or ".")
+
+    def link(self, entity_id: str, label: str | None = None) -> str:
+        profile = self.kb.profiles[entity_id]
+        return f"[{escape(label or profile.model.name)}]({self.url(profile.path)})"
+
+    def source_link(self, source_id: str, label: str | None = None) -> str:
+        source = self.kb.sources[source_id]
+        return f"[{escape(label or source_label(source))}]({self.url(self.kb.source_path(source_id))})"
+
+    def cite(self, citations: Iterable[Citation]) -> str:
+        """Footnote references; the same source and locator cited twice on a page share one number."""
+        refs = []
+        for citation in citations:
+            number = self.numbers.get(citation.key)
+            if number is None:
+                self.notes.append(citation)
+                number = self.numbers[citation.key] = len(self.notes)
+            refs.append(f"[^{number}]")
+        return "".join(refs)
+
+    def text(self, rich: RichText, *, markdown: bool = False) -> str:
+        """Rich text -> Markdown. Plain runs are escaped unless they are an editor's Markdown (briefs)."""
+        out = []
+        for token in rich:
+            if isinstance(token, str):
+                out.append(token if markdown else escape(token))
+            elif isinstance(token, EntityLink):
+                out.append(self.link(token.id, token.label))
+            else:
+                out.append(self.cite([token]))
+        return "".join(out)
+
+    def events(self, profile: ProfileView) -> list[Edge]:
+        """Links from a group or person to events, in date order; an event lists none of its own here."""
+        if profile.kind == "event":
+            return []
+        edges = [e for e in profile.edges if self.kb.profiles[e.target].kind == "event"]
+        return sorted(edges, key=lambda e: (self.kb.profiles[e.target].sort_date, e.target, e.type.name))
+
+    def relations(self, profile: ProfileView) -> list[Edge]:
+        shown = set(map(id, self.events(profile)))
+        return [e for e in profile.edges if id(e) not in shown]
+
+    def footnotes(self) -> str:
+        lines = []
+        for number, citation in enumerate(self.notes, start=1):
+            source = self.kb.sources[citation.source]
+            locator = f", {escape(citation.at)}" if citation.at else ""
+            lines.append(f"[^{number}]: {self.source_link(citation.source)}{locator}.")
+        return "\n".join(lines)
+
+
+def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
+    loaders = [jinja2.FileSystemLoader(str(d)) for d in override_dirs if d.is_dir()]
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATE_DIR)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # the output is Markdown; escaping is done by the `e` filter below
+    )
+    env.filters.update(
+        e=escape,
+        html_text=html_text,
+        date=format_date,
+        value=format_value,
+        number=format_number,
+        source_label=source_label,
+        json=lambda value: json.dumps(value, ensure_ascii=False),
+    )
+    env.globals.update(kind_label=KIND_LABEL)
+    return env
+
+
+PROFILE_TEMPLATES = {"group": "group.md.j2", "person": "person.md.j2", "event": "event.md.j2"}
+INDEX_PAGES = {
+    "groups/index.md": "groups_index.md.j2",
+    "people/index.md": "people_index.md.j2",
+    "events/index.md": "events_index.md.j2",
+    "sources/index.md": "sources_index.md.j2",
+    "briefs/index.md": "briefs_index.md.j2",
+}
+
+
+def render_page(env: jinja2.Environment, kb: KnowledgeBase, path: str, template: str, **context: object) -> str:
+    page = Page(kb, path)
+    return env.get_template(template).render(kb=kb, page=page, **context)
+
+
+def render_profile(env: jinja2.Environment, kb: KnowledgeBase, profile: ProfileView) -> str:
+    return render_page(env, kb, profile.path, PROFILE_TEMPLATES[profile.kind], profile=profile, model=profile.model)
+
+
+def render_site(kb: KnowledgeBase, env: jinja2.Environment) -> dict[str, str]:
+    """Every generated page, as {path inside the site: Markdown}."""
+    pages: dict[str, str] = {}
+    for profile in kb.profiles.values():
+        pages[profile.path] = render_profile(env, kb, profile)
+    for source_id, source in kb.sources.items():
+        path = kb.source_path(source_id)
+        pages[path] = render_page(env, kb, path, "source.md.j2", source=source, citing=kb.cited_by.get(source_id, []))
+    for brief in kb.briefs.values():
+        pages[brief.path] = render_page(env, kb, brief.path, "brief.md.j2", brief=brief)
+    for path, template in INDEX_PAGES.items():
+        pages[path] = render_page(env, kb, path, template)
+    return pages

@@ -1,0 +1,383 @@
+"""Stage 3, resolve: typed models -> one linked knowledge base.
+
+Here names become entities (by id or any alias), citations become sources, each relationship gains
+its inverse on the other profile, and every source learns who cites it. Anything that points at
+nothing is a problem at the position where it was written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from slugify import slugify
+
+from .load import SourceMap, YamlPath
+from .models import BriefMeta, Citation, Claim, Event, Figure, Group, Person, Source, date_sort_key
+from .problems import Position, Problem
+from .validate import Validated
+from .vocabulary import FOLDER_OF_KIND, RELATIONSHIP_TYPES, RelationshipType
+
+Profile = Group | Person | Event
+
+
+@dataclass(frozen=True)
+class EntityLink:
+    id: str
+    label: str
+
+
+Token = str | EntityLink | Citation
+RichText = tuple[Token, ...]
+
+
+@dataclass(frozen=True)
+class RichClaim:
+    text: RichText
+    cite: tuple[Citation, ...]
+    status: str | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class FigureView:
+    figure: Figure
+
+    @property
+    def differs(self) -> bool:
+        """True when the sources give different numbers (or read the same number differently)."""
+        return len({(v.value, v.max, v.qualifier) for v in self.figure.values}) > 1
+
+
+@dataclass
+class Edge:
+    """A relationship as seen from one profile: ``subject --type--> target``."""
+
+    type: RelationshipType
+    subject: str
+    target: str
+    cite: list[Citation]
+    since: str | None = None
+    until: str | None = None
+    status: str | None = None
+    by: str | None = None
+    note: RichText = ()
+    declared: bool = True  # False when it is the inverse of a link written on the other profile
+
+
+@dataclass(frozen=True)
+class Citing:
+    """One place that cites a source: which page, which statement, which locator."""
+
+    page: str
+    title: str
+    text: str
+    at: str | None
+
+
+@dataclass
+class ProfileView:
+    model: Profile
+    path: str  # page path inside the site, e.g. groups/isis-k.md
+    summary: RichClaim
+    sections: list[tuple[str, list[RichClaim]]]
+    figures: list[FigureView]
+    edges: list[Edge] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.model.KIND
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def sort_date(self) -> tuple[int, int, int]:
+        return date_sort_key(self.model.date) if isinstance(self.model, Event) else (0, 0, 0)
+
+
+@dataclass
+class BriefView:
+    meta: BriefMeta
+    slug: str
+    path: str
+    body: RichText
+
+
+@dataclass
+class KnowledgeBase:
+    profiles: dict[str, ProfileView]
+    sources: dict[str, Source]
+    briefs: dict[str, BriefView]
+    cited_by: dict[str, list[Citing]]
+    names: dict[str, str]  # slug of every id, name and alias -> entity id
+
+    def source_path(self, source_id: str) -> str:
+        return f"sources/{source_id}.md"
+
+    def events(self) -> list[ProfileView]:
+        events = [p for p in self.profiles.values() if p.kind == "event"]
+        return sorted(events, key=lambda p: (p.sort_date, p.id))
+
+
+def page_path(kind: str, entity_id: str) -> str:
+    return f"{FOLDER_OF_KIND[kind]}/{entity_id}.md"
+
+
+def name_key(name: str) -> str:
+    """Names match whatever their case, spacing and punctuation: 'IS-K', 'is k' and 'IS K' are one."""
+    return slugify(name)
+
+
+_MARKUP = re.compile(r"\[\[(?P<link>[^\[\]|\n]+?)(?:\|(?P<label>[^\[\]\n]+?))?\]\]|\[@(?P<cite>[^\[\]\n]+?)\]")
+
+
+class _Resolver:
+    def __init__(self, validated: list[Validated], broken: set[str]):
+        self.validated = validated
+        self.broken = broken
+        self.problems: list[Problem] = []
+        self.names: dict[str, str] = {}
+        self.name_origin: dict[str, Position] = {}
+        self.kinds: dict[str, str] = {}
+        self.sources: dict[str, Source] = {}
+        self.cited_by: dict[str, list[Citing]] = defaultdict(list)
+        self.where_of: dict[str, SourceMap] = {}
+
+    def run(self) -> KnowledgeBase:
+        self._register_ids()
+        profiles = {}
+        briefs = {}
+        for item in self.validated:
+            model = item.model
+            if isinstance(model, (Group, Person, Event)):
+                profiles[model.id] = self._profile(model, item.where)
+            elif isinstance(model, BriefMeta):
+                brief = self._brief(model, item)
+                briefs[brief.slug] = brief
+        self._link(profiles)
+        for source_id in self.cited_by:
+            self.cited_by[source_id].sort(key=lambda c: (c.page, c.text))
+        return KnowledgeBase(
+            profiles=dict(sorted(profiles.items())),
+            sources=dict(sorted(self.sources.items())),
+            briefs=dict(sorted(briefs.items())),
+            cited_by=dict(self.cited_by),
+            names=self.names,
+        )
+
+    # -- ids and names --------------------------------------------------------------------
+
+    def _register_ids(self) -> None:
+        for item in self.validated:
+            model = item.model
+            if isinstance(model, BriefMeta):
+                continue
+            if model.id in self.kinds:
+                other = self.name_origin[name_key(model.id)]
+                self.problems.append(
+                    item.where.value(("id",)).problem(
+                        f"id '{model.id}' is already used by {other.file}; ids are unique across all kinds"
+                    )
+                )
+                continue
+            self.kinds[model.id] = model.KIND
+            if isinstance(model, Source):
+                self.sources[model.id] = model
+                self.name_origin[name_key(model.id)] = item.where.value(("id",))
+                continue
+            self._add_name(model.id, model.id, item.where.value(("id",)))
+            self._add_name(model.name, model.id, item.where.value(("name",)))
+            for index, alias in enumerate(model.aliases):
+                self._add_name(alias, model.id, item.where.value(("aliases", index)))
+
+    def _add_name(self, name: str, entity_id: str, position: Position) -> None:
+        key = name_key(name)
+        if not key:
+            self.problems.append(position.problem(f"name {name!r} has no letters or digits to search by"))
+            return
+        owner = self.names.get(key)
+        if owner is None:
+            self.names[key] = entity_id
+            self.name_origin[key] = position
+        elif owner != entity_id:
+            first = self.name_origin[key]
+            self.problems.append(
+                position.problem(
+                    f"'{name}' is already a name of '{owner}' ({first.file}:{first.line}); "
+                    "a name may belong to one profile only: remove it from one of them"
+                )
+            )
+
+    # -- text ----------------------------------------------------------------------------
+
+    def rich(self, text: str, position: Position, page: str, title: str) -> RichText:
+        """Split text into plain runs, entity links and citations, checking each reference."""
+        tokens: list[Token] = []
+        cursor = 0
+        for match in _MARKUP.finditer(text):
+            if match.start() > cursor:
+                tokens.append(text[cursor : match.start()])
+            tokens.append(self._reference(match, _offset(position, text, match.start()), page, title))
+            cursor = match.end()
+        if cursor < len(text):
+            tokens.append(text[cursor:])
+        return tuple(tokens)
+
+    def _reference(self, match: re.Match[str], position: Position, page: str, title: str) -> Token:
+        if match.group("cite") is not None:
+            citation = Citation.parse(match.group("cite"))
+            self._check_citation(citation, position, page, title, "")
+            return citation
+        name = match.group("link").strip()
+        entity_id = self.names.get(name_key(name))
+        if entity_id is None and name_key(name) in self.broken:
+            entity_id = ""
+        elif entity_id is None:
+            guess = self._guess(name)
+            self.problems.append(position.problem(f"[[{name}]] names no profile{guess}"))
+            entity_id = ""
+        return EntityLink(entity_id, (match.group("label") or name).strip())
+
+    def _guess(self, name: str) -> str:
+        close = difflib.get_close_matches(name_key(name), list(self.names), n=1, cutoff=0.7)
+        return f"; did you mean [[{self.names[close[0]]}]]?" if close else "; check the id or add the alias"
+
+    def _check_citation(self, citation: Citation, position: Position, page: str, title: str, text: str) -> None:
+        if citation.source in self.broken:
+            return
+        if citation.source not in self.sources:
+            close = difflib.get_close_matches(citation.source, list(self.sources), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else "; add data/sources/<id>.yaml or fix the id"
+            self.problems.append(position.problem(f"citation names unknown source '{citation.source}'{hint}"))
+            return
+        self.cited_by[citation.source].append(Citing(page, title, text, citation.at))
+
+    def claim(self, claim: Claim, where: SourceMap, path: YamlPath, page: str, title: str) -> RichClaim:
+        text = self.rich(claim.text, where.value(path + ("text",)), page, title)
+        self.cites(claim.cite, where, path, page, title, _plain(text))
+        return RichClaim(text, tuple(claim.cite), claim.status, claim.by)
+
+    def cites(
+        self, cites: list[Citation], where: SourceMap, path: YamlPath, page: str, title: str, text: str
+    ) -> None:
+        for index, citation in enumerate(cites):
+            self._check_citation(citation, where.value(path + ("cite", index)), page, title, text)
+
+    # -- profiles ------------------------------------------------------------------------
+
+    def _profile(self, model: Profile, where: SourceMap) -> ProfileView:
+        page = page_path(model.KIND, model.id)
+        title = model.name
+        summary = self.claim(model.summary, where, ("summary",), page, title)
+        sections = [
+            (
+                section.title,
+                [
+                    self.claim(claim, where, ("sections", s, "claims", c), page, title)
+                    for c, claim in enumerate(section.claims)
+                ],
+            )
+            for s, section in enumerate(model.sections)
+        ]
+        for f, figure in enumerate(model.figures):
+            for v, value in enumerate(figure.values):
+                self.cites(value.cite, where, ("figures", f, "values", v), page, title, f"{figure.label} (figure)")
+        self.where_of[model.id] = where
+        return ProfileView(model, page, summary, sections, [FigureView(f) for f in model.figures])
+
+    def _link(self, profiles: dict[str, ProfileView]) -> None:
+        index: dict[tuple[str, str, str], Edge] = {}
+        for view in profiles.values():
+            where = self.where_of[view.id]
+            for r, relationship in enumerate(view.model.relationships):
+                path: YamlPath = ("relationships", r)
+                rel = RELATIONSHIP_TYPES[relationship.type]
+                if not self._check_target(view, rel, relationship.target, where.value(path + ("target",))):
+                    continue
+                target = profiles[relationship.target]
+                note = self.rich(relationship.note, where.value(path + ("note",)), view.path, view.model.name) if relationship.note else ()
+                label = f"{rel.label} {target.model.name} (relationship)"
+                self.cites(relationship.cite, where, path, view.path, view.model.name, label)
+                forward = Edge(rel, view.id, target.id, list(relationship.cite), relationship.since,
+                               relationship.until, relationship.status, relationship.by, note, True)
+                backward = Edge(RELATIONSHIP_TYPES[rel.inverse], target.id, view.id, list(relationship.cite),
+                                relationship.since, relationship.until, relationship.status, relationship.by,
+                                note, False)
+                for edge in (forward, backward):
+                    _merge(index, edge)
+        for edge in index.values():
+            profiles[edge.subject].edges.append(edge)
+        for view in profiles.values():
+            view.edges.sort(key=lambda e: (e.type.name, profiles[e.target].model.name.casefold()))
+
+    def _check_target(self, view: ProfileView, rel: RelationshipType, target: str, position: Position) -> bool:
+        kind = self.kinds.get(target)
+        if target in self.broken and kind is None:
+            return False
+        if kind is None:
+            self.problems.append(position.problem(f"relationship target '{target}' is not a profile id{self._guess_id(target)}"))
+            return False
+        if target == view.id:
+            self.problems.append(position.problem("a profile cannot be related to itself"))
+            return False
+        if view.kind not in rel.subjects or kind not in rel.objects:
+            self.problems.append(
+                position.problem(
+                    f"'{rel.name}' links a {' or '.join(sorted(rel.subjects))} to a "
+                    f"{' or '.join(sorted(rel.objects))}, not a {view.kind} to a {kind}; choose another type"
+                )
+            )
+            return False
+        return True
+
+    def _guess_id(self, target: str) -> str:
+        close = difflib.get_close_matches(target, [i for i, k in self.kinds.items() if k != "source"], n=1, cutoff=0.6)
+        return f"; did you mean '{close[0]}'?" if close else ""
+
+    # -- briefs --------------------------------------------------------------------------
+
+    def _brief(self, meta: BriefMeta, item: Validated) -> BriefView:
+        document = item.document
+        slug = document.stem
+        path = f"briefs/{slug}.md"
+        start = Position(document.file, document.body_line, 1)
+        body = self.rich(document.body, start, path, meta.title)
+        return BriefView(meta, slug, path, body)
+
+
+def _offset(position: Position, text: str, index: int) -> Position:
+    """Position of text[index], given where text starts; exact for brief bodies, the line start for YAML."""
+    before = text[:index]
+    newlines = before.count("\n")
+    if newlines == 0:
+        return Position(position.file, position.line, position.col + index)
+    return Position(position.file, position.line + newlines, index - before.rfind("\n"))
+
+
+def _plain(text: RichText) -> str:
+    return "".join(t if isinstance(t, str) else t.label if isinstance(t, EntityLink) else "" for t in text).strip()
+
+
+def _merge(index: dict[tuple[str, str, str], Edge], edge: Edge) -> None:
+    key = (edge.subject, edge.type.name, edge.target)
+    existing = index.get(key)
+    if existing is None:
+        index[key] = edge
+        return
+    # Both profiles wrote the same link (or its inverse): one edge, every citation kept.
+    existing.cite.extend(c for c in edge.cite if c not in existing.cite)
+    existing.since = existing.since or edge.since
+    existing.until = existing.until or edge.until
+    existing.declared = existing.declared or edge.declared
+
+
+def resolve(validated: list[Validated], broken: set[str] = frozenset()) -> tuple[KnowledgeBase, list[Problem]]:
+    """Link validated models. Ids in ``broken`` belong to files that failed validation: references to them
+    are not reported again, since their file's own problems already are."""
+    resolver = _Resolver(validated, broken)
+    knowledge = resolver.run()
+    return knowledge, resolver.problems
