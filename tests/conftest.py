@@ -1,0 +1,85 @@
+"""Shared fixtures: real builds of real projects into temporary folders.
+
+``site`` builds the project's own data with ``mkdocs build --strict`` once per session;
+``fixture_project`` copies the small fictional knowledge base in tests/fixtures/kb beside the real
+mkdocs.yml and site_src/, so a test can break one file and watch what the build says.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_KB = Path(__file__).resolve().parent / "fixtures" / "kb"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUTF8": "1"}
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run(args: list[str], cwd: Path) -> Run:
+    done = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=300)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def generator(*args: str, cwd: Path) -> Run:
+    return run([sys.executable, "-m", "generator", *args], cwd)
+
+
+def mkdocs_build(project: Path, site: Path, *extra: str) -> Run:
+    return run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *extra], project)
+
+
+@dataclass
+class Site:
+    root: Path
+
+    def page(self, url_path: str) -> str:
+        """HTML of the page served at /url_path/."""
+        return (self.root / url_path.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def copy_project(target: Path, data_from: Path = ROOT) -> Path:
+    """A project folder with the real configuration and hand-written pages, and data/briefs from data_from."""
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(ROOT / "site_src", target / "site_src")
+    for folder in ("data", "briefs"):
+        if (data_from / folder).is_dir():
+            shutil.copytree(data_from / folder, target / folder)
+    return target
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The real knowledge base, built strictly once for the whole session."""
+    out = tmp_path_factory.mktemp("real") / "site"
+    result = mkdocs_build(ROOT, out)
+    assert result.code == 0, result.err
+    return Site(out)
+
+
+@pytest.fixture
+def fixture_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    return copy_project(project, FIXTURE_KB)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    project = copy_project(tmp_path_factory.mktemp("fixture"), FIXTURE_KB)
+    out = project / "site"
+    result = mkdocs_build(project, out)
+    assert result.code == 0, result.err
+    return Site(out)
