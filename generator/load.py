@@ -8,6 +8,8 @@ before anything is expanded.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,33 +52,44 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser, ten to twenty times faster than PyYAML's own; see _compose for when it is used."""
+
+
 # Dates stay text so that partial dates (2015, 2015-06) and full ones are handled alike.
-_Loader.yaml_implicit_resolvers = {
+_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_HAS_LIBYAML = _FastLoader is not yaml.SafeLoader and issubclass(_FastLoader, yaml.CSafeLoader)
 
 
 @dataclass
 class SourceMap:
-    """Positions of the keys and values of one YAML document, by their path in the data."""
+    """Positions of the keys and values of one YAML document, by their path in the data.
+
+    Marks are kept as they come from the parser and become a Position only when asked for: a large
+    knowledge base has hundreds of thousands of values, and only the few with a problem are ever shown.
+    """
 
     file: str
     line_offset: int = 0
-    keys: dict[YamlPath, Position] = field(default_factory=dict)
-    values: dict[YamlPath, Position] = field(default_factory=dict)
+    _keys: dict[YamlPath, yaml.Mark] = field(default_factory=dict, repr=False)
+    _values: dict[YamlPath, yaml.Mark] = field(default_factory=dict, repr=False)
 
     def mark(self, mark: yaml.Mark) -> Position:
         return Position(self.file, mark.line + 1 + self.line_offset, mark.column + 1)
 
     def value(self, path: YamlPath) -> Position:
         """Position of the value at path, or of the nearest enclosing value that exists."""
-        while path and path not in self.values:
+        while path and path not in self._values:
             path = path[:-1]
-        return self.values.get(path, Position(self.file, 1 + self.line_offset, 1))
+        mark = self._values.get(path)
+        return self.mark(mark) if mark is not None else Position(self.file, 1 + self.line_offset, 1)
 
     def key(self, path: YamlPath) -> Position:
-        return self.keys.get(path) or self.value(path)
+        mark = self._keys.get(path)
+        return self.mark(mark) if mark is not None else self.value(path)
 
 
 @dataclass
@@ -99,11 +112,16 @@ class Loaded:
     files: list[Path]  # every file read, for the preview server to watch
 
 
-def load_project(root: Path) -> Loaded:
+Reader = Callable[[Path, Path, str, list[Problem]], Document | None]
+
+
+def load_project(root: Path, reader: Reader | None = None) -> Loaded:
+    """Every input file of the project; ``reader`` (default load_file) may answer from a cache."""
+    read = reader or load_file
     loaded = Loaded([], [], [])
     for path, kind in _discover(root, loaded.problems):
         loaded.files.append(path)
-        document = load_file(root, path, kind, loaded.problems)
+        document = read(root, path, kind, loaded.problems)
         if document is not None:
             loaded.documents.append(document)
     return loaded
@@ -118,10 +136,14 @@ def _display(root: Path, path: Path) -> str:
 
 def _discover(root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
+    real_root = root.resolve()
     data = root / "data"
     if data.is_dir():
-        for path in sorted(data.rglob("*")):
-            if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
+        # A plain file in a real folder below a data/ that is itself inside the project cannot lead
+        # out of it; only links need resolving (which costs a system call per path component).
+        data_inside = data.resolve().is_relative_to(real_root)
+        for path, entry in sorted(_walk(data), key=lambda item: item[0].parts):
+            if entry.name.startswith(".") or (entry.is_dir() and not entry.is_symlink()):
                 continue
             kind = _kind_of(data, path)
             if kind is None:
@@ -131,14 +153,26 @@ def _discover(root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
                         "data/events/<id>.yaml or data/sources/<id>.yaml"
                     )
                 )
-            elif _inside(root, path, problems):
+            elif (data_inside and entry.is_file(follow_symlinks=False)) or _inside(root, real_root, path, problems):
                 found.append((path, kind))
     briefs = root / "briefs"
     if briefs.is_dir():
         for path in sorted(briefs.glob("*.md")):
-            if _inside(root, path, problems):
+            if _inside(root, real_root, path, problems):
                 found.append((path, "brief"))
     return found
+
+
+def _walk(folder: Path) -> list[tuple[Path, os.DirEntry[str]]]:
+    """Every entry below folder, like Path.rglob("*"): links to folders are listed, not entered."""
+    entries = []
+    with os.scandir(folder) as scan:
+        for entry in scan:
+            path = folder / entry.name
+            entries.append((path, entry))
+            if entry.is_dir(follow_symlinks=False):
+                entries += _walk(path)
+    return entries
 
 
 def _kind_of(data: Path, path: Path) -> str | None:
@@ -148,10 +182,10 @@ def _kind_of(data: Path, path: Path) -> str | None:
     return KIND_OF_FOLDER.get(parts[0])
 
 
-def _inside(root: Path, path: Path, problems: list[Problem]) -> bool:
+def _inside(root: Path, real_root: Path, path: Path, problems: list[Problem]) -> bool:
     """Refuse links that lead out of the project: a pull request must not publish files from elsewhere."""
     real = path.resolve()
-    if not real.is_relative_to(root.resolve()) or not real.is_file():
+    if not real.is_relative_to(real_root) or not real.is_file():
         problems.append(
             Position(_display(root, path)).problem(
                 "this is a link to something outside the project (or to nothing); replace it with a real file"
@@ -161,9 +195,10 @@ def _inside(root: Path, path: Path, problems: list[Problem]) -> bool:
     return True
 
 
-def load_file(root: Path, path: Path, kind: str, problems: list[Problem]) -> Document | None:
+def load_file(root: Path, path: Path, kind: str, problems: list[Problem], raw: bytes | None = None) -> Document | None:
+    """One file as a Document; ``raw``, when given, is the file's content already read."""
     display = _display(root, path)
-    text = _read_text(path, display, problems)
+    text = _read_text(path, display, problems, raw)
     if text is None:
         return None
     body, body_line, line_offset = "", 1, 0
@@ -180,8 +215,8 @@ def load_file(root: Path, path: Path, kind: str, problems: list[Problem]) -> Doc
     return Document(kind, display, path.stem, data, where, body, body_line)
 
 
-def _read_text(path: Path, display: str, problems: list[Problem]) -> str | None:
-    size = path.stat().st_size
+def _read_text(path: Path, display: str, problems: list[Problem], raw: bytes | None = None) -> str | None:
+    size = path.stat().st_size if raw is None else len(raw)
     if size > MAX_FILE_BYTES:
         problems.append(
             Position(display).problem(
@@ -189,7 +224,8 @@ def _read_text(path: Path, display: str, problems: list[Problem]) -> str | None:
             )
         )
         return None
-    raw = path.read_bytes()
+    if raw is None:
+        raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -224,17 +260,13 @@ def _split_front_matter(text: str, display: str, problems: list[Problem]) -> tup
 
 def parse_yaml(text: str, where: SourceMap, problems: list[Problem]) -> dict[str, Any] | None:
     """Parse one YAML document into plain data, recording positions in ``where``."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        problems.append(_yaml_problem(error, where))
+    loader, node = _compose(text)
+    if isinstance(node, yaml.MarkedYAMLError):
+        problems.append(_yaml_problem(node, where))
         return None
-    except yaml.YAMLError as error:  # errors without a mark, e.g. a reader error
-        problems.append(Position(where.file).problem(f"not valid YAML: {error}"))
+    if isinstance(node, yaml.YAMLError):  # errors without a mark, e.g. a reader error
+        problems.append(Position(where.file).problem(f"not valid YAML: {node}"))
         return None
-    finally:
-        loader.dispose()
     if node is None:
         problems.append(Position(where.file).problem("file has no content; a profile is a YAML mapping"))
         return None
@@ -245,6 +277,33 @@ def parse_yaml(text: str, where: SourceMap, problems: list[Problem]) -> dict[str
             problems.append(where.mark(node.start_mark).problem("the file must be a mapping of keys (id:, name:, ...), not a list or a single value"))
         return None
     return data
+
+
+def _compose(text: str) -> tuple[yaml.SafeLoader, Node | yaml.YAMLError | None]:
+    """The node tree of one document, or the error that stopped it.
+
+    libyaml composes well-formed files; PyYAML's pure-Python loader takes every file that holds an
+    anchor or alias character (``&``, ``*``) or a character PyYAML refuses, and every file libyaml
+    finds an error in, so that refusals and error messages are exactly the pure loader's.
+    """
+    if _HAS_LIBYAML and "&" not in text and "*" not in text and not _NON_PRINTABLE.search(text):
+        fast = _FastLoader(text)
+        try:
+            return fast, fast.get_single_node()
+        except yaml.YAMLError:
+            pass  # read it again below, for PyYAML's message
+        finally:
+            fast.dispose()
+    loader = _Loader(text)
+    try:
+        return loader, loader.get_single_node()
+    except yaml.YAMLError as error:
+        return loader, error
+    finally:
+        loader.dispose()
+
+
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 
 _HINTS = {
@@ -282,7 +341,7 @@ class _Builder:
             if self.nodes == MAX_NODES + 1:
                 self.fail(node.start_mark, f"more than {MAX_NODES:,} values in one file; split it")
             return None
-        self.where.values[path] = self.where.mark(node.start_mark)
+        self.where._values[path] = node.start_mark
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
@@ -301,16 +360,18 @@ class _Builder:
                 continue
             key = key_node.value
             if key in result:
-                first = self.where.keys[path + (key,)]
+                first = self.where.key(path + (key,))
                 self.fail(key_node.start_mark, f"duplicate key '{key}' (first at line {first.line}); keep one")
                 continue
-            self.where.keys[path + (key,)] = self.where.mark(key_node.start_mark)
+            self.where._keys[path + (key,)] = key_node.start_mark
             result[key] = self.build(value_node, path + (key,))
         return result
 
     def _scalar(self, node: Node) -> Any:
         if node.tag not in _PLAIN_SCALAR_TAGS:
             return self.fail(node.start_mark, f"YAML tag {node.tag} is not allowed; write plain text or a number")
+        if node.tag == _STR_TAG:
+            return node.value  # what the constructor would return, without its bookkeeping (most values are text)
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as error:

@@ -13,7 +13,9 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .cache import BuildCache
 from .pipeline import Project, build
+from .preview import PreviewCache
 from .problems import ProblemsFound
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
@@ -29,16 +31,30 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
     def __init__(self) -> None:
         self.project: Project | None = None
         self.pages: dict[str, str] = {}
+        # Under `mkdocs serve`, what one build hands to the next (generator/cache.py, generator/preview.py).
+        self.serving = False
+        self.cache: BuildCache | None = None
+        self.preview: PreviewCache | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the next.
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project(Path(config.config_file_path).resolve().parent)
+        if not self.serving:
+            self.cache = self.preview = None
+        elif self.cache is None or self.cache.root != self.project.root:
+            self.cache, self.preview = BuildCache(self.project.root), PreviewCache()
+        if self.preview is not None:
+            config.plugins["khorasan-brief/preview"] = self.preview
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # MkDocs empties site_dir right after this event: failing here keeps the previous site whole.
         assert self.project is not None
         try:
-            self.pages = build(self.project)
+            self.pages = build(self.project, self.cache)
         except ProblemsFound as found:
             for problem in found.problems:
                 log.error(str(problem))
@@ -46,6 +62,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             raise PluginError(
                 f"{count} problem{'s' if count != 1 else ''} in data/ or briefs/; nothing was built"
             ) from None
+        if self.preview is not None:
+            self.preview.begin(self.pages)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path, markdown in self.pages.items():

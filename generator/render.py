@@ -8,6 +8,7 @@ enabled, Markdown then prints it literally), and ``<`` and ``&`` become entities
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
@@ -26,16 +27,22 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 _SPACE = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Every ASCII punctuation character, backslash-escaped (str.translate is many times faster than re.sub).
+_ESCAPED = str.maketrans({chr(c): "\\" + chr(c) for c in range(128) if _PUNCTUATION.fullmatch(chr(c))})
 _MONTHS = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 ]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def escape(text: str) -> str:
-    """Plain text -> Markdown that shows exactly that text, whatever characters it holds."""
+    """Plain text -> Markdown that shows exactly that text, whatever characters it holds.
+
+    Cached: names and source labels recur on thousands of pages of a large knowledge base.
+    """
     flat = _SPACE.sub(" ", text)
-    return _PUNCTUATION.sub(r"\\\1", flat)
+    return flat.translate(_ESCAPED)
 
 
 def html_text(text: str) -> str:
@@ -86,7 +93,7 @@ class Page:
     notes: list[Citation] = field(default_factory=list)
 
     def url(self, target_path: str) -> str:
-        return posixpath.relpath(target_path, posixpath.dirname(self.path) or ".")
+        return _relative(target_path, posixpath.dirname(self.path) or ".")
 
     def link(self, entity_id: str, label: str | None = None) -> str:
         profile = self.kb.profiles[entity_id]
@@ -139,6 +146,10 @@ class Page:
         return "\n".join(lines)
 
 
+# The same few folders link to the same pages over and over; relpath is slow enough to matter at scale.
+_relative = functools.lru_cache(maxsize=1 << 16)(posixpath.relpath)
+
+
 def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     loaders = [jinja2.FileSystemLoader(str(d)) for d in override_dirs if d.is_dir()]
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATE_DIR)))
@@ -173,25 +184,43 @@ INDEX_PAGES = {
 }
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """One generated page: where it goes, its template, what the template gets, and what it is about.
+
+    ``subject`` is ("profile", id), ("source", id) or ("brief", slug); None for the index pages.
+    """
+
+    path: str
+    template: str
+    context: dict[str, object]
+    subject: tuple[str, str] | None = None
+
+
+def site_pages(kb: KnowledgeBase) -> list[PageJob]:
+    """Every page the site gets from the knowledge base, in a fixed order."""
+    jobs = [
+        PageJob(p.path, PROFILE_TEMPLATES[p.kind], {"profile": p, "model": p.model}, ("profile", p.id))
+        for p in kb.profiles.values()
+    ]
+    for source_id, source in kb.sources.items():
+        context = {"source": source, "citing": kb.cited_by.get(source_id, [])}
+        jobs.append(PageJob(kb.source_path(source_id), "source.md.j2", context, ("source", source_id)))
+    for brief in kb.briefs.values():
+        jobs.append(PageJob(brief.path, "brief.md.j2", {"brief": brief}, ("brief", brief.slug)))
+    jobs += [PageJob(path, template, {}) for path, template in INDEX_PAGES.items()]
+    return jobs
+
+
 def render_page(env: jinja2.Environment, kb: KnowledgeBase, path: str, template: str, **context: object) -> str:
     page = Page(kb, path)
     return env.get_template(template).render(kb=kb, page=page, **context)
 
 
-def render_profile(env: jinja2.Environment, kb: KnowledgeBase, profile: ProfileView) -> str:
-    return render_page(env, kb, profile.path, PROFILE_TEMPLATES[profile.kind], profile=profile, model=profile.model)
+def render_job(env: jinja2.Environment, kb: KnowledgeBase, job: PageJob) -> str:
+    return render_page(env, kb, job.path, job.template, **job.context)
 
 
 def render_site(kb: KnowledgeBase, env: jinja2.Environment) -> dict[str, str]:
     """Every generated page, as {path inside the site: Markdown}."""
-    pages: dict[str, str] = {}
-    for profile in kb.profiles.values():
-        pages[profile.path] = render_profile(env, kb, profile)
-    for source_id, source in kb.sources.items():
-        path = kb.source_path(source_id)
-        pages[path] = render_page(env, kb, path, "source.md.j2", source=source, citing=kb.cited_by.get(source_id, []))
-    for brief in kb.briefs.values():
-        pages[brief.path] = render_page(env, kb, brief.path, "brief.md.j2", brief=brief)
-    for path, template in INDEX_PAGES.items():
-        pages[path] = render_page(env, kb, path, template)
-    return pages
+    return {job.path: render_job(env, kb, job) for job in site_pages(kb)}

@@ -8,8 +8,10 @@ nothing is a problem at the position where it was written.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from slugify import slugify
@@ -30,6 +32,9 @@ class EntityLink:
 
 
 Token = str | EntityLink | Citation
+# Where something was written, worked out only when a problem is reported there: positions of the
+# hundreds of thousands of correct values of a large knowledge base are never needed.
+At = Callable[[], Position]
 RichText = tuple[Token, ...]
 
 
@@ -127,6 +132,7 @@ def page_path(kind: str, entity_id: str) -> str:
     return f"{FOLDER_OF_KIND[kind]}/{entity_id}.md"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Names match whatever their case, spacing and punctuation: 'IS-K', 'is k' and 'IS K' are one."""
     return slugify(name)
@@ -214,23 +220,24 @@ class _Resolver:
 
     # -- text ----------------------------------------------------------------------------
 
-    def rich(self, text: str, position: Position, page: str, title: str) -> RichText:
+    def rich(self, text: str, at: At, page: str, title: str) -> RichText:
         """Split text into plain runs, entity links and citations, checking each reference."""
         tokens: list[Token] = []
         cursor = 0
         for match in _MARKUP.finditer(text):
             if match.start() > cursor:
                 tokens.append(text[cursor : match.start()])
-            tokens.append(self._reference(match, _offset(position, text, match.start()), page, title))
+            where_match: At = lambda start=match.start(): _offset(at(), text, start)  # noqa: E731
+            tokens.append(self._reference(match, where_match, page, title))
             cursor = match.end()
         if cursor < len(text):
             tokens.append(text[cursor:])
         return tuple(tokens)
 
-    def _reference(self, match: re.Match[str], position: Position, page: str, title: str) -> Token:
+    def _reference(self, match: re.Match[str], at: At, page: str, title: str) -> Token:
         if match.group("cite") is not None:
             citation = Citation.parse(match.group("cite"))
-            self._check_citation(citation, position, page, title, "")
+            self._check_citation(citation, at, page, title, "")
             return citation
         name = match.group("link").strip()
         entity_id = self.names.get(name_key(name))
@@ -238,7 +245,7 @@ class _Resolver:
             entity_id = ""
         elif entity_id is None:
             guess = self._guess(name)
-            self.problems.append(position.problem(f"[[{name}]] names no profile{guess}"))
+            self.problems.append(at().problem(f"[[{name}]] names no profile{guess}"))
             entity_id = ""
         return EntityLink(entity_id, (match.group("label") or name).strip())
 
@@ -246,18 +253,18 @@ class _Resolver:
         close = difflib.get_close_matches(name_key(name), list(self.names), n=1, cutoff=0.7)
         return f"; did you mean [[{self.names[close[0]]}]]?" if close else "; check the id or add the alias"
 
-    def _check_citation(self, citation: Citation, position: Position, page: str, title: str, text: str) -> None:
+    def _check_citation(self, citation: Citation, at: At, page: str, title: str, text: str) -> None:
         if citation.source in self.broken:
             return
         if citation.source not in self.sources:
             close = difflib.get_close_matches(citation.source, list(self.sources), n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else "; add data/sources/<id>.yaml or fix the id"
-            self.problems.append(position.problem(f"citation names unknown source '{citation.source}'{hint}"))
+            self.problems.append(at().problem(f"citation names unknown source '{citation.source}'{hint}"))
             return
         self.cited_by[citation.source].append(Citing(page, title, text, citation.at))
 
     def claim(self, claim: Claim, where: SourceMap, path: YamlPath, page: str, title: str) -> RichClaim:
-        text = self.rich(claim.text, where.value(path + ("text",)), page, title)
+        text = self.rich(claim.text, lambda: where.value(path + ("text",)), page, title)
         self.cites(claim.cite, where, path, page, title, _plain(text))
         return RichClaim(text, tuple(claim.cite), claim.status, claim.by)
 
@@ -265,7 +272,7 @@ class _Resolver:
         self, cites: list[Citation], where: SourceMap, path: YamlPath, page: str, title: str, text: str
     ) -> None:
         for index, citation in enumerate(cites):
-            self._check_citation(citation, where.value(path + ("cite", index)), page, title, text)
+            self._check_citation(citation, lambda index=index: where.value(path + ("cite", index)), page, title, text)
 
     # -- profiles ------------------------------------------------------------------------
 
@@ -296,10 +303,10 @@ class _Resolver:
             for r, relationship in enumerate(view.model.relationships):
                 path: YamlPath = ("relationships", r)
                 rel = RELATIONSHIP_TYPES[relationship.type]
-                if not self._check_target(view, rel, relationship.target, where.value(path + ("target",))):
+                if not self._check_target(view, rel, relationship.target, lambda path=path: where.value(path + ("target",))):
                     continue
                 target = profiles[relationship.target]
-                note = self.rich(relationship.note, where.value(path + ("note",)), view.path, view.model.name) if relationship.note else ()
+                note = self.rich(relationship.note, lambda path=path: where.value(path + ("note",)), view.path, view.model.name) if relationship.note else ()
                 label = f"{rel.label} {target.model.name} (relationship)"
                 self.cites(relationship.cite, where, path, view.path, view.model.name, label)
                 forward = Edge(rel, view.id, target.id, list(relationship.cite), relationship.since,
@@ -314,19 +321,19 @@ class _Resolver:
         for view in profiles.values():
             view.edges.sort(key=lambda e: (e.type.name, profiles[e.target].model.name.casefold()))
 
-    def _check_target(self, view: ProfileView, rel: RelationshipType, target: str, position: Position) -> bool:
+    def _check_target(self, view: ProfileView, rel: RelationshipType, target: str, at: At) -> bool:
         kind = self.kinds.get(target)
         if target in self.broken and kind is None:
             return False
         if kind is None:
-            self.problems.append(position.problem(f"relationship target '{target}' is not a profile id{self._guess_id(target)}"))
+            self.problems.append(at().problem(f"relationship target '{target}' is not a profile id{self._guess_id(target)}"))
             return False
         if target == view.id:
-            self.problems.append(position.problem("a profile cannot be related to itself"))
+            self.problems.append(at().problem("a profile cannot be related to itself"))
             return False
         if view.kind not in rel.subjects or kind not in rel.objects:
             self.problems.append(
-                position.problem(
+                at().problem(
                     f"'{rel.name}' links a {' or '.join(sorted(rel.subjects))} to a "
                     f"{' or '.join(sorted(rel.objects))}, not a {view.kind} to a {kind}; choose another type"
                 )
@@ -344,7 +351,7 @@ class _Resolver:
         document = item.document
         slug = document.stem
         path = f"briefs/{slug}.md"
-        start = Position(document.file, document.body_line, 1)
+        start: At = lambda: Position(document.file, document.body_line, 1)  # noqa: E731
         body = self.rich(document.body, start, path, meta.title)
         return BriefView(meta, slug, path, body)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,11 +33,15 @@ class Validated:
         return self.document.where
 
 
-def validate_documents(documents: list[Document]) -> tuple[list[Validated], list[Problem]]:
+def validate_documents(
+    documents: list[Document], validator: Callable[[Document, list[Problem]], Strict | None] | None = None
+) -> tuple[list[Validated], list[Problem]]:
+    """Validate every document; ``validator`` (default validate_document) may answer from a cache."""
+    check = validator or validate_document
     valid: list[Validated] = []
     problems: list[Problem] = []
     for document in documents:
-        model = validate_document(document, problems)
+        model = check(document, problems)
         if model is not None:
             valid.append(Validated(model, document))
     return valid, problems

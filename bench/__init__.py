@@ -1,0 +1,1 @@
+"""Benchmark of the generator and site at scale: `python -m bench --help`."""

@@ -1,0 +1,116 @@
+"""``python -m bench``: build synthetic knowledge bases of N files and time the generator and MkDocs on them.
+
+For each size: (a) ``python -m generator validate``; (b) ``mkdocs build`` with the plugin; (c) a plain
+``mkdocs build`` of the Markdown that ``python -m generator render`` wrote, i.e. what MkDocs costs with
+no generator. Then, on one size, the preview latency of ``mkdocs serve``. Prints a table and writes
+the figures as JSON to bench/results/ (git-ignored) so that runs can be compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+from .measure import ROOT, SizeResult, make_project, measure_size
+from .preview import PreviewResult, measure_preview
+from .synth import make_knowledge_base
+
+MIB = 1024 * 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",") if size]
+    keep = Path(args.keep).resolve() if args.keep else None
+    work = keep or Path(tempfile.mkdtemp(prefix="khorasan-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results: list[SizeResult] = []
+    previews: list[PreviewResult] = []
+    try:
+        for size in sizes:
+            project = _project(work, size)
+            print(f"N={size}: measuring builds ...", file=sys.stderr, flush=True)
+            results.append(measure_size(project, work / f"n{size}", size, _files(project)))
+        if args.preview_size:
+            project = _project(work, args.preview_size)
+            for extra in ([()] + ([("--dirty",)] if args.dirty else [])):
+                print(f"N={args.preview_size}: measuring preview {' '.join(extra)} ...", file=sys.stderr, flush=True)
+                previews.append(measure_preview(project, args.preview_size, args.edits, extra))
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    report = {"machine": _machine(), "sizes": [r.as_dict() for r in results], "preview": [p.as_dict() for p in previews]}
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(table(results, previews))
+    print(f"\nfigures written to {path}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", default="100,1000,5000", help="comma-separated N (default: 100,1000,5000)")
+    parser.add_argument("--preview-size", type=int, default=1000, help="N for the preview test; 0 skips it (default: 1000)")
+    parser.add_argument("--edits", type=int, default=5, help="edits of each kind in the preview test (default: 5)")
+    parser.add_argument("--dirty", action="store_true", help="also measure the preview under `mkdocs serve --dirty`")
+    parser.add_argument("--keep", metavar="DIR", help="build in DIR and keep it (default: a temporary folder)")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"), help="folder for the JSON figures")
+    return parser
+
+
+def _project(work: Path, size: int) -> Path:
+    project = work / f"n{size}" / "project"
+    if not (project / "data").is_dir():
+        make_project(project)
+        make_knowledge_base(project, size)
+    return project
+
+
+def _files(project: Path) -> dict[str, int]:
+    folders = {name: len(list((project / "data" / name).glob("*.yaml"))) for name in ("groups", "people", "events", "sources")}
+    return {**folders, "briefs": len(list((project / "briefs").glob("*.md")))}
+
+
+def _machine() -> dict[str, object]:
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "mkdocs": version("mkdocs"),
+        "mkdocs-material": version("mkdocs-material"),
+    }
+
+
+def table(results: list[SizeResult], previews: list[PreviewResult]) -> str:
+    """The figures as a Markdown table (paste-able into bench/RESULTS.md)."""
+    lines = [
+        "| N | validate | build (b) | plain build (c) | b / c | b / c (CPU) | peak RSS b | site | mean page | largest page | search index | load avg |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        site = r.site
+        lines.append(
+            f"| {r.size:,} | {r.validate_s:.2f} s | {r.build_s:.1f} s | {r.plain_build_s:.1f} s | {r.overhead:.3f} "
+            f"| {r.overhead_cpu:.3f} | {r.build_mib:.0f} MiB | {site.site_bytes / MIB:.0f} MiB "
+            f"| {site.html_mean_bytes / 1024:.1f} KiB | {site.html_max_bytes / 1024:.0f} KiB ({site.html_max_page}) "
+            f"| {site.search_index_bytes / MIB:.1f} MiB | {r.load_average[0]:.1f} |"
+        )
+    for p in previews:
+        medians = ", ".join(f"{kind} {value:.2f} s" for kind, value in p.medians.items())
+        runs = "; ".join(f"{kind}: " + " ".join(f"{v:.2f}" for v in values) for kind, values in p.latencies.items())
+        lines.append(f"\nPreview at N={p.size:,} (`{p.command}`, first build {p.startup_s:.1f} s): median {medians} ({runs})")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""Timed runs of the generator and MkDocs on one synthetic knowledge base, each in its own process.
+
+Every step is a fresh process, timed on the wall clock, with its peak resident memory taken from the
+kernel's accounting of that one child (``os.wait4``), so no step's memory hides another's.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+from mkdocs.utils.yaml import yaml_load
+
+ROOT = Path(__file__).resolve().parent.parent
+PLUGIN = "khorasan-brief"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUTF8": "1"}
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float  # wall clock
+    cpu_seconds: float  # user + system time of the process: what other load on the machine does not inflate
+    peak_mib: float
+    output: str
+
+
+class StepFailed(RuntimeError):
+    pass
+
+
+def timed(label: str, args: list[str], cwd: Path) -> Run:
+    """Run a command to its end; its wall time and the peak RSS of that process."""
+    with open(cwd.parent / f"{label}.log", "w+", encoding="utf-8") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+    if process.returncode != 0:
+        raise StepFailed(f"{' '.join(args)} failed in {cwd}:\n{text[-3000:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, usage.ru_maxrss / 1024, text)  # ru_maxrss is in KiB on Linux
+
+
+def python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+def make_project(folder: Path) -> Path:
+    """A project with the repository's configuration and hand-written pages; data comes from synth."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copytree(ROOT / "site_src", folder / "site_src")
+    return folder
+
+
+def plain_project(project: Path, rendered: Path, folder: Path) -> Path:
+    """The same site without the plugin: the generator's Markdown laid into a copy of the docs folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(project / "mkdocs.yml", "rb") as handle:
+        config = yaml_load(handle)
+    docs = folder / config.get("docs_dir", "docs")
+    shutil.copytree(project / config.get("docs_dir", "docs"), docs)
+    shutil.copytree(rendered, docs, dirs_exist_ok=True)
+    plugins = [item for item in config.get("plugins", []) if _plugin_name(item) != PLUGIN]
+    child = {"INHERIT": str(project / "mkdocs.yml"), "plugins": plugins}
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(child, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def _plugin_name(item: object) -> str:
+    return next(iter(item)) if isinstance(item, dict) else str(item)
+
+
+@dataclass(frozen=True)
+class SiteFigures:
+    site_bytes: int
+    html_pages: int
+    html_mean_bytes: float
+    html_max_bytes: int
+    html_max_page: str
+    search_index_bytes: int
+
+
+def site_figures(site: Path) -> SiteFigures:
+    total, html = 0, []
+    for path in site.rglob("*"):
+        if path.is_file():
+            size = path.stat().st_size
+            total += size
+            if path.suffix == ".html":
+                html.append((size, path.relative_to(site).as_posix()))
+    largest = max(html)
+    index = site / "search" / "search_index.json"
+    return SiteFigures(
+        site_bytes=total,
+        html_pages=len(html),
+        html_mean_bytes=sum(size for size, _ in html) / len(html),
+        html_max_bytes=largest[0],
+        html_max_page=largest[1],
+        search_index_bytes=index.stat().st_size if index.exists() else 0,
+    )
+
+
+@dataclass(frozen=True)
+class SizeResult:
+    size: int
+    files: dict[str, int]
+    validate_s: float
+    validate_cpu_s: float
+    validate_mib: float
+    build_s: float
+    build_cpu_s: float
+    build_mib: float
+    render_s: float
+    plain_build_s: float
+    plain_build_cpu_s: float
+    plain_build_mib: float
+    overhead: float  # b / c on the wall clock
+    overhead_cpu: float  # b / c on CPU time
+    load_average: tuple[float, float, float]  # of the machine at the end of the runs: other work skews wall times
+    site: SiteFigures
+    plain_site: SiteFigures
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def measure_size(project: Path, work: Path, size: int, files: dict[str, int]) -> SizeResult:
+    for stale in ("site", "rendered", "plain", "plain-site"):  # left by an earlier run with --keep
+        shutil.rmtree(work / stale, ignore_errors=True)
+    validate = timed("validate", python("-m", "generator", "validate"), project)
+    build = timed("build", python("-m", "mkdocs", "build", "--strict", "-q", "-d", str(work / "site")), project)
+    rendered = work / "rendered"
+    render = timed("render", python("-m", "generator", "render", "--out", str(rendered)), project)
+    plain = plain_project(project, rendered, work / "plain")
+    plain_site = str(work / "plain-site")
+    plain_build = timed("plain-build", python("-m", "mkdocs", "build", "--strict", "-q", "-d", plain_site), plain)
+    return SizeResult(
+        size=size,
+        files=files,
+        validate_s=validate.seconds,
+        validate_cpu_s=validate.cpu_seconds,
+        validate_mib=validate.peak_mib,
+        build_s=build.seconds,
+        build_cpu_s=build.cpu_seconds,
+        build_mib=build.peak_mib,
+        render_s=render.seconds,
+        plain_build_s=plain_build.seconds,
+        plain_build_cpu_s=plain_build.cpu_seconds,
+        plain_build_mib=plain_build.peak_mib,
+        overhead=build.seconds / plain_build.seconds,
+        overhead_cpu=build.cpu_seconds / plain_build.cpu_seconds,
+        load_average=os.getloadavg(),
+        site=site_figures(work / "site"),
+        plain_site=site_figures(work / "plain-site"),
+    )

@@ -1,0 +1,149 @@
+"""Preview latency: with ``mkdocs serve`` running, the time from saving a one-line change to a YAML file
+until the server hands out the rebuilt page.
+
+Two kinds of edit, each repeated on different files:
+
+- ``summary``: a word of a profile's summary changes; the page of that profile is polled.
+- ``inverse``: the ``since:`` year of a relationship changes; the page of its *target* is polled, where
+  the relationship shows as its inverse (so the edit must reach a page other than the edited file's).
+
+The page is fetched over HTTP every 20 ms. MkDocs' server holds a request while a rebuild runs, so a
+page that contains the new text is the rebuilt one.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .measure import ENV, python
+
+POLL = 0.02
+TIMEOUT = 300.0
+
+
+@dataclass
+class PreviewResult:
+    size: int
+    command: str
+    startup_s: float
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def medians(self) -> dict[str, float]:
+        return {kind: statistics.median(values) for kind, values in self.latencies.items() if values}
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "size": self.size,
+            "command": self.command,
+            "startup_s": self.startup_s,
+            "latencies_s": self.latencies,
+            "median_s": self.medians,
+        }
+
+
+@dataclass(frozen=True)
+class Edit:
+    path: Path  # file to change
+    line: int  # index of the line to change
+    new_line: str
+    url: str  # page that must show the change
+    token: str  # text that appears on that page once the change is in
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def _wait_for(url: str, token: str, since: float) -> float:
+    while time.perf_counter() - since < TIMEOUT:
+        if token in _get(url):
+            return time.perf_counter() - since
+        time.sleep(POLL)
+    raise TimeoutError(f"{url} did not show {token!r} within {TIMEOUT:.0f} s")
+
+
+def summary_edits(project: Path, count: int) -> list[Edit]:
+    people = sorted((project / "data" / "people").glob("*.yaml"))
+    edits = []
+    for number, path in enumerate(people[:: max(1, len(people) // count)][:count]):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        index = next(i for i, line in enumerate(lines) if line.startswith("  text: "))
+        token = f"Benchedit{number}x{int(time.time())}"
+        new_line = lines[index].replace("  text: ", f"  text: {token} ", 1)
+        edits.append(Edit(path, index, new_line, f"people/{path.stem}/", token))
+    return edits
+
+
+_SINCE = re.compile(r"^(\s+)since: (\d{4})$")
+_TARGET = re.compile(r"^\s+target: (\S+)$")
+_TO_GROUP = re.compile(r"^- type: (member-of|leads)$")  # relationships a person has with a group
+
+
+def inverse_edits(project: Path, count: int) -> list[Edit]:
+    """Edits of the year of a person's link to a group, in files as synth writes them:
+    ``- type:``, then ``target:``, then ``since:``."""
+    edits = []
+    people = sorted((project / "data" / "people").glob("*.yaml"))
+    for number, path in enumerate(people[1::3]):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for index in range(2, len(lines)):
+            since, target = _SINCE.match(lines[index]), _TARGET.match(lines[index - 1])
+            if since and target and _TO_GROUP.match(lines[index - 2]):
+                year = 1700 + number  # a year no synthetic profile uses
+                edits.append(Edit(path, index, f"{since[1]}since: {year}\n", f"groups/{target[1]}/", f"since {year}"))
+                break
+        if len(edits) == count:
+            break
+    return edits
+
+
+def measure_preview(project: Path, size: int, edits: int, extra: tuple[str, ...] = ()) -> PreviewResult:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    command = ["-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *extra]
+    log = open(project.parent / f"serve{''.join(extra)}.log", "w", encoding="utf-8")
+    start = time.perf_counter()
+    server = subprocess.Popen(python(*command), cwd=project, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+    result = PreviewResult(size, " ".join(["mkdocs serve", *extra]), 0.0)
+    try:
+        result.startup_s = _wait_for(base, "<html", start)
+        for kind, planned in (("summary", summary_edits(project, edits)), ("inverse", inverse_edits(project, edits))):
+            result.latencies[kind] = [_apply(edit, base) for edit in planned]
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+    return result
+
+
+def _apply(edit: Edit, base: str) -> float:
+    lines = edit.path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[edit.line] = edit.new_line
+    edit.path.write_text("".join(lines), encoding="utf-8")
+    latency = _wait_for(base + edit.url, edit.token, time.perf_counter())
+    time.sleep(1.0)  # let the server settle before the next edit
+    return latency

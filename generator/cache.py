@@ -1,0 +1,224 @@
+"""What one build can hand to the next while ``mkdocs serve`` runs: parsed files and rendered pages.
+
+A preview rebuild after a one-line edit should cost what the edit touches, not what the knowledge
+base holds. Two caches serve that, and neither can hand out stale data:
+
+- ``FileCache`` keeps each input file's loaded document, its validated model and their problems,
+  keyed by the file's path and a digest of its bytes. A file is read on every build (cheap) and
+  parsed again only when its bytes differ.
+- ``RenderCache`` keeps each page's Markdown with the *signature* of everything that page shows: the
+  digests of its own file and of every file it draws on (the profiles it links to or is linked from
+  by a relationship, the sources it cites or, for a source, the pages that cite it), plus the
+  templates. A page is rendered again when its signature changes. Index pages, which list a whole
+  kind, are always rendered.
+
+Resolving (names, inverse relationships, citations) always runs on the whole knowledge base: it is
+where cross-file problems are found, and it is fast.
+
+The signature covers what the packaged templates read. A project that overrides templates may read
+anything from the knowledge base, so with overrides present every page is rendered every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .load import MAX_FILE_BYTES, Document, load_file
+from .models import Citation, Strict
+from .problems import Problem
+from .render import TEMPLATE_DIR, PageJob, render_job, site_pages
+from .resolve import EntityLink, KnowledgeBase, RichText
+from .validate import validate_document
+
+Key = tuple[str, str]  # (kind, id): ("group", "isis-k"), ("source", "usip-mir-2024"), ("brief", slug)
+Signature = tuple[object, ...]
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass
+class _Entry:
+    digest: bytes
+    kind: str
+    document: Document | None
+    load_problems: tuple[Problem, ...]
+    validated: bool = False
+    model: Strict | None = None
+    validate_problems: tuple[Problem, ...] = ()
+
+
+class FileCache:
+    """Loaded and validated input files, reused while their bytes stay the same."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, _Entry] = {}
+        self._of_document: dict[int, _Entry] = {}
+        self._seen: set[Path] = set()
+        self.parsed: list[str] = []  # files parsed by the last build (the rest came from the cache)
+
+    def begin(self) -> None:
+        self._seen.clear()
+        self.parsed = []
+
+    def end(self) -> None:
+        """Forget files that are gone."""
+        for path in set(self._entries) - self._seen:
+            entry = self._entries.pop(path)
+            self._of_document.pop(id(entry.document), None)
+
+    def load(self, root: Path, path: Path, kind: str, problems: list[Problem]) -> Document | None:
+        """load.load_file, unless this file's bytes were loaded before."""
+        self._seen.add(path)
+        if path.stat().st_size > MAX_FILE_BYTES:  # load_file reports it; not worth remembering
+            return load_file(root, path, kind, problems)
+        raw = path.read_bytes()
+        key = digest(raw)
+        entry = self._entries.get(path)
+        if entry is None or entry.digest != key or entry.kind != kind:
+            found: list[Problem] = []
+            # Parse the very bytes that were digested: a file saved again meanwhile is caught next build.
+            document = load_file(root, path, kind, found, raw=raw)
+            if entry is not None:
+                self._of_document.pop(id(entry.document), None)
+            entry = self._entries[path] = _Entry(key, kind, document, tuple(found))
+            if document is not None:
+                self._of_document[id(document)] = entry
+            self.parsed.append(path.name)
+        problems.extend(entry.load_problems)
+        return entry.document
+
+    def validate(self, document: Document, problems: list[Problem]) -> Strict | None:
+        """validate.validate_document, once per loaded document."""
+        entry = self._of_document.get(id(document))
+        if entry is None or entry.document is not document:  # not loaded through this cache
+            return validate_document(document, problems)
+        if not entry.validated:
+            found: list[Problem] = []
+            entry.model, entry.validate_problems, entry.validated = validate_document(document, found), tuple(found), True
+        problems.extend(entry.validate_problems)
+        return entry.model
+
+    def digests(self) -> dict[Key, bytes]:
+        """Digest of every loaded file, by (kind, file stem); a valid file's stem is its id."""
+        return {(entry.kind, path.stem): entry.digest for path, entry in self._entries.items() if path in self._seen}
+
+
+@dataclass
+class RenderCache:
+    """Rendered Markdown of each page, with the signature it was rendered under."""
+
+    pages: dict[str, tuple[Signature, str]] = field(default_factory=dict)
+    rendered: list[str] = field(default_factory=list)  # pages the last build rendered (the rest were reused)
+
+    def render(self, kb: KnowledgeBase, env: jinja2.Environment, digests: dict[Key, bytes], overrides: Path) -> dict[str, str]:
+        """render.render_site, reusing each page whose signature is unchanged."""
+        jobs = site_pages(kb)
+        overridden = overrides.is_dir() and any(overrides.rglob("*.j2"))
+        templates = _templates_key(TEMPLATE_DIR)
+        subjects = {job.path: job.subject for job in jobs if job.subject is not None}
+        pages: dict[str, str] = {}
+        self.rendered = []
+        for job in jobs:
+            signature = None if overridden or job.subject is None else _signature(kb, job, digests, subjects, templates)
+            cached = self.pages.get(job.path)
+            if signature is not None and cached is not None and cached[0] == signature:
+                pages[job.path] = cached[1]
+                continue
+            markdown = pages[job.path] = render_job(env, kb, job)
+            self.rendered.append(job.path)
+            if signature is not None:
+                self.pages[job.path] = (signature, markdown)
+        for gone in set(self.pages) - set(pages):
+            del self.pages[gone]
+        return pages
+
+
+def _templates_key(folder: Path) -> tuple[tuple[str, bytes], ...]:
+    """The packaged templates, by name and digest: editing one renders every page again."""
+    return tuple((path.relative_to(folder).as_posix(), digest(path.read_bytes())) for path in sorted(folder.rglob("*.j2")))
+
+
+def _signature(
+    kb: KnowledgeBase,
+    job: PageJob,
+    digests: dict[Key, bytes],
+    subjects: dict[str, tuple[str, str] | None],
+    templates: object,
+) -> Signature:
+    assert job.subject is not None
+    shown = sorted(_shown(kb, job.subject, subjects) | {_key(kb, job.subject)})
+    # A missing digest (None) still makes a valid signature: the key set itself is part of it.
+    return (job.template, templates, tuple((key, digests.get(key)) for key in shown))
+
+
+def _key(kb: KnowledgeBase, subject: tuple[str, str]) -> Key:
+    """The (kind, stem) of the file a page subject comes from."""
+    kind, name = subject
+    if kind == "profile":
+        return (kb.profiles[name].kind, name)
+    return (kind, name)
+
+
+def _shown(kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tuple[str, str] | None]) -> set[Key]:
+    """The files whose data a page shows besides its own (see the module docstring)."""
+    kind, name = subject
+    ids: set[str] = set()
+    sources: set[str] = set()
+    if kind == "profile":
+        view = kb.profiles[name]
+        texts: list[RichText] = [view.summary.text, *(claim.text for _, claims in view.sections for claim in claims)]
+        citations: list[Citation] = [*view.summary.cite]
+        citations += [c for _, claims in view.sections for claim in claims for c in claim.cite]
+        citations += [c for figure in view.figures for value in figure.figure.values for c in value.cite]
+        for edge in view.edges:
+            ids.add(edge.target)
+            texts.append(edge.note)
+            citations += edge.cite
+        ids |= {token.id for text in texts for token in text if isinstance(token, EntityLink)}
+        sources |= {token.source for text in texts for token in text if isinstance(token, Citation)}
+        sources |= {citation.source for citation in citations}
+    elif kind == "source":
+        citing = {subjects.get(item.page) for item in kb.cited_by.get(name, [])}
+        return {_key(kb, s) for s in citing if s is not None}
+    elif kind == "brief":
+        body = kb.briefs[name].body
+        ids = {token.id for token in body if isinstance(token, EntityLink)}
+        sources = {token.source for token in body if isinstance(token, Citation)}
+    keys = {(kb.profiles[i].kind, i) for i in ids if i in kb.profiles}
+    return keys | {("source", s) for s in sources if s in kb.sources}
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled Jinja templates, kept in memory from one build to the next.
+
+    Jinja stores each template's code with a checksum of its source and compiles again when the
+    source differs, so an edited template is never served from here. One instance per kind of
+    environment: compiled code also depends on the environment's settings.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+@dataclass
+class BuildCache:
+    """Everything one build keeps for the next, for one project root."""
+
+    root: Path
+    files: FileCache = field(default_factory=FileCache)
+    pages: RenderCache = field(default_factory=RenderCache)
+    templates: TemplateCache = field(default_factory=TemplateCache)
