@@ -185,7 +185,13 @@ def _shown(kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tupl
         sources |= {citation.source for citation in citations}
     elif kind == "source":
         citing = {subjects.get(item.page) for item in kb.cited_by.get(name, [])}
-        return {_key(kb, s) for s in citing if s is not None}
+        keys = {_key(kb, s) for s in citing if s is not None}
+        # A relationship's citation is listed as "Member of <target's name>": the target shows too.
+        for subject in citing:
+            if subject is not None and subject[0] == "profile":
+                edges = kb.profiles[subject[1]].edges
+                ids |= {edge.target for edge in edges if any(c.source == name for c in edge.cite)}
+        return keys | {(kb.profiles[i].kind, i) for i in ids if i in kb.profiles}
     elif kind == "brief":
         body = kb.briefs[name].body
         ids = {token.id for token in body if isinstance(token, EntityLink)}

@@ -264,12 +264,22 @@ def parse_yaml(text: str, where: SourceMap, problems: list[Problem]) -> dict[str
     if isinstance(node, yaml.MarkedYAMLError):
         problems.append(_yaml_problem(node, where))
         return None
-    if isinstance(node, yaml.YAMLError):  # errors without a mark, e.g. a reader error
+    if isinstance(node, yaml.reader.ReaderError):
+        before = text[: node.position]
+        line, col = before.count("\n") + 1, node.position - (before.rfind("\n") + 1) + 1
+        problems.append(
+            Position(where.file, line + where.line_offset, col).problem(
+                f"character #x{node.character:04x} is not allowed in YAML; remove it"
+            )
+        )
+        return None
+    if isinstance(node, yaml.YAMLError):  # other errors without a mark
         problems.append(Position(where.file).problem(f"not valid YAML: {node}"))
         return None
     if node is None:
         problems.append(Position(where.file).problem("file has no content; a profile is a YAML mapping"))
         return None
+    assert loader is not None
     builder = _Builder(loader, where, problems)
     data = builder.build(node, ())
     if not isinstance(data, dict):
@@ -279,7 +289,7 @@ def parse_yaml(text: str, where: SourceMap, problems: list[Problem]) -> dict[str
     return data
 
 
-def _compose(text: str) -> tuple[yaml.SafeLoader, Node | yaml.YAMLError | None]:
+def _compose(text: str) -> tuple[yaml.SafeLoader | None, Node | yaml.YAMLError | None]:
     """The node tree of one document, or the error that stopped it.
 
     libyaml composes well-formed files; PyYAML's pure-Python loader takes every file that holds an
@@ -294,7 +304,10 @@ def _compose(text: str) -> tuple[yaml.SafeLoader, Node | yaml.YAMLError | None]:
             pass  # read it again below, for PyYAML's message
         finally:
             fast.dispose()
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # its reader already refuses control characters
+    except yaml.YAMLError as error:
+        return None, error
     try:
         return loader, loader.get_single_node()
     except yaml.YAMLError as error:

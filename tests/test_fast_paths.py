@@ -1,0 +1,138 @@
+"""The speed-ups of loading and rendering give the same results as the plain ways they replace.
+
+- YAML: libyaml parses files that PyYAML's own loader would accept; both must give the same data, the
+  same positions and the same messages.
+- Discovery: plain files are no longer resolved one by one; links are still refused.
+- Escaping: text from YAML still comes out with every ASCII punctuation character escaped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import generator.load as load
+from conftest import FIXTURE_KB, ROOT
+from generator.load import SourceMap, load_project, parse_yaml
+from generator.problems import Problem
+from generator.render import escape
+
+CRAFTED = {
+    "flow after non-ASCII": 'name: "Ḥaqqānī — ISKP"\nx: {a: "é", b: [1, "ü", 3]}\n',
+    "block scalars": "a: >-\n  folded\n  text\nb: |\n  kept\n  lines\nc: plain\n",
+    "crlf": "id: x\r\nname: Y\r\naliases: [a, b]\r\n",
+    "dates and numbers": "date: 2015-06-12\nyear: 2015\nfloat: 1.5\nhex: 0x1A\nnone: ~\nyes: true\n",
+    "tab": "a:\n\tb: 1\n",
+    "duplicate key": "a: 1\nb: 2\na: 3\n",
+    "anchor and alias": "a: &x 1\nb: *x\n",
+    "ampersand in text": "title: Q&A with officials * two\n",
+    "python tag": "a: !!python/object:os.system echo\n",
+    "unclosed quote": 'a: "open\nb: 2\n',
+    "bad indentation": "a: 1\n  b: 2\n",
+    "list at top": "- a\n- b\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "key not text": "1: a\n[x]: b\n",
+    "control character": "a: bell\x07\n",
+}
+
+
+def _paths(data: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _paths(value, path + (index,))
+    return found
+
+
+def _parse(text: str, fast: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[Problem], dict[object, object]]:
+    monkeypatch.setattr(load, "_HAS_LIBYAML", fast)
+    where, problems = SourceMap("f.yaml"), []
+    data = parse_yaml(text, where, problems)
+    positions = {path: (where.value(path), where.key(path)) for path in _paths(data)}
+    return data, problems, positions
+
+
+def _texts() -> list[tuple[str, str]]:
+    files = sorted((ROOT / "data").rglob("*.yaml")) + sorted(FIXTURE_KB.rglob("*.yaml"))
+    return [(p.name, p.read_text(encoding="utf-8")) for p in files] + sorted(CRAFTED.items())
+
+
+@pytest.mark.parametrize(("name", "text"), _texts(), ids=[name for name, _ in _texts()])
+def test_libyaml_and_pyyaml_agree(name: str, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load._HAS_LIBYAML, "this PyYAML has no libyaml: the fast path is not in use"
+    assert _parse(text, True, monkeypatch) == _parse(text, False, monkeypatch)
+
+
+def test_anchors_are_still_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    data, problems, _ = _parse(CRAFTED["anchor and alias"], True, monkeypatch)
+    assert data is None
+    assert [str(p) for p in problems] == [
+        "f.yaml:1:4: YAML syntax error: YAML anchors and aliases (&name, *name) are not allowed; write the value out in full"
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_discovery_refuses_links_out_and_odd_files(tmp_path: Path) -> None:
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    groups = project / "data" / "groups"
+    groups.mkdir(parents=True)
+    outside.mkdir()
+    (outside / "elsewhere.yaml").write_text("id: elsewhere\n")
+    (groups / "plain.yaml").write_text("id: plain\n")
+    (groups / "out.yaml").symlink_to(outside / "elsewhere.yaml")
+    (groups / "inside.yaml").symlink_to(groups / "plain.yaml")
+    (groups / "dangling.yaml").symlink_to(tmp_path / "nothing.yaml")
+    (groups / ".hidden.yaml").write_text("id: hidden\n")
+    (project / "data" / "people").symlink_to(outside, target_is_directory=True)
+    (project / "data" / "deep" / "er").mkdir(parents=True)
+    (project / "data" / "deep" / "er" / "x.yaml").write_text("id: x\n")
+    os.mkfifo(groups / "pipe.yaml")
+
+    loaded = load_project(project)
+
+    assert sorted(p.name for p in loaded.files) == ["inside.yaml", "plain.yaml"]
+    messages = {p.file: p.message for p in loaded.problems}
+    for refused in ("out.yaml", "dangling.yaml", "pipe.yaml"):
+        assert messages[f"data/groups/{refused}"].startswith("this is a link to something outside the project")
+    assert messages["data/people"].startswith("not a profile location")
+    assert messages["data/deep/er/x.yaml"].startswith("not a profile location")
+    assert not any(".hidden" in name for name in messages)
+
+
+def test_a_data_folder_that_leads_out_is_refused(tmp_path: Path) -> None:
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    (outside / "groups").mkdir(parents=True)
+    (outside / "groups" / "g.yaml").write_text("id: g\n")
+    project.mkdir()
+    (project / "data").symlink_to(outside, target_is_directory=True)
+    loaded = load_project(project)
+    assert loaded.files == []
+    assert [p.file for p in loaded.problems] == ["data/groups/g.yaml"]
+
+
+_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+@given(st.text())
+def test_escape_shows_the_text_and_escapes_all_punctuation(text: str) -> None:
+    escaped = escape(text)
+    # Reading it back: a backslash makes the next character literal.
+    shown = re.sub(r"\\(.)", r"\1", escaped)
+    assert shown == re.sub(r"\s+", " ", text)
+    unescaped = re.sub(r"\\.", "", escaped)
+    assert not _PUNCTUATION & set(unescaped)
+
+
+def test_a_control_character_is_a_positioned_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    data, problems, _ = _parse("id: x\nname: bell\x07 here\n", True, monkeypatch)
+    assert data is None
+    assert [str(p) for p in problems] == ["f.yaml:2:11: character #x0007 is not allowed in YAML; remove it"]

@@ -1,0 +1,277 @@
+"""The build cache that ``mkdocs serve`` keeps between rebuilds (generator/cache.py).
+
+Every test edits real files of a real knowledge base and compares what the cached pipeline returns
+with what a pipeline without a cache returns for the same files: a cache may skip work, never change
+the result. A few tests also check that work was skipped, since skipping it is the cache's purpose.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_KB, ROOT
+from generator.cache import BuildCache
+from generator.pipeline import Project, build
+from generator.problems import ProblemsFound
+
+sys.path.insert(0, str(ROOT))
+from bench.synth import make_knowledge_base  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated knowledge base of 150 files, made once; tests copy it."""
+    root = tmp_path_factory.mktemp("synthetic")
+    make_knowledge_base(root, 150)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path, synthetic: Path) -> Project:
+    root = tmp_path / "kb"
+    shutil.copytree(synthetic, root)
+    return Project(root)
+
+
+def fresh(project: Project) -> dict[str, str]:
+    return build(project)
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def first(project: Project, folder: str, pattern: str = "") -> Path:
+    """The first file of data/<folder> (in name order) whose text matches pattern."""
+    for path in sorted((project.data_dir / folder).glob("*.yaml")):
+        if re.search(pattern, path.read_text(encoding="utf-8"), re.MULTILINE):
+            return path
+    raise AssertionError(f"no file in {folder} matches {pattern!r}")
+
+
+def test_a_rebuild_without_edits_renders_only_the_index_pages(project: Project) -> None:
+    cache = BuildCache(project.root)
+    pages = build(project, cache)
+    assert len(cache.pages.rendered) == len(pages)
+    assert build(project, cache) == pages
+    assert sorted(cache.pages.rendered) == sorted(p for p in pages if p.endswith("/index.md"))
+    assert cache.files.parsed == []
+
+
+def test_a_summary_edit_reaches_the_page_and_the_pages_that_show_the_profile(project: Project) -> None:
+    cache = BuildCache(project.root)
+    build(project, cache)
+    person = first(project, "people", r"^- type: member-of$")
+    group_id = re.search(r"^- type: member-of\n  target: (\S+)$", person.read_text(), re.MULTILINE)[1]  # type: ignore[index]
+    edit(person, "  text: ", "  text: Freshly edited ")
+
+    pages = build(project, cache)
+
+    assert pages == fresh(project)
+    assert "Freshly edited" in pages[f"people/{person.stem}.md"]
+    assert cache.files.parsed == [person.name]
+    assert f"people/{person.stem}.md" in cache.pages.rendered
+    assert f"groups/{group_id}.md" in cache.pages.rendered  # shows the person's link as "Has member"
+    assert len(cache.pages.rendered) < len(pages) / 4
+
+
+def test_an_inverse_relationship_appears_and_disappears_on_the_other_profile(project: Project) -> None:
+    cache = BuildCache(project.root)
+    build(project, cache)
+    person = first(project, "people", r"^relationships:$")
+    event = sorted((project.data_dir / "events").glob("*.yaml"))[-1].stem
+    original = person.read_text(encoding="utf-8")
+    edit(person, "relationships:\n", f"relationships:\n- type: killed-in\n  target: {event}\n  since: 1777\n  cite: [{_a_source(person)}]\n")
+
+    pages = build(project, cache)
+    assert pages == fresh(project)
+    assert "Killed" in pages[f"events/{event}.md"] and "since 1777" in pages[f"events/{event}.md"]
+
+    person.write_text(original, encoding="utf-8")
+    pages = build(project, cache)
+    assert pages == fresh(project)
+    assert "since 1777" not in pages[f"events/{event}.md"]
+
+
+def _a_source(profile: Path) -> str:
+    return re.search(r"^\s+- (\S+), para", profile.read_text(encoding="utf-8"), re.MULTILINE)[1]  # type: ignore[index]
+
+
+def test_renaming_a_profile_updates_every_page_that_names_it(project: Project) -> None:
+    cache = BuildCache(project.root)
+    before = build(project, cache)
+    group = first(project, "groups")
+    name = re.search(r"^name: (.+)$", group.read_text(), re.MULTILINE)[1]  # type: ignore[index]
+    naming = [path for path, text in before.items() if f"({_relative(path, 'groups/' + group.stem + '.md')})" in text]
+    edit(group, f"name: {name}\n", "name: Renamed Outfit\n")
+
+    pages = build(project, cache)
+
+    assert pages == fresh(project)
+    assert naming, "the synthetic group should be linked from somewhere"
+    for path in naming:
+        assert path in cache.pages.rendered
+
+
+def _relative(start: str, target: str) -> str:
+    import posixpath
+
+    return posixpath.relpath(target, posixpath.dirname(start) or ".")
+
+
+def test_a_source_edit_reaches_every_page_that_cites_it(project: Project) -> None:
+    cache = BuildCache(project.root)
+    before = build(project, cache)
+    source = first(project, "sources")
+    citing = [path for path, text in before.items() if f"sources/{source.stem}.md)" in text and "[^" in text]
+    edit(source, "publisher: ", "publisher: Renamed Press of ")
+
+    pages = build(project, cache)
+
+    assert pages == fresh(project)
+    assert citing
+    assert all("Renamed Press of" in pages[path] for path in citing if not path.endswith("index.md"))
+
+
+def test_added_and_removed_files(project: Project) -> None:
+    cache = BuildCache(project.root)
+    build(project, cache)
+    template = first(project, "groups")
+    new = template.with_name("brand-new-outfit.yaml")
+    text = template.read_text(encoding="utf-8")
+    text = re.sub(r"^id: .*$", "id: brand-new-outfit", text, count=1, flags=re.MULTILINE)
+    text = re.sub(r"^name: .*$", "name: Brand New Outfit", text, count=1, flags=re.MULTILINE)
+    text = re.sub(r"^aliases:\n(- .*\n)+", "", text, count=1, flags=re.MULTILINE)
+    new.write_text(text, encoding="utf-8")
+
+    pages = build(project, cache)
+    assert pages == fresh(project)
+    assert "groups/brand-new-outfit.md" in pages
+    assert "Brand New Outfit" in pages["groups/index.md"]
+
+    new.unlink()
+    pages = build(project, cache)
+    assert pages == fresh(project)
+    assert "groups/brand-new-outfit.md" not in pages
+
+
+def test_problems_of_unchanged_files_are_reported_again(project: Project) -> None:
+    cache = BuildCache(project.root)
+    build(project, cache)
+    person = first(project, "people")
+    original = person.read_text(encoding="utf-8")
+    edit(person, "role: ", "rolle: ")
+
+    for _ in range(2):  # the second time the broken file comes from the cache
+        with pytest.raises(ProblemsFound) as found:
+            build(project, cache)
+        assert sorted(p.message for p in found.value.problems if p.file.endswith(person.name)) == [
+            "missing required key 'role'",
+            "unknown key 'rolle'; did you mean 'role'?",
+        ]
+
+    person.write_text(original, encoding="utf-8")
+    assert build(project, cache) == fresh(project)
+
+
+def test_a_template_override_renders_every_page_with_it(project: Project) -> None:
+    cache = BuildCache(project.root)
+    build(project, cache)
+    overrides = project.template_dirs[0]
+    overrides.mkdir(parents=True, exist_ok=True)
+    packaged = (project.template_dirs[1] / "source.md.j2").read_text(encoding="utf-8")
+    (overrides / "source.md.j2").write_text(packaged + "\nOverridden source page.\n", encoding="utf-8")
+
+    pages = build(project, cache)
+
+    assert pages == fresh(project)
+    assert all("Overridden source page." in text for path, text in pages.items() if path.startswith("sources/") and not path.endswith("index.md"))
+    assert len(cache.pages.rendered) == len(pages)  # overrides may read anything: nothing is reused
+
+
+def test_many_edits_in_a_row_match_a_fresh_build(project: Project) -> None:
+    """Small edits of every kind, one after another, each checked against a build without cache."""
+    cache = BuildCache(project.root)
+    build(project, cache)
+    people = sorted((project.data_dir / "people").glob("*.yaml"))
+    event = sorted((project.data_dir / "events").glob("*.yaml"))[0]
+    edits = [
+        (people[0], r"^  text: ", "  text: First edit "),
+        (people[1], r"^name: ", "name: Renamed "),
+        (event, r"^date: .*$", "date: 1999-01-01"),
+        (people[0], r"^  text: First edit ", "  text: Second edit "),
+        (first(project, "sources"), r"^title: ", "title: Retitled "),
+        (project.briefs_dir / "brief-1.md", r"The \[\[", "Indeed the [["),
+    ]
+    for path, pattern, replacement in edits:
+        text = path.read_text(encoding="utf-8")
+        changed = re.sub(pattern, lambda _: replacement, text, count=1, flags=re.MULTILINE)
+        assert changed != text, f"{pattern!r} not in {path.name}"
+        path.write_text(changed, encoding="utf-8")
+        assert build(project, cache) == fresh(project), f"after editing {path.name}"
+
+
+def test_a_cache_serves_one_project_only(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURE_KB, tmp_path / "a")
+    with pytest.raises(ValueError):
+        build(Project(tmp_path / "a"), BuildCache(tmp_path / "b"))
+
+
+def _mutations(project: Project, rng: "random.Random") -> list[tuple[str, str, str]]:
+    """(folder, line pattern, replacement) edits that keep a synthetic file valid, most of the time."""
+    groups = [p.stem for p in (project.data_dir / "groups").glob("*.yaml")]
+    sources = [p.stem for p in (project.data_dir / "sources").glob("*.yaml")]
+    events = [p.stem for p in (project.data_dir / "events").glob("*.yaml")]
+    word = f"Zq{rng.randrange(10**6)}"
+    return [
+        ("people", r"^name: .*$", f"name: {word} Person"),
+        ("groups", r"^name: .*$", f"name: {word} Front"),
+        ("events", r"^name: .*$", f"name: {word} raid"),
+        ("people", r"^  text: ", f"  text: {word} "),
+        ("groups", r"^  - text: ", f"  - text: {word} "),
+        ("people", r"^  since: \d+$", f"  since: {rng.randint(1900, 1989)}"),
+        ("people", r"^(- type: member-of\n  target: )\S+$", rf"\g<1>{rng.choice(groups)}"),
+        ("events", r"^date: .*$", f"date: {rng.randint(1950, 2030)}-0{rng.randint(1, 9)}"),
+        ("sources", r"^publisher: .*$", f"publisher: {word} Press"),
+        ("sources", r"^title: .*$", f"title: {word} title"),
+        ("groups", r"^    - \S+, para \d+$", f"    - {rng.choice(sources)}, para {rng.randint(1, 9)}"),
+        ("groups", r"^(- type: (?:carried-out|claimed)\n  target: )\S+$", rf"\g<1>{rng.choice(events)}"),
+        ("people", r"^aliases:\n", f"aliases:\n- {word} Alias\n"),
+        ("events", r"^  - \S+, para \d+$", f"  - {rng.choice(sources)}, para 1"),
+    ]
+
+
+def test_random_edits_match_a_fresh_build(project: Project) -> None:
+    import random
+
+    rng = random.Random(8)
+    cache = BuildCache(project.root)
+    build(project, cache)
+    for step in range(40):
+        folder, pattern, replacement = rng.choice(_mutations(project, rng))
+        candidates = [
+            p for p in sorted((project.data_dir / folder).glob("*.yaml"))
+            if re.search(pattern, p.read_text(encoding="utf-8"), re.MULTILINE)
+        ]
+        assert candidates, f"no file in {folder} has {pattern!r}"
+        path = rng.choice(candidates)
+        text = path.read_text(encoding="utf-8")
+        matches = list(re.finditer(pattern, text, re.MULTILINE))
+        match = rng.choice(matches)
+        path.write_text(text[: match.start()] + match.expand(replacement) + text[match.end() :], encoding="utf-8")
+        try:
+            expected = fresh(project)
+        except ProblemsFound as problems:
+            with pytest.raises(ProblemsFound) as found:
+                build(project, cache)
+            assert found.value.problems == problems.problems
+            path.write_text(text, encoding="utf-8")  # undo an edit that broke the data
+            continue
+        assert build(project, cache) == expected, f"step {step}: {pattern!r} in {path.name}"

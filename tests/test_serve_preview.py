@@ -1,0 +1,172 @@
+"""Rebuilds under ``mkdocs serve``: an edit shows up, and reusing the previous build changes nothing.
+
+The in-process tests drive MkDocs the way ``mkdocs serve`` does (a fresh config per rebuild, plugins
+kept across rebuilds, ``command="serve"`` at start-up) and compare the site with a clean build of the
+same files, byte for byte. The last test runs the real server and polls a page over HTTP.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from conftest import ENV, FIXTURE_KB, copy_project
+
+SERVE_URL = "http://127.0.0.1:8000/"
+
+
+def site_build(project: Path, site: Path, command: str = "serve"):  # type: ignore[no-untyped-def]
+    """One build as `mkdocs serve` runs it (or, with command="build", a clean build with the same URL)."""
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command=command, dirty=False)
+    config.site_url = SERVE_URL
+    build(config, serve_url=SERVE_URL)
+    return config.plugins["khorasan-brief"]
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    # The gzipped sitemap carries the build time in its header; its XML twin is compared instead.
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file() and p.suffix != ".gz"}
+
+
+def assert_same_as_clean_build(project: Path, served: Path, tmp_path: Path) -> None:
+    clean = tmp_path / f"clean-{time.monotonic_ns()}"
+    site_build(project, clean, command="build")
+    got, expected = files_of(served), files_of(clean)
+    assert sorted(got) == sorted(expected)
+    assert [name for name in expected if got[name] != expected[name]] == []
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    return copy_project(root, FIXTURE_KB)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_edit_shows_and_unaffected_pages_are_reused(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    plugin = site_build(project, site)
+    assert plugin.preview is not None and not plugin.preview.reused
+
+    edit(project / "data/people/jo-leader.yaml", "Jo Leader is a fictional person.", "Jo Leader now leads from afar.")
+    plugin = site_build(project, site)
+
+    assert "Jo Leader now leads from afar." in (site / "people/jo-leader/index.html").read_text(encoding="utf-8")
+    assert "Jo Leader now leads from afar." in (site / "sources/alpha-report/index.html").read_text(encoding="utf-8")
+    # The event and the other group neither show Jo Leader nor cite the source that quotes the edit.
+    assert plugin.preview.reused["conversion"] >= 2 and plugin.preview.reused["theme"] >= 2
+    assert plugin.preview.reused["search"] >= 2
+    assert_same_as_clean_build(project, site, tmp_path)
+
+
+def test_an_inverse_relationship_follows_an_edit(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site_build(project, site)
+    edit(project / "data/groups/red-front.yaml", "since: 2020", "since: 2011")
+    site_build(project, site)
+    assert "since 2011" in (site / "people/jo-leader/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(project, site, tmp_path)
+
+
+def test_configuration_and_theme_edits_reach_every_page(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site_build(project, site)
+
+    edit(project / "mkdocs.yml", "site_name: Khorasan Brief", "site_name: Renamed Brief")
+    plugin = site_build(project, site)
+    assert plugin.preview.reused["theme"] == 0
+    assert "Renamed Brief" in (site / "groups/blue-league/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(project, site, tmp_path)
+
+    overrides = project / "site_src/overrides"
+    (overrides / "main.html").write_text('{% extends "base.html" %}\n{% block footer %}Theme marker{% endblock %}\n')
+    plugin = site_build(project, site)
+    assert plugin.preview.reused["theme"] == 0
+    assert "Theme marker" in (site / "groups/blue-league/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(project, site, tmp_path)
+
+
+def test_a_failed_rebuild_then_a_fix(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site_build(project, site)
+    person = project / "data/people/jo-leader.yaml"
+    original = person.read_text(encoding="utf-8")
+    edit(person, "role: ", "rolle: ")
+    with pytest.raises(Exception):  # MkDocs turns the plugin's error into an Abort
+        site_build(project, site)
+    assert (site / "people/jo-leader/index.html").is_file()  # the previous site stays
+
+    person.write_text(original.replace("fictional person", "fictional person, fixed"), encoding="utf-8")
+    site_build(project, site)
+    assert "fictional person, fixed" in (site / "people/jo-leader/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(project, site, tmp_path)
+
+
+# -- the real server -------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _page(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def _wait_for(url: str, text: str, limit: float = 120.0) -> bool:
+    """Poll until the page shows text (a generous limit: this checks behaviour, not speed)."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if text in _page(url):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_mkdocs_serve_shows_yaml_edits(project: Path, tmp_path: Path) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = open(tmp_path / "serve.log", "w", encoding="utf-8")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        assert _wait_for(base + "people/jo-leader/", "Jo Leader is a fictional person."), "server did not start"
+        edit(project / "data/people/jo-leader.yaml", "Jo Leader is a fictional person.", "Jo Leader, edited while serving.")
+        assert _wait_for(base + "people/jo-leader/", "Jo Leader, edited while serving.")
+        # An edit on one profile reaches the other one through the inverse relationship.
+        edit(project / "data/groups/red-front.yaml", "since: 2020", "since: 2012")
+        assert _wait_for(base + "people/jo-leader/", "since 2012")
+        # And the reused pages still come out whole.
+        assert "Blue League" in _page(base + "groups/blue-league/")
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
