@@ -2,8 +2,9 @@
 
 Templates live in ``generator/templates``; a file of the same name in the project's template
 override folder replaces one. Text from YAML is escaped here, once, so that no name or claim can
-become markup: every ASCII punctuation character is backslash-escaped (with pymdownx.escapeall
-enabled, Markdown then prints it literally), and ``<`` and ``&`` become entities.
+become markup: every ASCII punctuation character Markdown could read as markup is backslash-escaped
+(with pymdownx.escapeall enabled, Markdown then prints it literally), and ``<`` and ``&`` become
+entities. tests/test_escape_markdown.py checks this through the site's real Markdown settings.
 """
 
 from __future__ import annotations
@@ -26,9 +27,23 @@ from .vocabulary import KIND_LABEL, QUALIFIER_WORDS
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 _SPACE = re.compile(r"\s+")
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-# Every ASCII punctuation character, backslash-escaped (str.translate is many times faster than re.sub).
-_ESCAPED = str.maketrans({chr(c): "\\" + chr(c) for c in range(128) if _PUNCTUATION.fullmatch(chr(c))})
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
+# Punctuation that means nothing to Markdown (with this site's extensions) inside a line is left as it
+# is: each backslash escape costs Markdown a pattern match, and these characters fill ordinary prose.
+# (":" is not among them: block parsers read raw lines, backslashes and all, and "[x\]: y" at the
+# start of a line is a link reference definition.)
+_PLAIN_INSIDE = ".,;?'\"()/%@$-"
+# At the start of a text, where a line may begin, they can start a block ("- item", "1984. x").
+_LINE_START = re.compile(r"^ ?\d*[" + re.escape(_PLAIN_INSIDE) + "]")
+# `<` and `&` become entities: the parser of HTML blocks (md_in_html) reads through backslashes and
+# would take an escaped "\<a" inside <div markdown> for the start of a tag.
+_ESCAPED = str.maketrans(
+    {
+        **{c: "\\" + c for c in map(chr, range(128)) if _PUNCTUATION.fullmatch(c) and c not in _PLAIN_INSIDE},
+        "<": "&lt;",
+        "&": "&amp;",
+    }
+)
 _MONTHS = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -42,7 +57,11 @@ def escape(text: str) -> str:
     Cached: names and source labels recur on thousands of pages of a large knowledge base.
     """
     flat = _SPACE.sub(" ", text)
-    return flat.translate(_ESCAPED)
+    start = _LINE_START.match(flat)
+    if start is None:
+        return flat.translate(_ESCAPED)
+    mark = start.end() - 1
+    return flat[:mark] + "\\" + flat[mark] + flat[mark + 1 :].translate(_ESCAPED)
 
 
 def html_text(text: str) -> str:

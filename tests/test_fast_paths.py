@@ -1,9 +1,8 @@
-"""The speed-ups of loading and rendering give the same results as the plain ways they replace.
+"""The speed-ups of loading give the same results as the plain ways they replace.
 
 - YAML: libyaml parses files that PyYAML's own loader would accept; both must give the same data, the
   same positions and the same messages.
 - Discovery: plain files are no longer resolved one by one; links are still refused.
-- Escaping: text from YAML still comes out with every ASCII punctuation character escaped.
 """
 
 from __future__ import annotations
@@ -14,14 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 import generator.load as load
 from conftest import FIXTURE_KB, ROOT
 from generator.load import SourceMap, load_project, parse_yaml
 from generator.problems import Problem
-from generator.render import escape
 
 CRAFTED = {
     "flow after non-ASCII": 'name: "Ḥaqqānī — ISKP"\nx: {a: "é", b: [1, "ü", 3]}\n',
@@ -117,19 +113,6 @@ def test_a_data_folder_that_leads_out_is_refused(tmp_path: Path) -> None:
     loaded = load_project(project)
     assert loaded.files == []
     assert [p.file for p in loaded.problems] == ["data/groups/g.yaml"]
-
-
-_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-
-
-@given(st.text())
-def test_escape_shows_the_text_and_escapes_all_punctuation(text: str) -> None:
-    escaped = escape(text)
-    # Reading it back: a backslash makes the next character literal.
-    shown = re.sub(r"\\(.)", r"\1", escaped)
-    assert shown == re.sub(r"\s+", " ", text)
-    unescaped = re.sub(r"\\.", "", escaped)
-    assert not _PUNCTUATION & set(unescaped)
 
 
 def test_a_control_character_is_a_positioned_problem(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,88 @@
+"""Text from YAML never becomes markup: escaped text, put where the templates put it, shows as itself.
+
+Each example runs through Python-Markdown with the extensions and settings of the real mkdocs.yml,
+in each kind of place a template puts escaped text, and the HTML must hold exactly that text in
+exactly the expected elements.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from html.parser import HTMLParser
+
+import markdown
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from mkdocs.config import load_config
+
+from conftest import ROOT
+from generator.render import escape
+
+# (Markdown around the text, the elements the HTML must consist of)
+PLACES = {
+    "paragraph": ("{}", ["p"]),
+    "list item": ("- {}", ["ul", "li"]),
+    "table cell": ("| a | b |\n|---|---|\n| x | {} |", ["table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]),
+    "heading": ("## {}", ["h2", "a"]),
+    "link label": ("[{}](x.md)", ["p", "a"]),
+    "admonition": ('!!! abstract "Summary"\n\n    {}', ["div", "p", "p"]),
+    "summary div": ('<div class="kb-summary" markdown>\n\n| A | |\n|---|---|\n| B | {} |\n\n</div>', ["div", "table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]),
+}
+
+
+class _Html(HTMLParser):
+    """The elements of a piece of HTML in order, and the text directly inside each."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.texts: list[str] = []
+        self._open: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.texts.append("")
+        # A heading's permalink (toc: permalink) holds a pilcrow, not the text.
+        self._open.append(-1 if ("class", "headerlink") in attrs else len(self.tags) - 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._open and self._open[-1] >= 0:
+            self.texts[self._open[-1]] += data
+
+
+@pytest.fixture(scope="module")
+def convert():  # type: ignore[no-untyped-def]
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return lambda text: markdown.Markdown(
+        extensions=config.markdown_extensions, extension_configs=config.mdx_configs
+    ).convert(text)
+
+
+# Punctuation, digits, spaces and line breaks, and a few openings of Markdown blocks.
+PIECES = list(string.punctuation + string.digits + "  \t\nabcXé“") + ["1. ", "- ", "---", "!!! ", "[^1]", "]:", "[TOC]", "<b>", "&amp;", "{: .x}"]
+TEXT = st.lists(st.sampled_from(PIECES), min_size=1, max_size=16).map("".join)
+
+
+@pytest.mark.parametrize("place", sorted(PLACES))
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT)
+@example(text="<a")  # an unclosed tag inside <div markdown> once closed the div twice
+@example(text="1984. The year")
+@example(text="- not a list")
+@example(text="!!! note")
+@example(text="[^1]: x")
+@example(text="]: x")
+def test_escaped_text_shows_as_itself(convert, place: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    shown = re.sub(r"\s+", " ", text).strip()
+    if not shown:
+        return
+    around, elements = PLACES[place]
+    html = _Html()
+    html.feed(convert(around.format(escape(text))))
+    assert html.tags == elements
+    assert html.texts[-1 if place != "heading" else 0].strip() == shown
