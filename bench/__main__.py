@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             project = _project(work, size)
             print(f"N={size}: measuring builds ...", file=sys.stderr, flush=True)
-            results.append(measure_size(project, work / f"n{size}", size, _files(project)))
+            results.append(measure_size(project, work / f"n{size}", size, _files(project), args.repeat))
         if args.preview_size:
             project = _project(work, args.preview_size)
             for extra in ([()] + ([("--dirty",)] if args.dirty else [])):
@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default="100,1000,5000", help="comma-separated N (default: 100,1000,5000)")
     parser.add_argument("--preview-size", type=int, default=1000, help="N for the preview test; 0 skips it (default: 1000)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each build, best kept (default: 1)")
     parser.add_argument("--edits", type=int, default=5, help="edits of each kind in the preview test (default: 5)")
     parser.add_argument("--dirty", action="store_true", help="also measure the preview under `mkdocs serve --dirty`")
     parser.add_argument("--keep", metavar="DIR", help="build in DIR and keep it (default: a temporary folder)")

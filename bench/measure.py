@@ -110,10 +110,16 @@ def site_figures(site: Path) -> SiteFigures:
     )
 
 
+def best(runs: list[Run]) -> Run:
+    """The least disturbed of repeated runs: the shortest wall and CPU times, the highest memory peak."""
+    return Run(min(r.seconds for r in runs), min(r.cpu_seconds for r in runs), max(r.peak_mib for r in runs), "")
+
+
 @dataclass(frozen=True)
 class SizeResult:
     size: int
     files: dict[str, int]
+    repeat: int
     validate_s: float
     validate_cpu_s: float
     validate_mib: float
@@ -126,6 +132,7 @@ class SizeResult:
     plain_build_mib: float
     overhead: float  # b / c on the wall clock
     overhead_cpu: float  # b / c on CPU time
+    runs_s: dict[str, list[float]]  # every wall time, by step, in the order run
     load_average: tuple[float, float, float]  # of the machine at the end of the runs: other work skews wall times
     site: SiteFigures
     plain_site: SiteFigures
@@ -134,19 +141,26 @@ class SizeResult:
         return asdict(self)
 
 
-def measure_size(project: Path, work: Path, size: int, files: dict[str, int]) -> SizeResult:
+def measure_size(project: Path, work: Path, size: int, files: dict[str, int], repeat: int = 1) -> SizeResult:
+    """Time (a), (b) and (c) ``repeat`` times each, b and c taking turns so that other load on the
+    machine falls on both alike; the best of each is kept."""
     for stale in ("site", "rendered", "plain", "plain-site"):  # left by an earlier run with --keep
         shutil.rmtree(work / stale, ignore_errors=True)
-    validate = timed("validate", python("-m", "generator", "validate"), project)
-    build = timed("build", python("-m", "mkdocs", "build", "--strict", "-q", "-d", str(work / "site")), project)
     rendered = work / "rendered"
     render = timed("render", python("-m", "generator", "render", "--out", str(rendered)), project)
     plain = plain_project(project, rendered, work / "plain")
-    plain_site = str(work / "plain-site")
-    plain_build = timed("plain-build", python("-m", "mkdocs", "build", "--strict", "-q", "-d", plain_site), plain)
+    runs: dict[str, list[Run]] = {"validate": [], "build": [], "plain-build": []}
+    for _ in range(repeat):
+        runs["validate"].append(timed("validate", python("-m", "generator", "validate"), project))
+        site = str(work / "site")
+        runs["build"].append(timed("build", python("-m", "mkdocs", "build", "--strict", "-q", "-d", site), project))
+        site = str(work / "plain-site")
+        runs["plain-build"].append(timed("plain-build", python("-m", "mkdocs", "build", "--strict", "-q", "-d", site), plain))
+    validate, build, plain_build = (best(runs[step]) for step in ("validate", "build", "plain-build"))
     return SizeResult(
         size=size,
         files=files,
+        repeat=repeat,
         validate_s=validate.seconds,
         validate_cpu_s=validate.cpu_seconds,
         validate_mib=validate.peak_mib,
@@ -159,6 +173,7 @@ def measure_size(project: Path, work: Path, size: int, files: dict[str, int]) ->
         plain_build_mib=plain_build.peak_mib,
         overhead=build.seconds / plain_build.seconds,
         overhead_cpu=build.cpu_seconds / plain_build.cpu_seconds,
+        runs_s={step: [r.seconds for r in done] for step, done in runs.items()},
         load_average=os.getloadavg(),
         site=site_figures(work / "site"),
         plain_site=site_figures(work / "plain-site"),

@@ -21,6 +21,8 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,13 +62,14 @@ class Edit:
     token: str  # text that appears on that page once the change is in
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _get(url: str) -> str:
+def fetch(url: str) -> str:
+    """The page at url, or "" while the server is not answering."""
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
             return response.read().decode("utf-8", "replace")
@@ -74,12 +77,13 @@ def _get(url: str) -> str:
         return ""
 
 
-def _wait_for(url: str, token: str, since: float) -> float:
-    while time.perf_counter() - since < TIMEOUT:
-        if token in _get(url):
+def wait_for(url: str, token: str, since: float, limit: float = TIMEOUT) -> float:
+    """Seconds from ``since`` (a time.perf_counter() value) until the page at url contains token."""
+    while time.perf_counter() - since < limit:
+        if token in fetch(url):
             return time.perf_counter() - since
         time.sleep(POLL)
-    raise TimeoutError(f"{url} did not show {token!r} within {TIMEOUT:.0f} s")
+    raise TimeoutError(f"{url} did not show {token!r} within {limit:.0f} s")
 
 
 def summary_edits(project: Path, count: int) -> list[Edit]:
@@ -109,7 +113,7 @@ def inverse_edits(project: Path, count: int) -> list[Edit]:
         for index in range(2, len(lines)):
             since, target = _SINCE.match(lines[index]), _TARGET.match(lines[index - 1])
             if since and target and _TO_GROUP.match(lines[index - 2]):
-                year = 1700 + number  # a year no synthetic profile uses
+                year = 1000 + (int(time.time()) // 10 + number) % 900  # a year no synthetic profile uses, new each run
                 edits.append(Edit(path, index, f"{since[1]}since: {year}\n", f"groups/{target[1]}/", f"since {year}"))
                 break
         if len(edits) == count:
@@ -117,33 +121,42 @@ def inverse_edits(project: Path, count: int) -> list[Edit]:
     return edits
 
 
+@contextmanager
+def serving(project: Path, log: Path, *extra: str) -> Iterator[str]:
+    """``mkdocs serve`` running on a free port in project, for the with block; yields its base URL."""
+    port = free_port()
+    with open(log, "w", encoding="utf-8") as out:
+        server = subprocess.Popen(
+            python("-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *extra),
+            cwd=project, env=ENV, stdout=out, stderr=subprocess.STDOUT,
+        )
+        try:
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
 def measure_preview(project: Path, size: int, edits: int, extra: tuple[str, ...] = ()) -> PreviewResult:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}/"
-    command = ["-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *extra]
-    log = open(project.parent / f"serve{''.join(extra)}.log", "w", encoding="utf-8")
-    start = time.perf_counter()
-    server = subprocess.Popen(python(*command), cwd=project, env=ENV, stdout=log, stderr=subprocess.STDOUT)
     result = PreviewResult(size, " ".join(["mkdocs serve", *extra]), 0.0)
-    try:
-        result.startup_s = _wait_for(base, "<html", start)
+    start = time.perf_counter()
+    with serving(project, project.parent / f"serve{''.join(extra)}.log", *extra) as base:
+        result.startup_s = wait_for(base, "<html", start)
         for kind, planned in (("summary", summary_edits(project, edits)), ("inverse", inverse_edits(project, edits))):
             result.latencies[kind] = [_apply(edit, base) for edit in planned]
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
     return result
 
 
 def _apply(edit: Edit, base: str) -> float:
+    if edit.token in fetch(base + edit.url):
+        raise RuntimeError(f"{base + edit.url} shows {edit.token!r} before the edit; the figure would mean nothing")
     lines = edit.path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[edit.line] = edit.new_line
     edit.path.write_text("".join(lines), encoding="utf-8")
-    latency = _wait_for(base + edit.url, edit.token, time.perf_counter())
+    latency = wait_for(base + edit.url, edit.token, time.perf_counter())
     time.sleep(1.0)  # let the server settle before the next edit
     return latency

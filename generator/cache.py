@@ -1,21 +1,24 @@
 """What one build can hand to the next while ``mkdocs serve`` runs: parsed files and rendered pages.
 
 A preview rebuild after a one-line edit should cost what the edit touches, not what the knowledge
-base holds. Two caches serve that, and neither can hand out stale data:
+base holds. Three caches serve that, and none can hand out stale data:
 
 - ``FileCache`` keeps each input file's loaded document, its validated model and their problems,
   keyed by the file's path and a digest of its bytes. A file is read on every build (cheap) and
   parsed again only when its bytes differ.
-- ``RenderCache`` keeps each page's Markdown with the *signature* of everything that page shows: the
-  digests of its own file and of every file it draws on (the profiles it links to or is linked from
-  by a relationship, the sources it cites or, for a source, the pages that cite it), plus the
-  templates. A page is rendered again when its signature changes. Index pages, which list a whole
-  kind, are always rendered.
+- ``RenderCache`` keeps each page's Markdown with the *signature* of everything the page shows: the
+  digests of its own file and of every file it draws on, plus the templates. A page is rendered again
+  when its signature changes. What a page draws on (``_shown``): for a profile, the profiles it links
+  to or shares a relationship with and the sources it cites; for a source, the pages citing it and,
+  since a cited relationship is listed by the name of its other end, those ends too; for a brief,
+  what it links to and cites. Index pages, which list a whole kind, are always rendered.
+- ``TemplateCache`` keeps compiled Jinja templates, checked against a checksum of their source.
 
 Resolving (names, inverse relationships, citations) always runs on the whole knowledge base: it is
 where cross-file problems are found, and it is fast.
 
-The signature covers what the packaged templates read. A project that overrides templates may read
+The signatures cover what the packaged templates read; tests/test_incremental.py checks cached
+rebuilds against fresh ones after edits of every kind. A project that overrides templates may read
 anything from the knowledge base, so with overrides present every page is rendered every time.
 """
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing as mp
+import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from .cache import BuildCache
 from .load import load_project
 from .problems import ProblemsFound
-from .render import TEMPLATE_DIR, make_environment, render_site
+from .render import TEMPLATE_DIR, PageJob, make_environment, render_job, render_site, site_pages
 from .resolve import KnowledgeBase, resolve
 from .validate import validate_documents
 
@@ -103,6 +108,36 @@ def build(project: Project, cache: BuildCache | None = None) -> dict[str, str]:
         knowledge = _check(project, cache)
         env = make_environment(project.template_dirs[:1])
         if cache is None:
-            return render_site(knowledge, env)
+            return _render_on_two_cores(knowledge, env)
         env.bytecode_cache = cache.templates
         return cache.pages.render(knowledge, env, cache.files.digests(), project.template_dirs[0])
+
+
+# A full build renders every page; from this many pages on, a second process renders half of them.
+# MkDocs itself runs on one core, so on any machine with two the second is otherwise idle. The
+# child is forked: it shares the resolved knowledge base with the parent instead of receiving a copy.
+PARALLEL_FROM = 400
+_shared: tuple[KnowledgeBase, jinja2.Environment, list[PageJob]] | None = None
+
+
+def _render_on_two_cores(knowledge: KnowledgeBase, env: jinja2.Environment) -> dict[str, str]:
+    global _shared
+    jobs = site_pages(knowledge)
+    if len(jobs) < PARALLEL_FROM or len(os.sched_getaffinity(0)) < 2 or "fork" not in mp.get_all_start_methods():
+        return render_site(knowledge, env)
+    half = len(jobs) // 2
+    _shared = (knowledge, env, jobs)
+    try:
+        with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
+            second = pool.submit(_render_share, half, len(jobs))
+            pages = [render_job(env, knowledge, job) for job in jobs[:half]] + second.result()
+    finally:
+        _shared = None
+    return {job.path: markdown for job, markdown in zip(jobs, pages)}
+
+
+def _render_share(start: int, stop: int) -> list[str]:
+    """In the forked child: render jobs[start:stop] of what the parent shared."""
+    assert _shared is not None
+    knowledge, env, jobs = _shared
+    return [render_job(env, knowledge, job) for job in jobs[start:stop]]

@@ -7,6 +7,7 @@ the result. A few tests also check that work was skipped, since skipping it is t
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -275,3 +276,15 @@ def test_random_edits_match_a_fresh_build(project: Project) -> None:
             path.write_text(text, encoding="utf-8")  # undo an edit that broke the data
             continue
         assert build(project, cache) == expected, f"step {step}: {pattern!r} in {path.name}"
+
+
+def test_a_full_build_on_two_processes_equals_one_on_one(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.pipeline as pipeline
+    from generator.render import make_environment, render_site
+
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one CPU: the build renders in one process")
+    expected = render_site(pipeline.check(project), make_environment(project.template_dirs[:1]))
+    assert build(project) == expected
+    assert list(build(project)) == list(expected)  # the same pages in the same order

@@ -7,20 +7,18 @@ same files, byte for byte. The last test runs the real server and polls a page o
 
 from __future__ import annotations
 
-import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from conftest import ENV, FIXTURE_KB, copy_project
+from conftest import FIXTURE_KB, ROOT, copy_project
+
+sys.path.insert(0, str(ROOT))
+from bench.preview import fetch, serving, wait_for  # noqa: E402
 
 SERVE_URL = "http://127.0.0.1:8000/"
 
@@ -122,51 +120,22 @@ def test_a_failed_rebuild_then_a_fix(project: Path, tmp_path: Path) -> None:
 # -- the real server -------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _page(url: str) -> str:
+def _shows(url: str, text: str) -> bool:
+    """Whether the page comes to show text (a generous limit: this checks behaviour, not speed)."""
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return ""
-
-
-def _wait_for(url: str, text: str, limit: float = 120.0) -> bool:
-    """Poll until the page shows text (a generous limit: this checks behaviour, not speed)."""
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        if text in _page(url):
-            return True
-        time.sleep(0.1)
-    return False
+        wait_for(url, text, time.perf_counter(), limit=120.0)
+    except TimeoutError:
+        return False
+    return True
 
 
 def test_mkdocs_serve_shows_yaml_edits(project: Path, tmp_path: Path) -> None:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}/"
-    log = open(tmp_path / "serve.log", "w", encoding="utf-8")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project, env=ENV, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        assert _wait_for(base + "people/jo-leader/", "Jo Leader is a fictional person."), "server did not start"
+    with serving(project, tmp_path / "serve.log") as base:
+        assert _shows(base + "people/jo-leader/", "Jo Leader is a fictional person."), "server did not start"
         edit(project / "data/people/jo-leader.yaml", "Jo Leader is a fictional person.", "Jo Leader, edited while serving.")
-        assert _wait_for(base + "people/jo-leader/", "Jo Leader, edited while serving.")
+        assert _shows(base + "people/jo-leader/", "Jo Leader, edited while serving.")
         # An edit on one profile reaches the other one through the inverse relationship.
         edit(project / "data/groups/red-front.yaml", "since: 2020", "since: 2012")
-        assert _wait_for(base + "people/jo-leader/", "since 2012")
+        assert _shows(base + "people/jo-leader/", "since 2012")
         # And the reused pages still come out whole.
-        assert "Blue League" in _page(base + "groups/blue-league/")
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+        assert "Blue League" in fetch(base + "groups/blue-league/")
