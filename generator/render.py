@@ -112,7 +112,7 @@ class Page:
     notes: list[Citation] = field(default_factory=list)
 
     def url(self, target_path: str) -> str:
-        return _relative(target_path, posixpath.dirname(self.path) or ".")
+        return _relative(target_path, _folder(self.path))
 
     def link(self, entity_id: str, label: str | None = None) -> str:
         profile = self.kb.profiles[entity_id]
@@ -167,6 +167,11 @@ class Page:
 
 # The same few folders link to the same pages over and over; relpath is slow enough to matter at scale.
 _relative = functools.lru_cache(maxsize=1 << 16)(posixpath.relpath)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folder(path: str) -> str:
+    return posixpath.dirname(path) or "."
 
 
 def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
