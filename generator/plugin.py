@@ -37,7 +37,9 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.preview: PreviewCache | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the next.
+        # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the
+        # next (that is where the caches live): state that belongs to one build must be reset at the
+        # start of each build (on_config or on_pre_build), not only in __init__.
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
