@@ -4,6 +4,10 @@ PyYAML's composer gives every node its position; we build plain Python data from
 ourselves so that each key and value keeps its line and column for later messages. Only the plain
 YAML types are accepted: object tags, anchors and aliases (the "billion laughs" vector) are refused
 before anything is expanded.
+
+Hostile input is bounded before it can cost much: a file is read no further than MAX_FILE_BYTES, and
+the composer stops at the first node beyond MAX_NODES or deeper than MAX_DEPTH, so neither a long
+list nor a deep ``[[[[...`` nest can exhaust memory or Python's recursion limit.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .problems import Position, Problem
+from .problems import Position, Problem, shown
 from .vocabulary import KIND_OF_FOLDER
 
 MAX_FILE_BYTES = 1024 * 1024
-MAX_NODES = 50_000
+# The largest real profile (about 35 kB) has under 800 values and nests 7 deep: generous headroom.
+MAX_NODES = 20_000
+MAX_DEPTH = 30
 
 YamlPath = tuple[str | int, ...]
 
@@ -35,19 +41,36 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that this project refuses to compose (anchors, too many or too deep values)."""
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text and refuses anchors and aliases."""
+    """SafeLoader that keeps dates as text, refuses anchors and aliases, and bounds size and depth."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.node_count = 0
+        self.depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                "YAML anchors and aliases (&name, *name) are not allowed; write the value out in full",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
+            self._refuse(event, "YAML anchors and aliases (&name, *name) are not allowed; write the value out in full")
+        self.node_count += 1
+        if self.node_count > MAX_NODES:
+            self._refuse(event, f"more than {MAX_NODES:,} values in one file; split it into several profiles")
+        if self.depth >= MAX_DEPTH:
+            self._refuse(event, f"values nested more than {MAX_DEPTH} levels deep; a profile is never this deep")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    @staticmethod
+    def _refuse(event: yaml.Event, message: str) -> None:
+        raise _Refused(problem=message, problem_mark=event.start_mark)
 
 
 # Dates stay text so that partial dates (2015, 2015-06) and full ones are handled alike.
@@ -65,6 +88,8 @@ class SourceMap:
     line_offset: int = 0
     keys: dict[YamlPath, Position] = field(default_factory=dict)
     values: dict[YamlPath, Position] = field(default_factory=dict)
+    # Values already reported as unreadable (a refused tag): validation says nothing more about them.
+    refused: set[YamlPath] = field(default_factory=set)
 
     def mark(self, mark: yaml.Mark) -> Position:
         return Position(self.file, mark.line + 1 + self.line_offset, mark.column + 1)
@@ -123,7 +148,9 @@ def _discover(root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
         for path in sorted(data.rglob("*")):
             if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
                 continue
-            kind = _kind_of(data, path)
+            if not _inside(root, path, problems):
+                continue
+            kind = None if path.is_dir() else _kind_of(data, path)
             if kind is None:
                 problems.append(
                     Position(_display(root, path)).problem(
@@ -131,12 +158,12 @@ def _discover(root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
                         "data/events/<id>.yaml or data/sources/<id>.yaml"
                     )
                 )
-            elif _inside(root, path, problems):
+            else:
                 found.append((path, kind))
     briefs = root / "briefs"
     if briefs.is_dir():
         for path in sorted(briefs.glob("*.md")):
-            if _inside(root, path, problems):
+            if _inside(root, path, problems) and not path.is_dir():
                 found.append((path, "brief"))
     return found
 
@@ -149,16 +176,17 @@ def _kind_of(data: Path, path: Path) -> str | None:
 
 
 def _inside(root: Path, path: Path, problems: list[Problem]) -> bool:
-    """Refuse links that lead out of the project: a pull request must not publish files from elsewhere."""
+    """Refuse links that lead out of the project, or to nothing, and anything that is not a plain file
+    (a pipe would block the build): a pull request must not publish files from elsewhere."""
     real = path.resolve()
-    if not real.is_relative_to(root.resolve()) or not real.is_file():
-        problems.append(
-            Position(_display(root, path)).problem(
-                "this is a link to something outside the project (or to nothing); replace it with a real file"
-            )
-        )
-        return False
-    return True
+    if not real.is_relative_to(root.resolve()) or not real.exists():
+        problem = "this is a link to something outside the project (or to nothing); replace it with a real file"
+    elif not real.is_file() and not real.is_dir():
+        problem = "this is not a regular file (a pipe or device?); replace it with a real file"
+    else:
+        return True
+    problems.append(Position(_display(root, path)).problem(problem))
+    return False
 
 
 def load_file(root: Path, path: Path, kind: str, problems: list[Problem]) -> Document | None:
@@ -181,18 +209,23 @@ def load_file(root: Path, path: Path, kind: str, problems: list[Problem]) -> Doc
 
 
 def _read_text(path: Path, display: str, problems: list[Problem]) -> str | None:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    with path.open("rb") as stream:
+        # Read one byte past the limit rather than trusting stat(): the file may grow meanwhile.
+        raw = stream.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        size = max(path.stat().st_size, len(raw))
         problems.append(
             Position(display).problem(
                 f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; split it into several profiles"
             )
         )
         return None
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            problems.append(Position(display).problem("file is saved as UTF-16; save it as UTF-8"))
+            return None
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         col = error.start - (before.rfind(b"\n") + 1) + 1
@@ -227,6 +260,9 @@ def parse_yaml(text: str, where: SourceMap, problems: list[Problem]) -> dict[str
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+    except _Refused as error:
+        problems.append(where.mark(error.problem_mark).problem(str(error.problem)))
+        return None
     except yaml.MarkedYAMLError as error:
         problems.append(_yaml_problem(error, where))
         return None
@@ -260,8 +296,20 @@ def _yaml_problem(error: yaml.MarkedYAMLError, where: SourceMap) -> Problem:
     message = " ".join(part for part in (error.context, error.problem) if part)
     hint = next((hint for needle, hint in _HINTS.items() if needle in message), None)
     text = f"YAML syntax error: {message}" + (f" ({hint})" if hint else "")
+    opened = error.context_mark
+    if opened and mark and opened.line < mark.line and any(word in (error.context or "") for word in _OPENED):
+        # An unclosed quote or bracket is noticed lines later: point at where it was opened.
+        text += f"; noticed at line {where.mark(mark).line}"
+        mark = opened
     position = where.mark(mark) if mark else Position(where.file, 1 + where.line_offset, 1)
     return position.problem(text)
+
+
+_OPENED = ("quoted scalar", "flow sequence", "flow mapping")
+
+
+def _tag_name(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 class _Builder:
@@ -269,49 +317,55 @@ class _Builder:
 
     def __init__(self, loader: _Loader, where: SourceMap, problems: list[Problem]):
         self.loader, self.where, self.problems = loader, where, problems
-        self.nodes = 0
         self.failed = False
 
-    def fail(self, mark: yaml.Mark, message: str) -> None:
+    def fail(self, mark: yaml.Mark, message: str, path: YamlPath | None = None) -> None:
         self.failed = True
+        if path is not None:
+            self.where.refused.add(path)
         self.problems.append(self.where.mark(mark).problem(message))
 
+    def refuse_tag(self, node: Node, path: YamlPath) -> None:
+        self.fail(
+            node.start_mark,
+            f"YAML tag {shown(_tag_name(node.tag))} is not allowed; write plain text, numbers, lists and mappings",
+            path,
+        )
+
     def build(self, node: Node, path: YamlPath) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            if self.nodes == MAX_NODES + 1:
-                self.fail(node.start_mark, f"more than {MAX_NODES:,} values in one file; split it")
-            return None
         self.where.values[path] = self.where.mark(node.start_mark)
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ_TAG:
-                return self.fail(node.start_mark, f"YAML tag {node.tag} is not allowed; write a plain list")
+                return self.refuse_tag(node, path)
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(node, path)
 
     def _mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any] | None:
         if node.tag != _MAP_TAG:
-            return self.fail(node.start_mark, f"YAML tag {node.tag} is not allowed; write a plain mapping")
+            return self.refuse_tag(node, path)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag != _STR_TAG:
-                self.fail(key_node.start_mark, "a key must be a plain word such as name: or aliases:")
+                given = f", not {shown(key_node.value)}" if isinstance(key_node, ScalarNode) else ", not a list or mapping"
+                self.fail(key_node.start_mark, f"a key must be a word such as name: or aliases:{given}")
                 continue
             key = key_node.value
             if key in result:
                 first = self.where.keys[path + (key,)]
-                self.fail(key_node.start_mark, f"duplicate key '{key}' (first at line {first.line}); keep one")
+                self.fail(key_node.start_mark, f"duplicate key {shown(key)} (first at line {first.line}); keep one")
                 continue
             self.where.keys[path + (key,)] = self.where.mark(key_node.start_mark)
             result[key] = self.build(value_node, path + (key,))
         return result
 
-    def _scalar(self, node: Node) -> Any:
+    def _scalar(self, node: Node, path: YamlPath) -> Any:
         if node.tag not in _PLAIN_SCALAR_TAGS:
-            return self.fail(node.start_mark, f"YAML tag {node.tag} is not allowed; write plain text or a number")
+            return self.refuse_tag(node, path)
         try:
             return self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError) as error:
-            return self.fail(node.start_mark, f"cannot read this value: {error}")
+        except ValueError:  # Python refuses to convert integers of more than 4,300 digits
+            return self.fail(node.start_mark, "this number is too long to read; no figure has that many digits", path)
+        except yaml.YAMLError as error:
+            return self.fail(node.start_mark, f"cannot read this value: {error}", path)

@@ -5,6 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def printable(text: str) -> str:
+    """Text safe to print on one log line: control, format and separator characters (escape sequences,
+    newlines, bidirectional overrides) are written as \\uXXXX, so input cannot forge log lines or drive
+    the terminal."""
+    return "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in text)
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value from the input, quoted for a message and cut short when long."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return "'" + text.replace("'", "\\'") + "'"
+
+
 @dataclass(frozen=True, order=True)
 class Position:
     """Where something stands in an input file; line and column count from 1."""
@@ -25,12 +40,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        return printable(f"{self.file}:{self.line}:{self.col}: {self.message}")
 
     def github_annotation(self) -> str:
         """The same problem in GitHub Actions' workflow-command form, shown inline on a pull request."""
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.file},line={self.line},col={self.col}::{message}"
+        file = self.file.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        return printable(f"::error file={file},line={self.line},col={self.col}::{message}")
 
 
 class ProblemsFound(Exception):
