@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from .load import load_project
 from .problems import ProblemsFound
-from .render import TEMPLATE_DIR, make_environment, render_site
-from .resolve import KnowledgeBase, resolve
+from .render import TEMPLATE_DIR, make_environment, render_site, template_problem
+from .resolve import KnowledgeBase, broken_names, resolve
 from .validate import validate_documents
 
 OVERRIDES = Path("site_src/overrides/generator")
@@ -43,9 +45,7 @@ def check(project: Project) -> KnowledgeBase:
     loaded = load_project(project.root)
     validated, invalid = validate_documents(loaded.documents)
     problems = loaded.problems + invalid
-    knowledge, unresolved = resolve(validated, broken={doc.stem for doc in loaded.documents} - {
-        item.document.stem for item in validated
-    })
+    knowledge, unresolved = resolve(validated, broken=broken_names(loaded.documents, validated))
     problems += unresolved
     if problems:
         raise ProblemsFound(problems)
@@ -55,4 +55,7 @@ def check(project: Project) -> KnowledgeBase:
 def build(project: Project) -> dict[str, str]:
     """Every generated page as {path inside the site: Markdown}; raises ProblemsFound on bad input."""
     knowledge = check(project)
-    return render_site(knowledge, make_environment(project.template_dirs[:1]))
+    try:
+        return render_site(knowledge, make_environment(project.template_dirs[:1]))
+    except jinja2.TemplateError as error:
+        raise ProblemsFound([template_problem(error, project.root)]) from None

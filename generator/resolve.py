@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from slugify import slugify
 
-from .load import SourceMap, YamlPath
+from .load import Document, SourceMap, YamlPath
 from .models import BriefMeta, Citation, Claim, Event, Figure, Group, Person, Source, date_sort_key
 from .problems import Position, Problem
 from .validate import Validated
@@ -148,10 +148,12 @@ class _Resolver:
         self.where_of: dict[str, SourceMap] = {}
 
     def run(self) -> KnowledgeBase:
-        self._register_ids()
+        duplicates = self._register_ids()
         profiles = {}
         briefs = {}
         for item in self.validated:
+            if id(item) in duplicates:
+                continue
             model = item.model
             if isinstance(model, (Group, Person, Event)):
                 profiles[model.id] = self._profile(model, item.where)
@@ -171,8 +173,12 @@ class _Resolver:
 
     # -- ids and names --------------------------------------------------------------------
 
-    def _register_ids(self) -> None:
-        for item in self.validated:
+    def _register_ids(self) -> set[int]:
+        """Register every id and name; return the (object ids of the) items whose id is taken already.
+        Sources go first: when a profile takes a source's id, the citations of that source still resolve
+        and the one problem reported is the duplicate."""
+        duplicates: set[int] = set()
+        for item in sorted(self.validated, key=lambda item: not isinstance(item.model, Source)):
             model = item.model
             if isinstance(model, BriefMeta):
                 continue
@@ -183,6 +189,7 @@ class _Resolver:
                         f"id '{model.id}' is already used by {other.file}; ids are unique across all kinds"
                     )
                 )
+                duplicates.add(id(item))
                 continue
             self.kinds[model.id] = model.KIND
             if isinstance(model, Source):
@@ -193,6 +200,7 @@ class _Resolver:
             self._add_name(model.name, model.id, item.where.value(("name",)))
             for index, alias in enumerate(model.aliases):
                 self._add_name(alias, model.id, item.where.value(("aliases", index)))
+        return duplicates
 
     def _add_name(self, name: str, entity_id: str, position: Position) -> None:
         key = name_key(name)
@@ -327,8 +335,8 @@ class _Resolver:
         if view.kind not in rel.subjects or kind not in rel.objects:
             self.problems.append(
                 position.problem(
-                    f"'{rel.name}' links a {' or '.join(sorted(rel.subjects))} to a "
-                    f"{' or '.join(sorted(rel.objects))}, not a {view.kind} to a {kind}; choose another type"
+                    f"'{rel.name}' links {_kinds(rel.subjects)} to {_kinds(rel.objects)}, "
+                    f"not {_kinds({view.kind})} to {_kinds({kind})}; choose another type"
                 )
             )
             return False
@@ -347,6 +355,28 @@ class _Resolver:
         start = Position(document.file, document.body_line, 1)
         body = self.rich(document.body, start, path, meta.title)
         return BriefView(meta, slug, path, body)
+
+
+def _kinds(kinds: set[str] | frozenset[str]) -> str:
+    """{"group", "person"} -> "a group or person"; {"event"} -> "an event"."""
+    words = " or ".join(sorted(kinds))
+    return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
+
+
+def broken_names(documents: list[Document], valid: list[Validated]) -> set[str]:
+    """Ids and names of the files that failed validation, as name keys. References to them are not
+    reported again: their own file's problems already are, and fixing those fixes the references."""
+    good = {id(item.document) for item in valid}
+    names: set[str] = set()
+    for document in documents:
+        if id(document) in good:
+            continue
+        names.add(document.stem)
+        raw = [document.data.get("id"), document.data.get("name")]
+        aliases = document.data.get("aliases")
+        raw += aliases if isinstance(aliases, list) else []
+        names |= {name_key(name) for name in raw if isinstance(name, str)}
+    return names
 
 
 def _offset(position: Position, text: str, index: int) -> Position:
