@@ -12,6 +12,7 @@ import html
 import json
 import posixpath
 import re
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import jinja2
 
 from .models import Citation, FigureValue, Source
+from .problems import Problem
 from .resolve import Edge, EntityLink, KnowledgeBase, ProfileView, RichText
 from .vocabulary import KIND_LABEL, QUALIFIER_WORDS
 
@@ -41,6 +43,22 @@ def escape(text: str) -> str:
 def html_text(text: str) -> str:
     """For places the theme prints without escaping (page titles in front matter)."""
     return html.escape(" ".join(text.split()), quote=True)
+
+
+def yaml_string(text: str) -> str:
+    """A double-quoted YAML string for front matter, for any text. Everything outside printable ASCII
+    is written as an escape: MkDocs reads front matter that fails to parse as page text, so one stray
+    control character would otherwise publish the front matter, unescaped, as Markdown."""
+    return '"' + "".join(_yaml_char(c) for c in text) + '"'
+
+
+def _yaml_char(char: str) -> str:
+    if char in '"\\':
+        return "\\" + char
+    if " " <= char <= "~":
+        return char
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def format_date(value: str | None) -> str:
@@ -158,6 +176,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         number=format_number,
         source_label=source_label,
         json=lambda value: json.dumps(value, ensure_ascii=False),
+        yaml_string=yaml_string,
     )
     env.globals.update(kind_label=KIND_LABEL)
     return env
@@ -195,3 +214,17 @@ def render_site(kb: KnowledgeBase, env: jinja2.Environment) -> dict[str, str]:
     for path, template in INDEX_PAGES.items():
         pages[path] = render_page(env, kb, path, template)
     return pages
+
+
+def template_problem(error: jinja2.TemplateError, root: Path) -> Problem:
+    """A broken template (usually an override in the project) as a FILE:LINE:COL problem. Jinja puts
+    template frames into the traceback under the template's own file name and line."""
+    file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if file is None:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+        if frames:
+            file, line = frames[-1].filename, frames[-1].lineno
+    shown = Path(file or "<template>")
+    if shown.is_absolute() and shown.is_relative_to(root):
+        shown = shown.relative_to(root)
+    return Problem(shown.as_posix(), line or 1, 1, f"template error: {error.message or error}; fix the template")
