@@ -13,8 +13,9 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from . import csp
 from .pipeline import Project, build
-from .problems import ProblemsFound
+from .problems import Position, ProblemsFound
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -29,6 +30,10 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
     def __init__(self) -> None:
         self.project: Project | None = None
         self.pages: dict[str, str] = {}
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project(Path(config.config_file_path).resolve().parent)
@@ -39,6 +44,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         assert self.project is not None
         try:
             self.pages = build(self.project)
+            self._check_no_clash(config)
         except ProblemsFound as found:
             for problem in found.problems:
                 log.error(str(problem))
@@ -47,16 +53,30 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
                 f"{count} problem{'s' if count != 1 else ''} in data/ or briefs/; nothing was built"
             ) from None
 
+    def _check_no_clash(self, config: MkDocsConfig) -> None:
+        """A hand-written page where a generated one belongs: found here, before site_dir is cleaned."""
+        assert self.project is not None
+        docs = Path(config.docs_dir)
+        clashes = [
+            Position((docs / path).relative_to(self.project.root).as_posix()).problem(
+                "a hand-written page stands where a generated page belongs; remove or rename it"
+            )
+            for path in self.pages
+            if (docs / path).exists()
+        ]
+        if clashes:
+            raise ProblemsFound(clashes)
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path, markdown in self.pages.items():
-            existing = files.get_file_from_path(path)
-            if existing is not None:
-                raise PluginError(
-                    f"{config.docs_dir}/{path} is a hand-written page where a generated page belongs; "
-                    "remove or rename it"
-                )
             files.append(File.generated(config, path, content=markdown))
         return files
+
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # type: ignore[no-untyped-def]
+        return csp.apply_policy(output, page.content or "", serving=self.serving)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return csp.apply_policy(output_content, serving=self.serving)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]
         assert self.project is not None
