@@ -57,25 +57,43 @@ def _validate(project: Project, args: argparse.Namespace) -> int:
 
 
 def _render(project: Project, args: argparse.Namespace) -> int:
-    pages = build(project)
     out = Path(args.out).resolve()
-    # Write beside the target, then swap: a failed run never leaves a half-written folder.
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    for path, markdown in pages.items():
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
-    if out.exists():
-        old = out.with_name(f".{out.name}-old")
-        shutil.rmtree(old, ignore_errors=True)
-        out.rename(old)
-        staging.rename(out)
-        shutil.rmtree(old)
-    else:
-        staging.rename(out)
+    if project.root.is_relative_to(out) or out.is_relative_to(project.data_dir) or out.is_relative_to(project.briefs_dir):
+        # The folder is replaced wholesale: never let that be the project or its sources.
+        print(f"--out {out} would replace the project or its data; choose a folder of its own", file=sys.stderr)
+        return 2
+    if out.exists() and not out.is_dir():
+        print(f"--out {out} is a file; choose a folder", file=sys.stderr)
+        return 2
+    pages = build(project)  # bad input raises here, before anything is written
+    replace_folder(out, pages)
     print(f"wrote {len(pages)} pages to {out}")
     return 0
+
+
+def replace_folder(out: Path, pages: dict[str, str]) -> None:
+    """Write pages into a new folder beside ``out``, then swap it in: whatever fails, ``out`` is either
+    the old folder, untouched, or the new one, complete, and no half-written folder is left behind."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        for path, markdown in pages.items():
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(markdown, encoding="utf-8")
+        if not out.exists():
+            staging.rename(out)
+            return
+        old = staging.with_name(staging.name + "-old")  # unique, as the staging name is
+        out.rename(old)
+        try:
+            staging.rename(out)
+        except OSError:
+            old.rename(out)
+            raise
+        shutil.rmtree(old)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _schema(project: Project, args: argparse.Namespace) -> int:
