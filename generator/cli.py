@@ -1,4 +1,4 @@
-"""Stage 6, cli: ``python -m generator validate | render --out DIR | schema``, on the same pipeline."""
+"""Stage 6, cli: ``python -m generator validate | render --out DIR | schema | new KIND ID``, on the same pipeline."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .pipeline import Project, build, check
 from .problems import ProblemsFound
+from .scaffold import FILL_IN, KINDS, Refused, new_file
 from .validate import write_schemas
 
 
@@ -20,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(project, args)
     except ProblemsFound as found:
         _report(found, args.format)
+        return 1
+    except Refused as refused:
+        print(f"error: {refused}", file=sys.stderr)
         return 1
 
 
@@ -44,6 +48,20 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="write one JSON Schema per kind of file")
     schema.add_argument("--out", default="schema", help="folder for the *.schema.json files (default: schema)")
     schema.set_defaults(run=_schema)
+
+    new = commands.add_parser(
+        "new",
+        help="write a starter file data/<kind folder>/<id>.yaml to fill in",
+        description="Write a starter file with every key explained. Lines marked FILL IN are empty on "
+        "purpose: validate reports them until they are written, so nothing uncited is published.",
+    )
+    new.add_argument("kind", choices=KINDS, help="what to create")
+    new.add_argument("id", help="lowercase slug, e.g. kabul-airport-bombing; becomes the file name")
+    new.add_argument("--name", required=True, help="the profile's name (for a source: its title)")
+    new.add_argument(
+        "--alias", action="append", default=[], help="another name the sources use (repeat for several)"
+    )
+    new.set_defaults(run=_new)
     return parser
 
 
@@ -84,6 +102,13 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
         out = project.root / out
     for path in write_schemas(out):
         print(path)
+    return 0
+
+
+def _new(project: Project, args: argparse.Namespace) -> int:
+    path = new_file(project, args.kind, args.id, args.name, args.alias)
+    shown = path.relative_to(project.root).as_posix()
+    print(f"wrote {shown}: fill the lines marked {FILL_IN}, then run python -m generator validate")
     return 0
 
 

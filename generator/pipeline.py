@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .load import load_project
-from .problems import ProblemsFound
+from .problems import Problem, ProblemsFound
 from .render import TEMPLATE_DIR, make_environment, render_site
 from .resolve import KnowledgeBase, resolve
 from .validate import validate_documents
@@ -38,15 +38,20 @@ class Project:
         return [self.data_dir, self.briefs_dir, *self.template_dirs]
 
 
-def check(project: Project) -> KnowledgeBase:
-    """Load, validate and resolve; raise ProblemsFound with every problem of every stage."""
+def resolve_project(project: Project) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load, validate and resolve: the knowledge base of every file that is sound, and every problem."""
     loaded = load_project(project.root)
     validated, invalid = validate_documents(loaded.documents)
     problems = loaded.problems + invalid
     knowledge, unresolved = resolve(validated, broken={doc.stem for doc in loaded.documents} - {
         item.document.stem for item in validated
     })
-    problems += unresolved
+    return knowledge, problems + unresolved
+
+
+def check(project: Project) -> KnowledgeBase:
+    """Load, validate and resolve; raise ProblemsFound with every problem of every stage."""
+    knowledge, problems = resolve_project(project)
     if problems:
         raise ProblemsFound(problems)
     return knowledge

@@ -114,6 +114,8 @@ class KnowledgeBase:
     briefs: dict[str, BriefView]
     cited_by: dict[str, list[Citing]]
     names: dict[str, str]  # slug of every id, name and alias -> entity id
+    # Where each of those names (and each source id) was written: for messages about a clash.
+    origins: dict[str, Position] = field(default_factory=dict)
 
     def source_path(self, source_id: str) -> str:
         return f"sources/{source_id}.md"
@@ -167,6 +169,7 @@ class _Resolver:
             briefs=dict(sorted(briefs.items())),
             cited_by=dict(self.cited_by),
             names=self.names,
+            origins=self.name_origin,
         )
 
     # -- ids and names --------------------------------------------------------------------
