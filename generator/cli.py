@@ -41,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check data/ and briefs/; exit 1 on any problem")
     validate.set_defaults(run=_validate)
 
-    render = commands.add_parser("render", help="write the generated Markdown pages to a folder")
+    render = commands.add_parser(
+        "render", help="write the generated Markdown pages and the data exports (exports/) to a folder"
+    )
     render.add_argument("--out", required=True, help="folder to write; replaced only when rendering succeeds")
     render.set_defaults(run=_render)
 
@@ -92,7 +94,7 @@ def _render(project: Project, args: argparse.Namespace) -> int:
         shutil.rmtree(old)
     else:
         staging.rename(out)
-    print(f"wrote {len(pages)} pages to {out}")
+    print(f"wrote {len(pages)} files to {out}")
     return 0
 
 

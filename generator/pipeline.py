@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .export import export_files
 from .load import load_project
 from .problems import Problem, ProblemsFound
 from .render import TEMPLATE_DIR, make_environment, render_site
@@ -58,6 +59,9 @@ def check(project: Project) -> KnowledgeBase:
 
 
 def build(project: Project) -> dict[str, str]:
-    """Every generated page as {path inside the site: Markdown}; raises ProblemsFound on bad input."""
+    """Every generated file as {path inside the site: text}: the Markdown pages, and the open data
+    exports under exports/. Raises ProblemsFound on bad input."""
     knowledge = check(project)
-    return render_site(knowledge, make_environment(project.template_dirs[:1]))
+    files = render_site(knowledge, make_environment(project.template_dirs[:1]))
+    files.update(export_files(knowledge))
+    return files

@@ -261,7 +261,7 @@ class _Resolver:
 
     def claim(self, claim: Claim, where: SourceMap, path: YamlPath, page: str, title: str) -> RichClaim:
         text = self.rich(claim.text, where.value(path + ("text",)), page, title)
-        self.cites(claim.cite, where, path, page, title, _plain(text))
+        self.cites(claim.cite, where, path, page, title, plain_text(text))
         return RichClaim(text, tuple(claim.cite), claim.status, claim.by)
 
     def cites(
@@ -361,7 +361,8 @@ def _offset(position: Position, text: str, index: int) -> Position:
     return Position(position.file, position.line + newlines, index - before.rfind("\n"))
 
 
-def _plain(text: RichText) -> str:
+def plain_text(text: RichText) -> str:
+    """Rich text as plain words: links become their labels, citations drop out."""
     return "".join(t if isinstance(t, str) else t.label if isinstance(t, EntityLink) else "" for t in text).strip()
 
 
