@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import shutil
 import sys
 import tempfile
@@ -27,31 +28,43 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
-    parser.add_argument("--root", default=".", help="project folder holding data/ and briefs/ (default: .)")
+def _options(parser: argparse.ArgumentParser, **defaults: str) -> None:
+    """--root and --format, accepted before the command and after it (`validate --format github`)."""
+    parser.add_argument(
+        "--root", default=defaults.get("root", argparse.SUPPRESS),
+        help="project folder holding data/ and briefs/ (default: .)",
+    )
     parser.add_argument(
         "--format",
         choices=["text", "github"],
-        default="text",
+        default=defaults.get("format", argparse.SUPPRESS),
         help="how to print problems: FILE:LINE:COL lines, or GitHub Actions annotations",
     )
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check data/ and briefs/; exit 1 on any problem")
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    _options(parser, root=".", format="text")
+    # After the command the options default to "not given", so they never undo the ones before it.
+    common = argparse.ArgumentParser(add_help=False)
+    _options(common)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    add_command = functools.partial(commands.add_parser, parents=[common])
+
+    validate = add_command("validate", help="check data/ and briefs/; exit 1 on any problem")
     validate.set_defaults(run=_validate)
 
-    render = commands.add_parser(
+    render = add_command(
         "render", help="write the generated Markdown pages and the data exports (exports/) to a folder"
     )
     render.add_argument("--out", required=True, help="folder to write; replaced only when rendering succeeds")
     render.set_defaults(run=_render)
 
-    schema = commands.add_parser("schema", help="write one JSON Schema per kind of file")
+    schema = add_command("schema", help="write one JSON Schema per kind of file")
     schema.add_argument("--out", default="schema", help="folder for the *.schema.json files (default: schema)")
     schema.set_defaults(run=_schema)
 
-    new = commands.add_parser(
+    new = add_command(
         "new",
         help="write a starter file data/<kind folder>/<id>.yaml to fill in",
         description="Write a starter file with every key explained. Lines marked FILL IN are empty on "
