@@ -8,7 +8,7 @@ from pathlib import Path
 from .export import export_files
 from .load import load_project
 from .problems import Problem, ProblemsFound
-from .render import TEMPLATE_DIR, make_environment, render_site
+from .render import TEMPLATE_DIR, make_environment, render_site, template_problem
 from .resolve import KnowledgeBase, resolve
 from .validate import validate_documents
 
@@ -62,6 +62,12 @@ def build(project: Project) -> dict[str, str]:
     """Every generated file as {path inside the site: text}: the Markdown pages, and the open data
     exports under exports/. Raises ProblemsFound on bad input."""
     knowledge = check(project)
-    files = render_site(knowledge, make_environment(project.template_dirs[:1]))
+    try:
+        files = render_site(knowledge, make_environment(project.template_dirs[:1]))
+    except Exception as error:  # noqa: BLE001 - a template's mistake becomes a problem; anything else is re-raised
+        problem = template_problem(error, project.root)
+        if problem is None:
+            raise
+        raise ProblemsFound([problem]) from None
     files.update(export_files(knowledge))
     return files

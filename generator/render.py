@@ -12,6 +12,7 @@ import html
 import json
 import posixpath
 import re
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import jinja2
 
 from .models import Citation, FigureValue, Source
+from .problems import Problem
 from .resolve import Edge, EntityLink, KnowledgeBase, ProfileView, RichText
 from .vocabulary import KIND_LABEL, QUALIFIER_WORDS
 
@@ -195,3 +197,24 @@ def render_site(kb: KnowledgeBase, env: jinja2.Environment) -> dict[str, str]:
     for path, template in INDEX_PAGES.items():
         pages[path] = render_page(env, kb, path, template)
     return pages
+
+
+def template_problem(error: Exception, root: Path) -> Problem | None:
+    """An error raised by a template as ``FILE:LINE:COL: message``, pointing into the template (an edited
+    override or a packaged one), so that `mkdocs serve` and the CLI report it like a data problem.
+    None when the error did not come from a template (a bug in the engine keeps its traceback)."""
+    file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if file is None:  # raised while rendering: Jinja puts the template's own lines in the traceback
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+        if frames:
+            file, line = frames[-1].filename, frames[-1].lineno
+        elif not isinstance(error, jinja2.TemplateError):
+            return None
+    if isinstance(error, jinja2.TemplateNotFound):
+        message = f"no template named '{error.name}'"
+    else:
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+    shown = Path(file) if file else TEMPLATE_DIR
+    if shown.is_relative_to(root):
+        shown = shown.relative_to(root)
+    return Problem(shown.as_posix(), line or 1, 1, f"template error: {message}")
