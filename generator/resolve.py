@@ -146,6 +146,7 @@ class _Resolver:
         self.sources: dict[str, Source] = {}
         self.cited_by: dict[str, list[Citing]] = defaultdict(list)
         self.where_of: dict[str, SourceMap] = {}
+        self.display: dict[str, str] = {}  # entity id -> name
 
     def run(self) -> KnowledgeBase:
         self._register_ids()
@@ -189,6 +190,7 @@ class _Resolver:
                 self.sources[model.id] = model
                 self.name_origin[name_key(model.id)] = item.where.value(("id",))
                 continue
+            self.display[model.id] = model.name
             self._add_name(model.id, model.id, item.where.value(("id",)))
             self._add_name(model.name, model.id, item.where.value(("name",)))
             for index, alias in enumerate(model.aliases):
@@ -240,7 +242,11 @@ class _Resolver:
             guess = self._guess(name)
             self.problems.append(position.problem(f"[[{name}]] names no profile{guess}"))
             entity_id = ""
-        return EntityLink(entity_id, (match.group("label") or name).strip())
+        label = match.group("label")
+        if label is None:
+            # [[abu-bakr-al-baghdadi]] reads as the profile's name; [[ISKP]] keeps the name as written.
+            label = self.display.get(entity_id, name) if name == entity_id else name
+        return EntityLink(entity_id, label.strip())
 
     def _guess(self, name: str) -> str:
         close = difflib.get_close_matches(name_key(name), list(self.names), n=1, cutoff=0.7)

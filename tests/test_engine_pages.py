@@ -109,6 +109,7 @@ def test_brief_links_entities_by_alias_and_cites_sources(fixture_site: Site) -> 
     assert "../../groups/red-front/" in links  # written [[RF]]
     assert "../../groups/blue-league/" in links
     assert "the League" in body.text
+    assert "Its leader is Jo Leader" in body.text  # [[jo-leader]] reads as the profile's name
     assert set(footnote_targets(html).values()) == {"../../sources/alpha-report/", "../../sources/beta-news/"}
 
 
