@@ -13,7 +13,7 @@ import pytest
 import stix2
 from stix2validator import ValidationOptions, validate_string
 
-from conftest import FIXTURE_KB, Site, generator
+from conftest import FIXTURE_KB, ROOT, Site, generator
 
 EXPORTS = "exports"
 
@@ -251,3 +251,21 @@ def test_ids_survive_changes_to_other_entities(fixture_project: Path, tmp_path: 
     assert old_stix < new_stix  # nothing renamed; the new group and its relationship added
     assert {i.split("--")[0] for i in new_stix - old_stix} == {"intrusion-set", "relationship"}
     assert new_bundle != old_bundle
+
+
+# -- the real knowledge base -----------------------------------------------------------------------
+
+
+def test_real_site_exports_cover_the_data_and_the_bundle_validates(site: Site) -> None:
+    data = json.loads(export(site.root, "all.json"))
+    on_disk = {p.stem for folder in ("groups", "people", "events") for p in (ROOT / "data" / folder).glob("*.yaml")}
+    assert {e["id"] for e in data["entities"]} == on_disk
+    text = export(site.root, "stix-bundle.json")
+    bundle = stix2.parse(text, allow_custom=False)
+    results = validate_string(text, ValidationOptions(version="2.1"))
+    assert results.is_valid and not results.errors, [str(e) for e in results.errors]
+    types = {o.type for o in bundle.objects}
+    assert {"intrusion-set", "identity", "incident", "relationship", "report"} <= types
+    isis_k = next(e for e in data["entities"] if e["id"] == "isis-k")
+    assert any(o.id == f"intrusion-set--{isis_k['uuid']}" for o in bundle.objects)
+    assert len(json.loads(export(site.root, "sources.csl.json"))) == len(data["sources"])
