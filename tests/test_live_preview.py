@@ -148,3 +148,32 @@ def test_a_broken_file_is_reported_and_the_server_recovers(server: Server, fixtu
 
     assert server.process.poll() is None
     assert "Traceback" not in server.output()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def test_an_open_browser_tab_reloads_by_itself(server: Server, fixture_project: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is absent (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) drives the browser")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        try:
+            page = browser.new_page()
+            page.goto(server.url + "groups/red-front/")
+            assert "is a fictional group" in page.inner_text("article")
+            page.evaluate("window.untouched = true")  # gone once the page has reloaded
+
+            edit(fixture_project / "data/groups/red-front.yaml", "is a fictional group", "is a reloaded group")
+            page.wait_for_function(
+                "document.querySelector('article')?.innerText.includes('is a reloaded group')",
+                timeout=CHANGE_SECONDS * 1000,
+            )
+            assert page.evaluate("window.untouched") is None
+        finally:
+            browser.close()
