@@ -203,8 +203,11 @@ def template_problem(error: Exception, root: Path) -> Problem | None:
     """An error raised by a template as ``FILE:LINE:COL: message``, pointing into the template (an edited
     override or a packaged one), so that `mkdocs serve` and the CLI report it like a data problem.
     None when the error did not come from a template (a bug in the engine keeps its traceback)."""
-    file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
-    if file is None:  # raised while rendering: Jinja puts the template's own lines in the traceback
+    file: str | None = None
+    line: int | None = None
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        file, line = error.filename, error.lineno
+    else:  # raised while rendering: Jinja puts the template's own lines in the traceback
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
         if frames:
             file, line = frames[-1].filename, frames[-1].lineno
