@@ -135,7 +135,7 @@ class Page:
     def footnotes(self) -> str:
         lines = []
         for number, citation in enumerate(self.notes, start=1):
-            source = self.kb.sources[citation.source]
+            self.kb.sources[citation.source]
             locator = f", {escape(citation.at)}" if citation.at else ""
             lines.append(f"[^{number}]: {self.source_link(citation.source)}{locator}.")
         return "\n".join(lines)
