@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .export import export_files
-from .load import load_project
+from .load import Loaded, load_project
 from .problems import Problem, ProblemsFound
 from .render import TEMPLATE_DIR, make_environment, render_site, template_problem
-from .resolve import KnowledgeBase, resolve
-from .validate import validate_documents
+from .resolve import KnowledgeBase, name_key, resolve
+from .validate import Validated, validate_documents
 
 OVERRIDES = Path("site_src/overrides/generator")
 
@@ -44,10 +44,20 @@ def resolve_project(project: Project) -> tuple[KnowledgeBase, list[Problem]]:
     loaded = load_project(project.root)
     validated, invalid = validate_documents(loaded.documents)
     problems = loaded.problems + invalid
-    # Files that did not load or validate have their own problems; links to them are not reported again.
-    broken = {path.stem for path in loaded.files} - {item.document.stem for item in validated}
-    knowledge, unresolved = resolve(validated, broken)
+    knowledge, unresolved = resolve(validated, _unavailable_names(loaded, validated))
     return knowledge, problems + unresolved
+
+
+def _unavailable_names(loaded: Loaded, validated: list[Validated]) -> set[str]:
+    """Ids and names of files that did not load or validate. They have their own problems, so links
+    to them (by id or by any name the file gives) are not reported again."""
+    good = {item.document.stem for item in validated}
+    names = {path.stem for path in loaded.files if path.stem not in good}
+    for document in loaded.documents:
+        if document.stem not in good:
+            given = [document.data.get("name"), *(document.data.get("aliases") or [])]
+            names.update(name_key(name) for name in given if isinstance(name, str))
+    return names
 
 
 def check(project: Project) -> KnowledgeBase:

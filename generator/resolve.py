@@ -396,8 +396,8 @@ def _merge(index: dict[tuple[str, str, str], Edge], edge: Edge) -> None:
 
 
 def resolve(validated: list[Validated], broken: set[str] = frozenset()) -> tuple[KnowledgeBase, list[Problem]]:
-    """Link validated models. Ids in ``broken`` belong to files that failed validation: references to them
-    are not reported again, since their file's own problems already are."""
+    """Link validated models. ``broken`` holds the name keys of files that failed to load or validate:
+    references to them are not reported again, since their file's own problems already are."""
     resolver = _Resolver(validated, broken)
     knowledge = resolver.run()
     return knowledge, resolver.problems
