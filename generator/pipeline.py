@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
-from .load import load_project
-from .problems import ProblemsFound
+from .export import export_files
+from .load import Loaded, load_project
+from .problems import Problem, ProblemsFound
 from .render import TEMPLATE_DIR, make_environment, render_site, template_problem
-from .resolve import KnowledgeBase, broken_names, resolve
-from .validate import validate_documents
+from .resolve import KnowledgeBase, name_key, resolve
+from .validate import Validated, validate_documents
 
 OVERRIDES = Path("site_src/overrides/generator")
 
@@ -40,22 +39,45 @@ class Project:
         return [self.data_dir, self.briefs_dir, *self.template_dirs]
 
 
-def check(project: Project) -> KnowledgeBase:
-    """Load, validate and resolve; raise ProblemsFound with every problem of every stage."""
+def resolve_project(project: Project) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load, validate and resolve: the knowledge base of every file that is sound, and every problem."""
     loaded = load_project(project.root)
     validated, invalid = validate_documents(loaded.documents)
     problems = loaded.problems + invalid
-    knowledge, unresolved = resolve(validated, broken=broken_names(loaded.documents, validated))
-    problems += unresolved
+    knowledge, unresolved = resolve(validated, _unavailable_names(loaded, validated))
+    return knowledge, problems + unresolved
+
+
+def _unavailable_names(loaded: Loaded, validated: list[Validated]) -> set[str]:
+    """Ids and names of files that did not load or validate. They have their own problems, so links
+    to them (by id or by any name the file gives) are not reported again."""
+    good = {item.document.stem for item in validated}
+    names = {path.stem for path in loaded.files if path.stem not in good}
+    for document in loaded.documents:
+        if document.stem not in good:
+            given = [document.data.get("name"), *(document.data.get("aliases") or [])]
+            names.update(name_key(name) for name in given if isinstance(name, str))
+    return names
+
+
+def check(project: Project) -> KnowledgeBase:
+    """Load, validate and resolve; raise ProblemsFound with every problem of every stage."""
+    knowledge, problems = resolve_project(project)
     if problems:
         raise ProblemsFound(problems)
     return knowledge
 
 
 def build(project: Project) -> dict[str, str]:
-    """Every generated page as {path inside the site: Markdown}; raises ProblemsFound on bad input."""
+    """Every generated file as {path inside the site: text}: the Markdown pages, and the open data
+    exports under exports/. Raises ProblemsFound on bad input."""
     knowledge = check(project)
     try:
-        return render_site(knowledge, make_environment(project.template_dirs[:1]))
-    except jinja2.TemplateError as error:
-        raise ProblemsFound([template_problem(error, project.root)]) from None
+        files = render_site(knowledge, make_environment(project.template_dirs[:1]))
+    except Exception as error:  # noqa: BLE001 - a template's mistake becomes a problem; anything else is re-raised
+        problem = template_problem(error, project.root)
+        if problem is None:
+            raise
+        raise ProblemsFound([problem]) from None
+    files.update(export_files(knowledge))
+    return files

@@ -151,7 +151,7 @@ class Page:
     def footnotes(self) -> str:
         lines = []
         for number, citation in enumerate(self.notes, start=1):
-            source = self.kb.sources[citation.source]
+            self.kb.sources[citation.source]
             locator = f", {escape(citation.at)}" if citation.at else ""
             lines.append(f"[^{number}]: {self.source_link(citation.source)}{locator}.")
         return "\n".join(lines)
@@ -216,15 +216,25 @@ def render_site(kb: KnowledgeBase, env: jinja2.Environment) -> dict[str, str]:
     return pages
 
 
-def template_problem(error: jinja2.TemplateError, root: Path) -> Problem:
-    """A broken template (usually an override in the project) as a FILE:LINE:COL problem. Jinja puts
-    template frames into the traceback under the template's own file name and line."""
-    file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
-    if file is None:
+def template_problem(error: Exception, root: Path) -> Problem | None:
+    """An error raised by a template as ``FILE:LINE:COL: message``, pointing into the template (an edited
+    override or a packaged one), so that `mkdocs serve` and the CLI report it like a data problem.
+    None when the error did not come from a template (a bug in the engine keeps its traceback)."""
+    file: str | None = None
+    line: int | None = None
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        file, line = error.filename, error.lineno
+    else:  # raised while rendering: Jinja puts the template's own lines in the traceback
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
         if frames:
             file, line = frames[-1].filename, frames[-1].lineno
-    shown = Path(file or "<template>")
-    if shown.is_absolute() and shown.is_relative_to(root):
+        elif not isinstance(error, jinja2.TemplateError):
+            return None
+    if isinstance(error, jinja2.TemplateNotFound):
+        message = f"no template named '{error.name}'"
+    else:
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+    shown = Path(file) if file else TEMPLATE_DIR
+    if shown.is_relative_to(root):
         shown = shown.relative_to(root)
-    return Problem(shown.as_posix(), line or 1, 1, f"template error: {error.message or error}; fix the template")
+    return Problem(shown.as_posix(), line or 1, 1, f"template error: {message}")

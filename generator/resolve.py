@@ -10,12 +10,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from slugify import slugify
 
-from .load import Document, SourceMap, YamlPath
-from .models import BriefMeta, Citation, Claim, Event, Figure, Group, Person, Source, date_sort_key
+from .load import SourceMap, YamlPath
+from .models import BriefMeta, Citation, Claim, Event, Figure, Group, Person, Relationship, Source, date_sort_key
 from .problems import Position, Problem
 from .validate import Validated
 from .vocabulary import FOLDER_OF_KIND, RELATIONSHIP_TYPES, RelationshipType
@@ -66,6 +66,13 @@ class Edge:
     note: RichText = ()
     declared: bool = True  # False when it is the inverse of a link written on the other profile
 
+    def inverse(self) -> "Edge":
+        """The same link as the other profile sees it: Ghafari 'leads' ISIS-K, ISIS-K is 'led by' Ghafari."""
+        return replace(
+            self, type=RELATIONSHIP_TYPES[self.type.inverse], subject=self.target, target=self.subject,
+            cite=list(self.cite), declared=False,
+        )
+
 
 @dataclass(frozen=True)
 class Citing:
@@ -114,6 +121,8 @@ class KnowledgeBase:
     briefs: dict[str, BriefView]
     cited_by: dict[str, list[Citing]]
     names: dict[str, str]  # slug of every id, name and alias -> entity id
+    # Where each of those names (and each source id) was written: for messages about a clash.
+    origins: dict[str, Position] = field(default_factory=dict)
 
     def source_path(self, source_id: str) -> str:
         return f"sources/{source_id}.md"
@@ -146,6 +155,7 @@ class _Resolver:
         self.sources: dict[str, Source] = {}
         self.cited_by: dict[str, list[Citing]] = defaultdict(list)
         self.where_of: dict[str, SourceMap] = {}
+        self.display: dict[str, str] = {}  # entity id -> name
 
     def run(self) -> KnowledgeBase:
         duplicates = self._register_ids()
@@ -169,6 +179,7 @@ class _Resolver:
             briefs=dict(sorted(briefs.items())),
             cited_by=dict(self.cited_by),
             names=self.names,
+            origins=self.name_origin,
         )
 
     # -- ids and names --------------------------------------------------------------------
@@ -196,6 +207,7 @@ class _Resolver:
                 self.sources[model.id] = model
                 self.name_origin[name_key(model.id)] = item.where.value(("id",))
                 continue
+            self.display[model.id] = model.name
             self._add_name(model.id, model.id, item.where.value(("id",)))
             self._add_name(model.name, model.id, item.where.value(("name",)))
             for index, alias in enumerate(model.aliases):
@@ -248,7 +260,11 @@ class _Resolver:
             guess = self._guess(name)
             self.problems.append(position.problem(f"[[{name}]] names no profile{guess}"))
             entity_id = ""
-        return EntityLink(entity_id, (match.group("label") or name).strip())
+        label = match.group("label")
+        if label is None:
+            # [[abu-bakr-al-baghdadi]] reads as the profile's name; [[ISKP]] keeps the name as written.
+            label = self.display.get(entity_id, name) if name == entity_id else name
+        return EntityLink(entity_id, label.strip())
 
     def _guess(self, name: str) -> str:
         close = difflib.get_close_matches(name_key(name), list(self.names), n=1, cutoff=0.7)
@@ -266,7 +282,7 @@ class _Resolver:
 
     def claim(self, claim: Claim, where: SourceMap, path: YamlPath, page: str, title: str) -> RichClaim:
         text = self.rich(claim.text, where.value(path + ("text",)), page, title)
-        self.cites(claim.cite, where, path, page, title, _plain(text))
+        self.cites(claim.cite, where, path, page, title, plain_text(text))
         return RichClaim(text, tuple(claim.cite), claim.status, claim.by)
 
     def cites(
@@ -300,27 +316,30 @@ class _Resolver:
     def _link(self, profiles: dict[str, ProfileView]) -> None:
         index: dict[tuple[str, str, str], Edge] = {}
         for view in profiles.values():
-            where = self.where_of[view.id]
             for r, relationship in enumerate(view.model.relationships):
-                path: YamlPath = ("relationships", r)
-                rel = RELATIONSHIP_TYPES[relationship.type]
-                if not self._check_target(view, rel, relationship.target, where.value(path + ("target",))):
-                    continue
-                target = profiles[relationship.target]
-                note = self.rich(relationship.note, where.value(path + ("note",)), view.path, view.model.name) if relationship.note else ()
-                label = f"{rel.label} {target.model.name} (relationship)"
-                self.cites(relationship.cite, where, path, view.path, view.model.name, label)
-                forward = Edge(rel, view.id, target.id, list(relationship.cite), relationship.since,
-                               relationship.until, relationship.status, relationship.by, note, True)
-                backward = Edge(RELATIONSHIP_TYPES[rel.inverse], target.id, view.id, list(relationship.cite),
-                                relationship.since, relationship.until, relationship.status, relationship.by,
-                                note, False)
-                for edge in (forward, backward):
+                edge = self._edge(view, ("relationships", r), relationship, profiles)
+                if edge is not None:
                     _merge(index, edge)
+                    _merge(index, edge.inverse())
         for edge in index.values():
             profiles[edge.subject].edges.append(edge)
         for view in profiles.values():
             view.edges.sort(key=lambda e: (e.type.name, profiles[e.target].model.name.casefold()))
+
+    def _edge(
+        self, view: ProfileView, path: YamlPath, relationship: Relationship, profiles: dict[str, ProfileView]
+    ) -> Edge | None:
+        where = self.where_of[view.id]
+        rel = RELATIONSHIP_TYPES[relationship.type]
+        if not self._check_target(view, rel, relationship.target, where.value(path + ("target",))):
+            return None
+        target = profiles[relationship.target]
+        note = self.rich(relationship.note, where.value(path + ("note",)), view.path, view.model.name) if relationship.note else ()
+        self.cites(relationship.cite, where, path, view.path, view.model.name, f"{rel.label} {target.model.name}")
+        return Edge(
+            rel, view.id, target.id, list(relationship.cite), relationship.since, relationship.until,
+            relationship.status, relationship.by, note,
+        )
 
     def _check_target(self, view: ProfileView, rel: RelationshipType, target: str, position: Position) -> bool:
         kind = self.kinds.get(target)
@@ -363,22 +382,6 @@ def _kinds(kinds: set[str] | frozenset[str]) -> str:
     return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
 
 
-def broken_names(documents: list[Document], valid: list[Validated]) -> set[str]:
-    """Ids and names of the files that failed validation, as name keys. References to them are not
-    reported again: their own file's problems already are, and fixing those fixes the references."""
-    good = {id(item.document) for item in valid}
-    names: set[str] = set()
-    for document in documents:
-        if id(document) in good:
-            continue
-        names.add(document.stem)
-        raw = [document.data.get("id"), document.data.get("name")]
-        aliases = document.data.get("aliases")
-        raw += aliases if isinstance(aliases, list) else []
-        names |= {name_key(name) for name in raw if isinstance(name, str)}
-    return names
-
-
 def _offset(position: Position, text: str, index: int) -> Position:
     """Position of text[index], given where text starts; exact for brief bodies, the line start for YAML."""
     before = text[:index]
@@ -388,7 +391,8 @@ def _offset(position: Position, text: str, index: int) -> Position:
     return Position(position.file, position.line + newlines, index - before.rfind("\n"))
 
 
-def _plain(text: RichText) -> str:
+def plain_text(text: RichText) -> str:
+    """Rich text as plain words: links become their labels, citations drop out."""
     return "".join(t if isinstance(t, str) else t.label if isinstance(t, EntityLink) else "" for t in text).strip()
 
 
@@ -406,8 +410,8 @@ def _merge(index: dict[tuple[str, str, str], Edge], edge: Edge) -> None:
 
 
 def resolve(validated: list[Validated], broken: set[str] = frozenset()) -> tuple[KnowledgeBase, list[Problem]]:
-    """Link validated models. Ids in ``broken`` belong to files that failed validation: references to them
-    are not reported again, since their file's own problems already are."""
+    """Link validated models. ``broken`` holds the name keys of files that failed to load or validate:
+    references to them are not reported again, since their file's own problems already are."""
     resolver = _Resolver(validated, broken)
     knowledge = resolver.run()
     return knowledge, resolver.problems

@@ -57,8 +57,8 @@ def validate_document(document: Document, problems: list[Problem]) -> Strict | N
     if document.kind != "brief" and model.id != document.stem:  # type: ignore[attr-defined]
         problems.append(
             document.where.value(("id",)).problem(
-                f"id '{model.id}' differs from the file name {shown(document.stem + '.yaml')}; "  # type: ignore[attr-defined]
-                f"rename the file to {model.id}.yaml or set id to the file name"  # type: ignore[attr-defined]
+                f"id '{model.id}' differs from the file name; "  # type: ignore[attr-defined]
+                f"rename the file to {model.id}.yaml or set id: {document.stem}"  # type: ignore[attr-defined]
             )
         )
         return None
@@ -123,6 +123,26 @@ def markdown_problems(body: str, start: Position) -> list[Problem]:
 
 def _is_slug(text: str) -> bool:
     return re.match(SLUG_PATTERN, text) is not None
+
+
+def _all_field_names(model: type[BaseModel], seen: set[type] | None = None) -> set[str]:
+    """Every key the contract knows anywhere inside a model."""
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    names = set(model.model_fields)
+    for info in model.model_fields.values():
+        for inner in _nested_models(info.annotation):
+            names |= _all_field_names(inner, seen)
+    return names
+
+
+def _nested_models(annotation: Any) -> list[type[BaseModel]]:
+    """Models anywhere in an annotation: inside lists, unions and Annotated alike."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for argument in get_args(annotation) for model in _nested_models(argument)]
 
 
 def _model_at(model: type[BaseModel], path: tuple[str | int, ...]) -> type[BaseModel] | None:
