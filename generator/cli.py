@@ -57,7 +57,8 @@ def _validate(project: Project, args: argparse.Namespace) -> int:
 
 
 def _render(project: Project, args: argparse.Namespace) -> int:
-    pages = build(project)
+    rendered = build(project)
+    pages = rendered.all()  # Markdown pages, plus graph.json and redirect pages: a complete docs folder part
     out = Path(args.out).resolve()
     # Write beside the target, then swap: a failed run never leaves a half-written folder.
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +75,7 @@ def _render(project: Project, args: argparse.Namespace) -> int:
         shutil.rmtree(old)
     else:
         staging.rename(out)
-    print(f"wrote {len(pages)} pages to {out}")
+    print(f"wrote {len(rendered.pages)} pages to {out}")
     return 0
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .history import read_history
 from .load import load_project
 from .problems import ProblemsFound
-from .render import TEMPLATE_DIR, make_environment, render_site
+from .render import TEMPLATE_DIR, Layout, Rendered, make_environment, render_site
 from .resolve import KnowledgeBase, resolve
 from .validate import validate_documents
 
@@ -52,7 +53,9 @@ def check(project: Project) -> KnowledgeBase:
     return knowledge
 
 
-def build(project: Project) -> dict[str, str]:
-    """Every generated page as {path inside the site: Markdown}; raises ProblemsFound on bad input."""
+def build(project: Project, layout: Layout | None = None) -> Rendered:
+    """Every generated page and file; raises ProblemsFound on bad input. ``layout`` says how MkDocs
+    will shape URLs (directory URLs by default), for the files that are not Markdown."""
     knowledge = check(project)
-    return render_site(knowledge, make_environment(project.template_dirs[:1]))
+    history = read_history(project.root)  # once per build: one git call for every profile's date
+    return render_site(knowledge, make_environment(project.template_dirs[:1]), history, layout)

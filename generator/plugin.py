@@ -15,6 +15,7 @@ from mkdocs.structure.files import File, Files
 
 from .pipeline import Project, build
 from .problems import ProblemsFound
+from .render import Layout, Rendered
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -28,17 +29,19 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
 
     def __init__(self) -> None:
         self.project: Project | None = None
-        self.pages: dict[str, str] = {}
+        self.layout = Layout()
+        self.rendered = Rendered({}, {}, {})
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project(Path(config.config_file_path).resolve().parent)
+        self.layout = Layout(directory_urls=config.use_directory_urls)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # MkDocs empties site_dir right after this event: failing here keeps the previous site whole.
         assert self.project is not None
         try:
-            self.pages = build(self.project)
+            self.rendered = build(self.project, self.layout)
         except ProblemsFound as found:
             for problem in found.problems:
                 log.error(str(problem))
@@ -48,14 +51,22 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             ) from None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        for path, markdown in self.pages.items():
+        generated = {**self.rendered.pages, **self.rendered.files}
+        for path, content in generated.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
                 raise PluginError(
                     f"{config.docs_dir}/{path} is a hand-written page where a generated page belongs; "
                     "remove or rename it"
                 )
-            files.append(File.generated(config, path, content=markdown))
+            files.append(File.generated(config, path, content=content))
+        # An alias's redirect never replaces a real page: a hand-written page at that address wins.
+        taken = {file.dest_uri for file in files}
+        for path, html in self.rendered.redirects.items():
+            if path in taken:
+                log.info(f"no redirect at {path}: a page of the site stands there")
+                continue
+            files.append(File.generated(config, path, content=html))
         return files
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]
