@@ -237,6 +237,9 @@ class Source(Strict):
     url: HttpUrl | None = Field(None, description="Only a verified http(s) URL; leave out when unknown.")
     summary: Text = Field(description="A neutral paragraph on what the source says or argues.")
     notes: Text | None = None
+    archive: Line | None = Field(
+        None, description="File name of the archived text whose non-empty lines 'para N' locators count."
+    )
 
 
 class BriefMeta(Strict):

@@ -44,9 +44,9 @@ def check(project: Project) -> KnowledgeBase:
     loaded = load_project(project.root)
     validated, invalid = validate_documents(loaded.documents)
     problems = loaded.problems + invalid
-    knowledge, unresolved = resolve(validated, broken={doc.stem for doc in loaded.documents} - {
-        item.document.stem for item in validated
-    })
+    # Files that did not load or validate have their own problems; links to them are not reported again.
+    broken = {path.stem for path in loaded.files} - {item.document.stem for item in validated}
+    knowledge, unresolved = resolve(validated, broken)
     problems += unresolved
     if problems:
         raise ProblemsFound(problems)

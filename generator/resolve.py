@@ -10,12 +10,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from slugify import slugify
 
 from .load import SourceMap, YamlPath
-from .models import BriefMeta, Citation, Claim, Event, Figure, Group, Person, Source, date_sort_key
+from .models import BriefMeta, Citation, Claim, Event, Figure, Group, Person, Relationship, Source, date_sort_key
 from .problems import Position, Problem
 from .validate import Validated
 from .vocabulary import FOLDER_OF_KIND, RELATIONSHIP_TYPES, RelationshipType
@@ -65,6 +65,13 @@ class Edge:
     by: str | None = None
     note: RichText = ()
     declared: bool = True  # False when it is the inverse of a link written on the other profile
+
+    def inverse(self) -> "Edge":
+        """The same link as the other profile sees it: Ghafari 'leads' ISIS-K, ISIS-K is 'led by' Ghafari."""
+        return replace(
+            self, type=RELATIONSHIP_TYPES[self.type.inverse], subject=self.target, target=self.subject,
+            cite=list(self.cite), declared=False,
+        )
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,7 @@ class _Resolver:
         self.sources: dict[str, Source] = {}
         self.cited_by: dict[str, list[Citing]] = defaultdict(list)
         self.where_of: dict[str, SourceMap] = {}
+        self.display: dict[str, str] = {}  # entity id -> name
 
     def run(self) -> KnowledgeBase:
         self._register_ids()
@@ -190,6 +198,7 @@ class _Resolver:
                 self.sources[model.id] = model
                 self.name_origin[name_key(model.id)] = item.where.value(("id",))
                 continue
+            self.display[model.id] = model.name
             self._add_name(model.id, model.id, item.where.value(("id",)))
             self._add_name(model.name, model.id, item.where.value(("name",)))
             for index, alias in enumerate(model.aliases):
@@ -244,7 +253,11 @@ class _Resolver:
             guess = self._guess(name)
             self.problems.append(position.problem(f"[[{name}]] names no profile{guess}"))
             entity_id = ""
-        return EntityLink(entity_id, (match.group("label") or name).strip())
+        label = match.group("label")
+        if label is None:
+            # [[abu-bakr-al-baghdadi]] reads as the profile's name; [[ISKP]] keeps the name as written.
+            label = self.display.get(entity_id, name) if name == entity_id else name
+        return EntityLink(entity_id, label.strip())
 
     def _guess(self, name: str) -> str:
         close = difflib.get_close_matches(name_key(name), list(self.names), n=1, cutoff=0.7)
@@ -296,27 +309,30 @@ class _Resolver:
     def _link(self, profiles: dict[str, ProfileView]) -> None:
         index: dict[tuple[str, str, str], Edge] = {}
         for view in profiles.values():
-            where = self.where_of[view.id]
             for r, relationship in enumerate(view.model.relationships):
-                path: YamlPath = ("relationships", r)
-                rel = RELATIONSHIP_TYPES[relationship.type]
-                if not self._check_target(view, rel, relationship.target, where.value(path + ("target",))):
-                    continue
-                target = profiles[relationship.target]
-                note = self.rich(relationship.note, where.value(path + ("note",)), view.path, view.model.name) if relationship.note else ()
-                label = f"{rel.label} {target.model.name} (relationship)"
-                self.cites(relationship.cite, where, path, view.path, view.model.name, label)
-                forward = Edge(rel, view.id, target.id, list(relationship.cite), relationship.since,
-                               relationship.until, relationship.status, relationship.by, note, True)
-                backward = Edge(RELATIONSHIP_TYPES[rel.inverse], target.id, view.id, list(relationship.cite),
-                                relationship.since, relationship.until, relationship.status, relationship.by,
-                                note, False)
-                for edge in (forward, backward):
+                edge = self._edge(view, ("relationships", r), relationship, profiles)
+                if edge is not None:
                     _merge(index, edge)
+                    _merge(index, edge.inverse())
         for edge in index.values():
             profiles[edge.subject].edges.append(edge)
         for view in profiles.values():
             view.edges.sort(key=lambda e: (e.type.name, profiles[e.target].model.name.casefold()))
+
+    def _edge(
+        self, view: ProfileView, path: YamlPath, relationship: Relationship, profiles: dict[str, ProfileView]
+    ) -> Edge | None:
+        where = self.where_of[view.id]
+        rel = RELATIONSHIP_TYPES[relationship.type]
+        if not self._check_target(view, rel, relationship.target, where.value(path + ("target",))):
+            return None
+        target = profiles[relationship.target]
+        note = self.rich(relationship.note, where.value(path + ("note",)), view.path, view.model.name) if relationship.note else ()
+        self.cites(relationship.cite, where, path, view.path, view.model.name, f"{rel.label} {target.model.name}")
+        return Edge(
+            rel, view.id, target.id, list(relationship.cite), relationship.since, relationship.until,
+            relationship.status, relationship.by, note,
+        )
 
     def _check_target(self, view: ProfileView, rel: RelationshipType, target: str, position: Position) -> bool:
         kind = self.kinds.get(target)
