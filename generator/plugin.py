@@ -10,12 +10,13 @@ from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .pipeline import Project, build
 from .problems import ProblemsFound
 from .render import Layout, Rendered
+from .search import weigh_names_in_site
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -68,6 +69,11 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
                 continue
             files.append(File.generated(config, path, content=html))
         return files
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        tagged = weigh_names_in_site(Path(config.site_dir), self.rendered.names)
+        log.debug(f"search: names set as tags on {tagged} profile entries")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]
         assert self.project is not None

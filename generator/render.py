@@ -211,6 +211,7 @@ class Rendered:
     pages: dict[str, str]  # Markdown pages
     files: dict[str, str]  # other generated files, copied as they are: graph.json
     redirects: dict[str, str]  # HTML redirect pages; MkDocs drops one where a real page stands
+    names: dict[str, list[str]] = field(default_factory=dict)  # profile URL -> every name, for search
 
     def all(self) -> dict[str, str]:
         return {**self.pages, **self.files, **self.redirects}
@@ -262,4 +263,5 @@ def render_site(
     pages[NETWORK_PAGE] = render_page(env, kb, NETWORK_PAGE, "network.md.j2", network=graph)
     files = {GRAPH_FILE: json.dumps(graph.as_json(), ensure_ascii=False, indent=1) + "\n"}
     taken = {layout.dest(path) for path in pages} | set(files)
-    return Rendered(pages, files, render_redirects(env, kb, layout, taken))
+    names = {layout.url(p.path): [p.model.name, *p.model.aliases] for p in kb.profiles.values()}
+    return Rendered(pages, files, render_redirects(env, kb, layout, taken), names)
