@@ -25,7 +25,8 @@
   var ASSETS = new URL(".", here);
   var GRAPH_URL = new URL("../graph.json", ASSETS);
   var LIBRARY_URL = new URL("vendor/cytoscape/cytoscape.min.js", ASSETS);
-  var SHAPES = { group: "round-rectangle", person: "ellipse", event: "diamond" };
+  // An event is a round-diamond: Cytoscape 3.34's plain "diamond" misses a tap on its very centre.
+  var SHAPES = { group: "round-rectangle", person: "ellipse", event: "round-diamond" };
 
   function loadLibrary() {
     if (window.cytoscape) return Promise.resolve(window.cytoscape);
@@ -109,8 +110,8 @@
         {
           selector: "node",
           style: {
-            shape: function (n) { return SHAPES[n.data("kind")] || "ellipse"; },
-            "background-color": function (n) { return colour[n.data("kind")] || colour.line; },
+            shape: "ellipse",
+            "background-color": colour.line,
             label: "data(label)",
             color: colour.text,
             "font-size": 11,
@@ -124,6 +125,9 @@
             height: 22,
           },
         },
+      ].concat(Object.keys(SHAPES).map(function (kind) {
+        return { selector: 'node[kind = "' + kind + '"]', style: { shape: SHAPES[kind], "background-color": colour[kind] } };
+      })).concat([
         {
           selector: "node[id = '" + focus.replace(/[^a-z0-9-]/g, "") + "']",
           style: { width: 34, height: 34, "border-width": 3, "border-color": colour.text, "font-weight": "bold" },
@@ -145,7 +149,7 @@
           },
         },
         { selector: "edge.symmetric", style: { "target-arrow-shape": "none" } }, // rival-of, allied-with
-      ],
+      ]),
       layout: focus
         ? { name: "concentric", concentric: function (n) { return n.id() === focus ? 2 : 1; },
             levelWidth: function () { return 1; }, minNodeSpacing: 40, animate: false }
