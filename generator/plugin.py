@@ -4,6 +4,7 @@ generated pages as in-memory files, and has ``mkdocs serve`` watch the data, bri
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config import base
@@ -23,6 +24,11 @@ log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
 class KhorasanBriefConfig(base.Config):
     pass
+
+
+class DataProblems(PluginError):
+    """The data, briefs or templates have problems. Raised in on_pre_build, before MkDocs cleans the
+    site folder, so the previous build is still whole when this is raised."""
 
 
 class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
@@ -47,7 +53,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             for problem in found.problems:
                 log.error(str(problem))
             count = len(found.problems)
-            raise PluginError(
+            raise DataProblems(
                 f"{count} problem{'s' if count != 1 else ''} in data/ or briefs/; nothing was built"
             ) from None
 
@@ -80,4 +86,25 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         for path in self.project.watched:
             if path.is_dir():
                 server.watch(str(path))
+        server.builder = _serve_last_good_build(server.builder)
         return server
+
+
+def _serve_last_good_build(build: Callable[[], None]) -> Callable[[], None]:
+    """Wrap the rebuild that `mkdocs serve` runs on every change.
+
+    MkDocs 1.6 turns a failed rebuild into Abort, prints it, and then holds every page request until a
+    rebuild succeeds ("the server will appear stuck"). When the failure is ours, nothing was written, so
+    the last good build can go on being served: the problems are in the terminal as FILE:LINE:COL, and
+    the next change that fixes them rebuilds as usual.
+    """
+
+    def rebuild() -> None:
+        try:
+            build()
+        except SystemExit as abort:  # mkdocs.exceptions.Abort, raised while handling our DataProblems
+            if not isinstance(abort.__context__, DataProblems):
+                raise
+            log.warning("Not rebuilt: fix the problems above; the last good build is still served")
+
+    return rebuild

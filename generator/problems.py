@@ -28,9 +28,21 @@ class Problem:
         return f"{self.file}:{self.line}:{self.col}: {self.message}"
 
     def github_annotation(self) -> str:
-        """The same problem in GitHub Actions' workflow-command form, shown inline on a pull request."""
-        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.file},line={self.line},col={self.col}::{message}"
+        """The same problem in GitHub Actions' workflow-command form, shown inline on a pull request.
+
+        The runner reads ``::error k=v,k=v::message``: in the message it decodes %25, %0D and %0A; in a
+        property value also %3A and %2C, since a bare ':' or ',' would end the value early.
+        """
+        file = _escape_property(self.file)
+        return f"::error file={file},line={self.line},col={self.col}::{_escape_data(self.message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 class ProblemsFound(Exception):

@@ -12,6 +12,7 @@ import html
 import json
 import posixpath
 import re
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from mkdocs.utils import get_relative_url
 from .graph import Network, network
 from .history import History
 from .models import Citation, FigureValue, Source
+from .problems import Problem
 from .redirects import redirects
 from .resolve import Edge, EntityLink, KnowledgeBase, ProfileView, RichText
 from .vocabulary import KIND_LABEL, QUALIFIER_WORDS
@@ -143,7 +145,7 @@ class Page:
     def footnotes(self) -> str:
         lines = []
         for number, citation in enumerate(self.notes, start=1):
-            source = self.kb.sources[citation.source]
+            self.kb.sources[citation.source]
             locator = f", {escape(citation.at)}" if citation.at else ""
             lines.append(f"[^{number}]: {self.source_link(citation.source)}{locator}.")
         return "\n".join(lines)
@@ -265,3 +267,28 @@ def render_site(
     taken = {layout.dest(path) for path in pages} | set(files)
     names = {layout.url(p.path): [p.model.name, *p.model.aliases] for p in kb.profiles.values()}
     return Rendered(pages, files, render_redirects(env, kb, layout, taken), names)
+
+
+
+def template_problem(error: Exception, root: Path) -> Problem | None:
+    """An error raised by a template as ``FILE:LINE:COL: message``, pointing into the template (an edited
+    override or a packaged one), so that `mkdocs serve` and the CLI report it like a data problem.
+    None when the error did not come from a template (a bug in the engine keeps its traceback)."""
+    file: str | None = None
+    line: int | None = None
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        file, line = error.filename, error.lineno
+    else:  # raised while rendering: Jinja puts the template's own lines in the traceback
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+        if frames:
+            file, line = frames[-1].filename, frames[-1].lineno
+        elif not isinstance(error, jinja2.TemplateError):
+            return None
+    if isinstance(error, jinja2.TemplateNotFound):
+        message = f"no template named '{error.name}'"
+    else:
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+    shown = Path(file) if file else TEMPLATE_DIR
+    if shown.is_relative_to(root):
+        shown = shown.relative_to(root)
+    return Problem(shown.as_posix(), line or 1, 1, f"template error: {message}")

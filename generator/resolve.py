@@ -122,6 +122,8 @@ class KnowledgeBase:
     briefs: dict[str, BriefView]
     cited_by: dict[str, list[Citing]]
     names: dict[str, str]  # slug of every id, name and alias -> entity id
+    # Where each of those names (and each source id) was written: for messages about a clash.
+    origins: dict[str, Position] = field(default_factory=dict)
 
     def source_path(self, source_id: str) -> str:
         return f"sources/{source_id}.md"
@@ -176,6 +178,7 @@ class _Resolver:
             briefs=dict(sorted(briefs.items())),
             cited_by=dict(self.cited_by),
             names=self.names,
+            origins=self.name_origin,
         )
 
     # -- ids and names --------------------------------------------------------------------
@@ -275,7 +278,7 @@ class _Resolver:
 
     def claim(self, claim: Claim, where: SourceMap, path: YamlPath, page: str, title: str) -> RichClaim:
         text = self.rich(claim.text, where.value(path + ("text",)), page, title)
-        self.cites(claim.cite, where, path, page, title, _plain(text))
+        self.cites(claim.cite, where, path, page, title, plain_text(text))
         return RichClaim(text, tuple(claim.cite), claim.status, claim.by)
 
     def cites(
@@ -378,7 +381,8 @@ def _offset(position: Position, text: str, index: int) -> Position:
     return Position(position.file, position.line + newlines, index - before.rfind("\n"))
 
 
-def _plain(text: RichText) -> str:
+def plain_text(text: RichText) -> str:
+    """Rich text as plain words: links become their labels, citations drop out."""
     return "".join(t if isinstance(t, str) else t.label if isinstance(t, EntityLink) else "" for t in text).strip()
 
 
@@ -396,8 +400,8 @@ def _merge(index: dict[tuple[str, str, str], Edge], edge: Edge) -> None:
 
 
 def resolve(validated: list[Validated], broken: set[str] = frozenset()) -> tuple[KnowledgeBase, list[Problem]]:
-    """Link validated models. Ids in ``broken`` belong to files that failed validation: references to them
-    are not reported again, since their file's own problems already are."""
+    """Link validated models. ``broken`` holds the name keys of files that failed to load or validate:
+    references to them are not reported again, since their file's own problems already are."""
     resolver = _Resolver(validated, broken)
     knowledge = resolver.run()
     return knowledge, resolver.problems

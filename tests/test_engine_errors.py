@@ -133,3 +133,10 @@ def test_render_writes_markdown_and_keeps_old_output_on_failure(fixture_project:
     replace(fixture_project, "data/groups/red-front.yaml", "name: Red Front", "name: [Red Front]")
     assert generator("render", "--out", str(out), cwd=fixture_project).code == 1
     assert digest(out) == before
+
+
+def test_a_broken_file_is_reported_once_not_again_at_every_link_to_it(fixture_project: Path) -> None:
+    # red-front.yaml and the brief link to the League by alias and by name; only its own problem shows.
+    replace(fixture_project, "data/groups/blue-league.yaml", "type: political movement", "type: [political movement]")
+    found = problems(generator("validate", cwd=fixture_project).err)
+    assert [(f, l) for f, l, _, _ in found] == [("data/groups/blue-league.yaml", 4)]

@@ -8,7 +8,6 @@ figures stay separate; briefs link and cite only what exists and are of the stat
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
