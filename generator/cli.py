@@ -90,8 +90,7 @@ def _validate(project: Project, args: argparse.Namespace) -> int:
 
 
 def _render(project: Project, args: argparse.Namespace) -> int:
-    rendered = build(project)
-    pages = rendered.all()  # Markdown pages, plus graph.json and redirect pages: a complete docs folder part
+    pages = build(project).all()  # Markdown pages and every other generated file (graph.json, redirects, exports)
     out = Path(args.out).resolve()
     # Write beside the target, then swap: a failed run never leaves a half-written folder.
     out.parent.mkdir(parents=True, exist_ok=True)
