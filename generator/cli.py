@@ -98,7 +98,9 @@ def _render(project: Project, args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         print(f"--out {out} is a file; choose a folder", file=sys.stderr)
         return 2
-    pages = build(project)  # bad input raises here, before anything is written
+    # Bad input raises here, before anything is written. Markdown pages and every other generated
+    # file (graph.json, redirects, exports).
+    pages = build(project).all()
     replace_folder(out, pages)
     print(f"wrote {len(pages)} files to {out}")
     return 0

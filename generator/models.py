@@ -261,6 +261,10 @@ class Profile(Strict):
     id: Slug = Field(description="Lowercase slug; must equal the file name without .yaml.")
     name: Line
     aliases: list[Line] = Field(default_factory=list, description="Every other name, spelling, abbreviation.")
+    former_ids: list[Slug] = Field(
+        default_factory=list,
+        description="Ids this profile had before it was renamed: their old page URLs redirect here.",
+    )
     summary: Claim
     sections: list[Section] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .export import export_files
+from .history import read_history
 from .load import Loaded, load_project
 from .problems import Problem, ProblemsFound
-from .render import TEMPLATE_DIR, make_environment, render_site, template_problem
+from .render import TEMPLATE_DIR, Layout, Rendered, make_environment, render_site, template_problem
 from .resolve import KnowledgeBase, name_key, resolve
 from .validate import Validated, validate_documents
 
@@ -68,16 +69,18 @@ def check(project: Project) -> KnowledgeBase:
     return knowledge
 
 
-def build(project: Project) -> dict[str, str]:
-    """Every generated file as {path inside the site: text}: the Markdown pages, and the open data
-    exports under exports/. Raises ProblemsFound on bad input."""
+def build(project: Project, layout: Layout | None = None) -> Rendered:
+    """Every generated file: the Markdown pages, graph.json, redirect pages, and the open data exports
+    under exports/. ``layout`` says how MkDocs shapes URLs (directory URLs by default), for the files
+    that are not Markdown. Raises ProblemsFound on bad input."""
     knowledge = check(project)
+    history = read_history(project.root)  # once per build: one git call for every profile's date
     try:
-        files = render_site(knowledge, make_environment(project.template_dirs[:1]))
+        rendered = render_site(knowledge, make_environment(project.template_dirs[:1]), history, layout)
     except Exception as error:  # noqa: BLE001 - a template's mistake becomes a problem; anything else is re-raised
         problem = template_problem(error, project.root)
         if problem is None:
             raise
         raise ProblemsFound([problem]) from None
-    files.update(export_files(knowledge))
-    return files
+    rendered.files.update(export_files(knowledge))
+    return rendered

@@ -11,12 +11,14 @@ from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import csp
 from .pipeline import Project, build
 from .problems import Position, ProblemsFound
+from .render import Layout, Rendered
+from .search import weigh_names_in_site
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -35,7 +37,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
 
     def __init__(self) -> None:
         self.project: Project | None = None
-        self.pages: dict[str, str] = {}
+        self.layout = Layout()
+        self.rendered = Rendered({}, {}, {})
         self.serving = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -43,13 +46,14 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project(Path(config.config_file_path).resolve().parent)
+        self.layout = Layout(directory_urls=config.use_directory_urls)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # MkDocs empties site_dir right after this event: failing here keeps the previous site whole.
         assert self.project is not None
         try:
-            self.pages = build(self.project)
+            self.rendered = build(self.project, self.layout)
             self._check_no_clash(config)
         except ProblemsFound as found:
             for problem in found.problems:
@@ -67,15 +71,22 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             Position((docs / path).relative_to(self.project.root).as_posix()).problem(
                 "a hand-written page stands where a generated page belongs; remove or rename it"
             )
-            for path in self.pages
+            for path in {**self.rendered.pages, **self.rendered.files}
             if (docs / path).exists()
         ]
         if clashes:
             raise ProblemsFound(clashes)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        for path, markdown in self.pages.items():
-            files.append(File.generated(config, path, content=markdown))
+        for path, content in {**self.rendered.pages, **self.rendered.files}.items():
+            files.append(File.generated(config, path, content=content))
+        # An alias's redirect never replaces a real page: a hand-written page at that address wins.
+        taken = {file.dest_uri for file in files}
+        for path, html in self.rendered.redirects.items():
+            if path in taken:
+                log.info(f"no redirect at {path}: a page of the site stands there")
+                continue
+            files.append(File.generated(config, path, content=html))
         return files
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # type: ignore[no-untyped-def]
@@ -83,6 +94,11 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return csp.apply_policy(output_content, serving=self.serving)
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        tagged = weigh_names_in_site(Path(config.site_dir), self.rendered.names)
+        log.debug(f"search: names set as tags on {tagged} profile entries")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]
         assert self.project is not None

@@ -18,9 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
+from .graph import Network, network
+from .history import History
 from .models import Citation, FigureValue, Source
 from .problems import Problem
+from .redirects import redirects
 from .resolve import Edge, EntityLink, KnowledgeBase, ProfileView, RichText
 from .vocabulary import KIND_LABEL, QUALIFIER_WORDS
 
@@ -144,6 +149,11 @@ class Page:
         edges = [e for e in profile.edges if self.kb.profiles[e.target].kind == "event"]
         return sorted(edges, key=lambda e: (self.kb.profiles[e.target].sort_date, e.target, e.type.name))
 
+    def actors(self, event: ProfileView) -> list[ProfileView]:
+        """The groups and people linked to an event, by name: whom the timeline can filter it by."""
+        ids = {e.target for e in event.edges if self.kb.profiles[e.target].kind != "event"}
+        return sorted((self.kb.profiles[i] for i in ids), key=lambda p: (p.model.name.casefold(), p.id))
+
     def relations(self, profile: ProfileView) -> list[Edge]:
         shown = set(map(id, self.events(profile)))
         return [e for e in profile.edges if id(e) not in shown]
@@ -166,7 +176,9 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # the output is Markdown; escaping is done by the `e` filter below
+        # *.md.j2 output Markdown, escaped by the `e` filter below; *.html.j2 (redirect pages) are
+        # whole HTML documents that MkDocs copies as they are, so Jinja escapes everything in them.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
     )
     env.filters.update(
         e=escape,
@@ -189,7 +201,39 @@ INDEX_PAGES = {
     "events/index.md": "events_index.md.j2",
     "sources/index.md": "sources_index.md.j2",
     "briefs/index.md": "briefs_index.md.j2",
+    "timeline.md": "timeline.md.j2",
 }
+NETWORK_PAGE = "network.md"
+GRAPH_FILE = "graph.json"  # at the site root; assets/khorasan.js finds it beside its own folder
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where MkDocs puts a page and what its URL is. MkDocs's own File class answers, so that files
+    this stage writes outside Markdown (graph.json, redirect pages) agree with MkDocs's links."""
+
+    directory_urls: bool = True
+
+    def url(self, page_path: str) -> str:
+        """URL of a page from the site root: groups/isis-k/ (or groups/isis-k.html)."""
+        return File(page_path, None, "", self.directory_urls).url
+
+    def dest(self, page_path: str) -> str:
+        """The file a page becomes in the built site: groups/isis-k/index.html."""
+        return File(page_path, None, "", self.directory_urls).dest_uri
+
+
+@dataclass
+class Rendered:
+    """What the render stage makes, by path inside the docs folder (which is also the path in the site)."""
+
+    pages: dict[str, str]  # Markdown pages
+    files: dict[str, str]  # other generated files, copied as they are: graph.json
+    redirects: dict[str, str]  # HTML redirect pages; MkDocs drops one where a real page stands
+    names: dict[str, list[str]] = field(default_factory=dict)  # profile URL -> every name, for search
+
+    def all(self) -> dict[str, str]:
+        return {**self.pages, **self.files, **self.redirects}
 
 
 def render_page(env: jinja2.Environment, kb: KnowledgeBase, path: str, template: str, **context: object) -> str:
@@ -197,15 +241,37 @@ def render_page(env: jinja2.Environment, kb: KnowledgeBase, path: str, template:
     return env.get_template(template).render(kb=kb, page=page, **context)
 
 
-def render_profile(env: jinja2.Environment, kb: KnowledgeBase, profile: ProfileView) -> str:
-    return render_page(env, kb, profile.path, PROFILE_TEMPLATES[profile.kind], profile=profile, model=profile.model)
+def render_profile(env: jinja2.Environment, kb: KnowledgeBase, profile: ProfileView, history: History) -> str:
+    updated = history.last_changed(profile.file)
+    return render_page(
+        env, kb, profile.path, PROFILE_TEMPLATES[profile.kind],
+        profile=profile, model=profile.model, updated=updated.isoformat() if updated else None,
+    )
 
 
-def render_site(kb: KnowledgeBase, env: jinja2.Environment) -> dict[str, str]:
-    """Every generated page, as {path inside the site: Markdown}."""
+def render_redirects(env: jinja2.Environment, kb: KnowledgeBase, layout: Layout, taken: set[str]) -> dict[str, str]:
+    """A redirect page at every other address of every profile, except where ``taken`` has a file."""
+    template = env.get_template("redirect.html.j2")
+    out: dict[str, str] = {}
+    for redirect in redirects(kb):
+        dest = layout.dest(redirect.old)
+        if dest in taken or dest in out:
+            continue
+        href = get_relative_url(layout.url(redirect.page), dest)
+        out[dest] = template.render(redirect=redirect, href=href)
+    return out
+
+
+def render_site(
+    kb: KnowledgeBase, env: jinja2.Environment, history: History | None = None, layout: Layout | None = None
+) -> Rendered:
+    """Every generated page and file. ``history`` dates the profiles; ``layout`` says how URLs look."""
+    history = history or History()
+    layout = layout or Layout()
+    graph: Network = network(kb, layout.url)
     pages: dict[str, str] = {}
     for profile in kb.profiles.values():
-        pages[profile.path] = render_profile(env, kb, profile)
+        pages[profile.path] = render_profile(env, kb, profile, history)
     for source_id, source in kb.sources.items():
         path = kb.source_path(source_id)
         pages[path] = render_page(env, kb, path, "source.md.j2", source=source, citing=kb.cited_by.get(source_id, []))
@@ -213,7 +279,12 @@ def render_site(kb: KnowledgeBase, env: jinja2.Environment) -> dict[str, str]:
         pages[brief.path] = render_page(env, kb, brief.path, "brief.md.j2", brief=brief)
     for path, template in INDEX_PAGES.items():
         pages[path] = render_page(env, kb, path, template)
-    return pages
+    pages[NETWORK_PAGE] = render_page(env, kb, NETWORK_PAGE, "network.md.j2", network=graph)
+    files = {GRAPH_FILE: json.dumps(graph.as_json(), ensure_ascii=False, indent=1) + "\n"}
+    taken = {layout.dest(path) for path in pages} | set(files)
+    names = {layout.url(p.path): [p.model.name, *p.model.aliases] for p in kb.profiles.values()}
+    return Rendered(pages, files, render_redirects(env, kb, layout, taken), names)
+
 
 
 def template_problem(error: Exception, root: Path) -> Problem | None:

@@ -88,6 +88,7 @@ class Citing:
 class ProfileView:
     model: Profile
     path: str  # page path inside the site, e.g. groups/isis-k.md
+    file: str  # the YAML file it was read from, project-relative, e.g. data/groups/isis-k.yaml
     summary: RichClaim
     sections: list[tuple[str, list[RichClaim]]]
     figures: list[FigureView]
@@ -212,6 +213,9 @@ class _Resolver:
             self._add_name(model.name, model.id, item.where.value(("name",)))
             for index, alias in enumerate(model.aliases):
                 self._add_name(alias, model.id, item.where.value(("aliases", index)))
+            # A renamed profile keeps its old id as a name, so old [[links]] and URLs still find it.
+            for index, former in enumerate(model.former_ids):
+                self._add_name(former, model.id, item.where.value(("former_ids", index)))
         return duplicates
 
     def _add_name(self, name: str, entity_id: str, position: Position) -> None:
@@ -311,7 +315,7 @@ class _Resolver:
             for v, value in enumerate(figure.values):
                 self.cites(value.cite, where, ("figures", f, "values", v), page, title, f"{figure.label} (figure)")
         self.where_of[model.id] = where
-        return ProfileView(model, page, summary, sections, [FigureView(f) for f in model.figures])
+        return ProfileView(model, page, where.file, summary, sections, [FigureView(f) for f in model.figures])
 
     def _link(self, profiles: dict[str, ProfileView]) -> None:
         index: dict[tuple[str, str, str], Edge] = {}

@@ -83,3 +83,16 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     result = mkdocs_build(project, out)
     assert result.code == 0, result.err
     return Site(out)
+
+
+@pytest.fixture(scope="session")
+def reader_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The fixture KB with dated events, a renamed profile, an alias clash and a git history
+    (see tests/reader_kb.py), built strictly once."""
+    from reader_kb import make_reader_project
+
+    project = make_reader_project(tmp_path_factory.mktemp("reader"))
+    out = project / "site"
+    result = mkdocs_build(project, out)
+    assert result.code == 0, result.err
+    return Site(out)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from browser import CHROMIUM, LAUNCH_ARGS, MISSING
 from conftest import ENV
 
 STARTUP_SECONDS = 90
@@ -150,19 +151,12 @@ def test_a_broken_file_is_reported_and_the_server_recovers(server: Server, fixtu
     assert "Traceback" not in server.output()
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
 def test_an_open_browser_tab_reloads_by_itself(server: Server, fixture_project: Path) -> None:
     if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is absent (apt-get install chromium)")
+        pytest.skip(MISSING)
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) drives the browser")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         try:
             # wait_for_function evaluates its predicate with eval(), which the site's CSP rightly refuses.
             page = browser.new_page(bypass_csp=True)

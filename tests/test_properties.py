@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import gzip
 import html
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -99,9 +100,13 @@ def fixture_models() -> tuple[Validated, ...]:
     return tuple(validated)
 
 
+REDIRECT = "redirect page"  # alias redirects: their paths come from the aliases, their template is one
+
+
 def render_with(name: str, aliases: list[str], claim: str) -> dict[str, str] | None:
     """Every page of the fixture site, as HTML, with the profile's texts replaced without validation;
-    None when resolving refuses them (e.g. a name that another profile already has)."""
+    None when resolving refuses them (e.g. a name that another profile already has). Markdown pages
+    are keyed by path; the alias redirect pages (HTML already) by REDIRECT and a number."""
     items = []
     for item in fixture_models():
         model = item.model
@@ -122,16 +127,25 @@ def render_with(name: str, aliases: list[str], claim: str) -> dict[str, str] | N
     knowledge, problems = resolve(items)
     if problems:
         return None
-    pages = render_site(knowledge, environment())
+    rendered = render_site(knowledge, environment())
     convert = markdown_to_html()
-    return {path: convert(page) for path, page in pages.items()}
+    pages = {path: convert(page) for path, page in rendered.pages.items()}
+    pages.update({f"{REDIRECT} {n}": page for n, page in enumerate(rendered.redirects.values())})
+    return pages
 
 
 @functools.cache
 def harmless_pages() -> dict[str, Structure]:
     pages = render_with("Harmless name", ["Harmless alias", "Another alias"], "A harmless claim.")
     assert pages is not None
-    return {path: structure(page) for path, page in pages.items()}
+    found = {path: structure(page) for path, page in pages.items() if not path.startswith(REDIRECT)}
+    redirects = [structure(page) for path, page in pages.items() if path.startswith(REDIRECT)]
+    assert redirects
+    found[REDIRECT] = Structure()
+    for page in redirects:  # every redirect has the same shape, and points at one of the profiles
+        found[REDIRECT].tags |= page.tags
+        found[REDIRECT].targets |= page.targets
+    return found
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -142,7 +156,7 @@ def test_arbitrary_text_never_becomes_markup(name: str, alias: str, claim: str) 
     assert pages is not None
     baseline = harmless_pages()
     for path, page in pages.items():
-        found, expected = structure(page), baseline[path]
+        found, expected = structure(page), baseline[REDIRECT if path.startswith(REDIRECT) else path]
         assert found.tags <= expected.tags, (path, found.tags - expected.tags)
         assert found.targets <= expected.targets, (path, found.targets - expected.targets)
 
@@ -183,29 +197,42 @@ def tricky_project(base: Path) -> Path:
 
 
 def site_structures(site: Path) -> dict[str, Structure]:
-    return {
-        p.relative_to(site).as_posix(): structure(p.read_text(encoding="utf-8"))
-        for p in site.rglob("*.html")
-    }
+    """Each HTML page's structure by path; alias redirect pages all under REDIRECT, merged."""
+    found: dict[str, Structure] = {REDIRECT: Structure()}
+    for path in site.rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in page:
+            found[REDIRECT].tags |= structure(page).tags
+            found[REDIRECT].targets |= structure(page).targets
+        else:
+            found[path.relative_to(site).as_posix()] = structure(page)
+    return found
 
 
 def test_full_build_shows_tricky_text_as_written(tmp_path: Path, fixture_site) -> None:  # type: ignore[no-untyped-def]
     for value in [VALID_BUT_TRICKY["name"], *VALID_BUT_TRICKY["aliases"], VALID_BUT_TRICKY["claim"]]:
         assert not find_markup(value), value  # these must pass validation, or the build proves nothing
     project = tricky_project(tmp_path / "project")
-    result = mkdocs_build(project, project / "site")
+    site = project / "site"
+    result = mkdocs_build(project, site)
     assert result.code == 0, result.err
-    built, baseline = site_structures(project / "site"), site_structures(fixture_site.root)
+    built, baseline = site_structures(site), site_structures(fixture_site.root)
     assert built.keys() == baseline.keys()
     for path, found in built.items():
         assert found.tags <= baseline[path].tags, (path, found.tags - baseline[path].tags)
         assert found.targets <= baseline[path].targets, (path, found.targets - baseline[path].targets)
-    page = (project / "site" / "groups" / PROFILE / "index.html").read_text(encoding="utf-8")
+    page = (site / "groups" / PROFILE / "index.html").read_text(encoding="utf-8")
     visible = html.unescape(page)
     assert VALID_BUT_TRICKY["name"] in visible  # shown exactly as written, not interpreted
     for alias in VALID_BUT_TRICKY["aliases"]:
         assert alias in visible
     assert " ".join(VALID_BUT_TRICKY["claim"].split()) in visible
+    # The search page shows each profile's names (tags) as HTML: they too must hold no element.
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    tags = [tag for doc in index["docs"] if doc["location"] == f"groups/{PROFILE}/" for tag in doc.get("tags", [])]
+    assert len(tags) == 3 + len(VALID_BUT_TRICKY["aliases"])
+    assert [tag for tag in tags if structure(tag).tags] == []
+    assert VALID_BUT_TRICKY["name"] in [html.unescape(tag) for tag in tags]
 
 
 # -- determinism -----------------------------------------------------------------------------------
