@@ -96,3 +96,19 @@ def reader_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     result = mkdocs_build(project, out)
     assert result.code == 0, result.err
     return Site(out)
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium driven by Playwright, one per test module (Playwright's sync API allows one
+    at a time); skips, saying why, only when /usr/bin/chromium is absent."""
+    from browser import CHROMIUM, LAUNCH_ARGS, MISSING
+
+    if not CHROMIUM.exists():
+        pytest.skip(MISSING)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
