@@ -26,7 +26,7 @@ Policy for markup in text (enforced in generator/models.py, ``find_markup``):
   control characters and bidirectional overrides. A source's ``url`` must be plain http(s).
 * Brief bodies are Markdown and the one text not escaped, so the same check runs over them line by
   line, with attribute lists (``{: onclick=... }``) refused too. The Content-Security-Policy of the
-  site is the last line behind that (see test_properties.py).
+  site is the last line behind that (see test_csp.py).
 
 Both layers are tested independently: this corpus proves the refusals; test_properties.py feeds
 arbitrary text past validation into rendering and proves the escaping.
