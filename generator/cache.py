@@ -30,11 +30,11 @@ from pathlib import Path
 
 import jinja2
 
-from .load import MAX_FILE_BYTES, Document, load_file
+from .load import Document, load_file, read_bounded
 from .models import Citation, Strict
 from .problems import Problem
-from .render import TEMPLATE_DIR, PageJob, render_job, site_pages
-from .resolve import EntityLink, KnowledgeBase, RichText
+from .render import TEMPLATE_DIR, PageJob, render_job
+from .resolve import EntityLink, KnowledgeBase, ProfileView, RichText
 from .validate import validate_document
 
 Key = tuple[str, str]  # (kind, id): ("group", "isis-k"), ("source", "usip-mir-2024"), ("brief", slug)
@@ -78,9 +78,7 @@ class FileCache:
     def load(self, root: Path, path: Path, kind: str, problems: list[Problem]) -> Document | None:
         """load.load_file, unless this file's bytes were loaded before."""
         self._seen.add(path)
-        if path.stat().st_size > MAX_FILE_BYTES:  # load_file reports it; not worth remembering
-            return load_file(root, path, kind, problems)
-        raw = path.read_bytes()
+        raw = read_bounded(path)
         key = digest(raw)
         entry = self._entries.get(path)
         if entry is None or entry.digest != key or entry.kind != kind:
@@ -119,9 +117,10 @@ class RenderCache:
     pages: dict[str, tuple[Signature, str]] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)  # pages the last build rendered (the rest were reused)
 
-    def render(self, kb: KnowledgeBase, env: jinja2.Environment, digests: dict[Key, bytes], overrides: Path) -> dict[str, str]:
-        """render.render_site, reusing each page whose signature is unchanged."""
-        jobs = site_pages(kb)
+    def render(
+        self, env: jinja2.Environment, kb: KnowledgeBase, jobs: list[PageJob], *, digests: dict[Key, bytes], overrides: Path
+    ) -> dict[str, str]:
+        """render.render_pages, reusing each page whose signature is unchanged."""
         overridden = overrides.is_dir() and any(overrides.rglob("*.j2"))
         templates = _templates_key(TEMPLATE_DIR)
         subjects = {job.path: job.subject for job in jobs if job.subject is not None}
@@ -156,8 +155,10 @@ def _signature(
 ) -> Signature:
     assert job.subject is not None
     shown = sorted(_shown(kb, job.subject, subjects) | {_key(kb, job.subject)})
+    # Plain values in the context (a profile's date of last change) are part of it as they are.
+    plain = tuple((k, v) for k, v in sorted(job.context.items()) if v is None or isinstance(v, (str, int, float)))
     # A missing digest (None) still makes a valid signature: the key set itself is part of it.
-    return (job.template, templates, tuple((key, digests.get(key)) for key in shown))
+    return (job.template, templates, plain, tuple((key, digests.get(key)) for key in shown))
 
 
 def _key(kb: KnowledgeBase, subject: tuple[str, str]) -> Key:
@@ -175,25 +176,22 @@ def _shown(kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tupl
     sources: set[str] = set()
     if kind == "profile":
         view = kb.profiles[name]
-        texts: list[RichText] = [view.summary.text, *(claim.text for _, claims in view.sections for claim in claims)]
+        ids |= _linked(view)
+        texts = _texts(view)
         citations: list[Citation] = [*view.summary.cite]
         citations += [c for _, claims in view.sections for claim in claims for c in claim.cite]
         citations += [c for figure in view.figures for value in figure.figure.values for c in value.cite]
-        for edge in view.edges:
-            ids.add(edge.target)
-            texts.append(edge.note)
-            citations += edge.cite
-        ids |= {token.id for text in texts for token in text if isinstance(token, EntityLink)}
+        citations += [c for edge in view.edges for c in edge.cite]
         sources |= {token.source for text in texts for token in text if isinstance(token, Citation)}
         sources |= {citation.source for citation in citations}
     elif kind == "source":
         citing = {subjects.get(item.page) for item in kb.cited_by.get(name, [])}
         keys = {_key(kb, s) for s in citing if s is not None}
-        # A relationship's citation is listed as "Member of <target's name>": the target shows too.
+        # What cites it is quoted as text that names other profiles: "Member of <target's name>" for a
+        # relationship, a linked profile's name for "[[id]]" in a claim. Those profiles show too.
         for subject in citing:
             if subject is not None and subject[0] == "profile":
-                edges = kb.profiles[subject[1]].edges
-                ids |= {edge.target for edge in edges if any(c.source == name for c in edge.cite)}
+                ids |= _linked(kb.profiles[subject[1]])
         return keys | {(kb.profiles[i].kind, i) for i in ids if i in kb.profiles}
     elif kind == "brief":
         body = kb.briefs[name].body
@@ -221,6 +219,20 @@ class TemplateCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def _texts(view: ProfileView) -> list[RichText]:
+    return [
+        view.summary.text,
+        *(claim.text for _, claims in view.sections for claim in claims),
+        *(edge.note for edge in view.edges),
+    ]
+
+
+def _linked(view: ProfileView) -> set[str]:
+    """The profiles a profile page names: the other ends of its relationships and its [[links]]."""
+    ids = {edge.target for edge in view.edges}
+    return ids | {token.id for text in _texts(view) for token in text if isinstance(token, EntityLink)}
 
 
 @dataclass

@@ -1,8 +1,9 @@
-"""Stage 6, cli: ``python -m generator validate | render --out DIR | schema``, on the same pipeline."""
+"""Stage 6, cli: ``python -m generator validate | render --out DIR | schema | new KIND ID``, on the same pipeline."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import shutil
 import sys
 import tempfile
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from .pipeline import Project, build, check
 from .problems import ProblemsFound
+from .scaffold import FILL_IN, KINDS, Refused, new_file
 from .validate import write_schemas
 
 
@@ -21,29 +23,60 @@ def main(argv: list[str] | None = None) -> int:
     except ProblemsFound as found:
         _report(found, args.format)
         return 1
+    except Refused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
+
+
+def _options(parser: argparse.ArgumentParser, **defaults: str) -> None:
+    """--root and --format, accepted before the command and after it (`validate --format github`)."""
+    parser.add_argument(
+        "--root", default=defaults.get("root", argparse.SUPPRESS),
+        help="project folder holding data/ and briefs/ (default: .)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default=defaults.get("format", argparse.SUPPRESS),
+        help="how to print problems: FILE:LINE:COL lines, or GitHub Actions annotations",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
-    parser.add_argument("--root", default=".", help="project folder holding data/ and briefs/ (default: .)")
-    parser.add_argument(
-        "--format",
-        choices=["text", "github"],
-        default="text",
-        help="how to print problems: FILE:LINE:COL lines, or GitHub Actions annotations",
-    )
+    _options(parser, root=".", format="text")
+    # After the command the options default to "not given", so they never undo the ones before it.
+    common = argparse.ArgumentParser(add_help=False)
+    _options(common)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    add_command = functools.partial(commands.add_parser, parents=[common])
 
-    validate = commands.add_parser("validate", help="check data/ and briefs/; exit 1 on any problem")
+    validate = add_command("validate", help="check data/ and briefs/; exit 1 on any problem")
     validate.set_defaults(run=_validate)
 
-    render = commands.add_parser("render", help="write the generated Markdown pages to a folder")
+    render = add_command(
+        "render", help="write the generated Markdown pages and the data exports (exports/) to a folder"
+    )
     render.add_argument("--out", required=True, help="folder to write; replaced only when rendering succeeds")
     render.set_defaults(run=_render)
 
-    schema = commands.add_parser("schema", help="write one JSON Schema per kind of file")
+    schema = add_command("schema", help="write one JSON Schema per kind of file")
     schema.add_argument("--out", default="schema", help="folder for the *.schema.json files (default: schema)")
     schema.set_defaults(run=_schema)
+
+    new = add_command(
+        "new",
+        help="write a starter file data/<kind folder>/<id>.yaml to fill in",
+        description="Write a starter file with every key explained. Lines marked FILL IN are empty on "
+        "purpose: validate reports them until they are written, so nothing uncited is published.",
+    )
+    new.add_argument("kind", choices=KINDS, help="what to create")
+    new.add_argument("id", help="lowercase slug, e.g. kabul-airport-bombing; becomes the file name")
+    new.add_argument("--name", required=True, help="the profile's name (for a source: its title)")
+    new.add_argument(
+        "--alias", action="append", default=[], help="another name the sources use (repeat for several)"
+    )
+    new.set_defaults(run=_new)
     return parser
 
 
@@ -57,25 +90,45 @@ def _validate(project: Project, args: argparse.Namespace) -> int:
 
 
 def _render(project: Project, args: argparse.Namespace) -> int:
-    pages = build(project)
     out = Path(args.out).resolve()
-    # Write beside the target, then swap: a failed run never leaves a half-written folder.
+    if project.root.is_relative_to(out) or out.is_relative_to(project.data_dir) or out.is_relative_to(project.briefs_dir):
+        # The folder is replaced wholesale: never let that be the project or its sources.
+        print(f"--out {out} would replace the project or its data; choose a folder of its own", file=sys.stderr)
+        return 2
+    if out.exists() and not out.is_dir():
+        print(f"--out {out} is a file; choose a folder", file=sys.stderr)
+        return 2
+    # Bad input raises here, before anything is written. Markdown pages and every other generated
+    # file (graph.json, redirects, exports).
+    pages = build(project).all()
+    replace_folder(out, pages)
+    print(f"wrote {len(pages)} files to {out}")
+    return 0
+
+
+def replace_folder(out: Path, pages: dict[str, str]) -> None:
+    """Write pages into a new folder beside ``out``, then swap it in: whatever fails, ``out`` is either
+    the old folder, untouched, or the new one, complete, and no half-written folder is left behind."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    for path, markdown in pages.items():
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
-    if out.exists():
-        old = out.with_name(f".{out.name}-old")
-        shutil.rmtree(old, ignore_errors=True)
+    try:
+        for path, markdown in pages.items():
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(markdown, encoding="utf-8")
+        if not out.exists():
+            staging.rename(out)
+            return
+        old = staging.with_name(staging.name + "-old")  # unique, as the staging name is
         out.rename(old)
-        staging.rename(out)
+        try:
+            staging.rename(out)
+        except OSError:
+            old.rename(out)
+            raise
         shutil.rmtree(old)
-    else:
-        staging.rename(out)
-    print(f"wrote {len(pages)} pages to {out}")
-    return 0
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _schema(project: Project, args: argparse.Namespace) -> int:
@@ -84,6 +137,13 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
         out = project.root / out
     for path in write_schemas(out):
         print(path)
+    return 0
+
+
+def _new(project: Project, args: argparse.Namespace) -> int:
+    path = new_file(project, args.kind, args.id, args.name, args.alias)
+    shown = path.relative_to(project.root).as_posix()
+    print(f"wrote {shown}: fill the lines marked {FILL_IN}, then run python -m generator validate")
     return 0
 
 

@@ -4,6 +4,14 @@ PyYAML's composer gives every node its position; we build plain Python data from
 ourselves so that each key and value keeps its line and column for later messages. Only the plain
 YAML types are accepted: object tags, anchors and aliases (the "billion laughs" vector) are refused
 before anything is expanded.
+
+Hostile input is bounded before it can cost much: a file is read no further than MAX_FILE_BYTES, and
+the composer stops at the first node beyond MAX_NODES or deeper than MAX_DEPTH, so neither a long
+list nor a deep ``[[[[...`` nest can exhaust memory or Python's recursion limit.
+
+Speed: libyaml (PyYAML's C extension) scans and parses when it is installed; the composing, with the
+checks above, stays in Python. A file libyaml finds anything wrong with is read again by PyYAML's own
+parser, so that every message is PyYAML's.
 """
 
 from __future__ import annotations
@@ -17,11 +25,13 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .problems import Position, Problem
+from .problems import Position, Problem, shown
 from .vocabulary import KIND_OF_FOLDER
 
 MAX_FILE_BYTES = 1024 * 1024
-MAX_NODES = 50_000
+# The largest real profile (about 35 kB) has under 800 values and nests 7 deep: generous headroom.
+MAX_NODES = 20_000
+MAX_DEPTH = 30
 
 YamlPath = tuple[str | int, ...]
 
@@ -37,23 +47,64 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text and refuses anchors and aliases."""
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that this project refuses to compose (anchors, too many or too deep values)."""
+
+
+class _Bounded(yaml.composer.Composer):
+    """A composer that refuses anchors and aliases and bounds size and depth."""
+
+    node_count = 0
+    depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                "YAML anchors and aliases (&name, *name) are not allowed; write the value out in full",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
+            self._refuse(event, "YAML anchors and aliases (&name, *name) are not allowed; write the value out in full")
+        self.node_count += 1
+        if self.node_count > MAX_NODES:
+            self._refuse(event, f"more than {MAX_NODES:,} values in one file; split it into several profiles")
+        if self.depth >= MAX_DEPTH:
+            self._refuse(event, f"values nested more than {MAX_DEPTH} levels deep; a profile is never this deep")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    @staticmethod
+    def _refuse(event: yaml.Event, message: str) -> None:
+        raise _Refused(problem=message, problem_mark=event.start_mark)
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's parser, ten to twenty times faster than PyYAML's own; see _compose for when it is used."""
+class _Loader(_Bounded, yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, refuses anchors and aliases, and bounds size and depth."""
+
+
+try:  # libyaml, when PyYAML was built with it
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - every PyYAML wheel has it
+    _CParser = None
+
+
+class _FastLoader(_Bounded, _CParser or yaml.parser.Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+    """The same, with libyaml's scanner and parser under the Python composer."""
+
+    def __init__(self, stream: str):
+        _CParser.__init__(self, stream)  # type: ignore[union-attr]
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        # libyaml hands every scalar to the resolver; the generic one takes detours that show at scale.
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
 
 
 # Dates stay text so that partial dates (2015, 2015-06) and full ones are handled alike.
@@ -61,38 +112,25 @@ _Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_HAS_LIBYAML = _FastLoader is not yaml.SafeLoader and issubclass(_FastLoader, yaml.CSafeLoader)
-# libyaml asks Python for the tag of every scalar; most are text whose first character no implicit
-# type (number, bool, null) can start with. Same answers as Resolver.resolve, without its detours.
 _IMPLICIT = {first: tuple(found) for first, found in _FastLoader.yaml_implicit_resolvers.items() if first is not None}
 assert None not in _FastLoader.yaml_implicit_resolvers and not _FastLoader.yaml_path_resolvers
-
-
-def _resolve_scalar(self: yaml.resolver.BaseResolver, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-    if kind is ScalarNode:
-        if implicit[0]:
-            for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                if regexp.match(value):
-                    return tag
-        return _STR_TAG
-    return yaml.resolver.BaseResolver.resolve(self, kind, value, implicit)
-
-
-_FastLoader.resolve = _resolve_scalar  # type: ignore[assignment]
+_HAS_LIBYAML = _CParser is not None
 
 
 @dataclass
 class SourceMap:
     """Positions of the keys and values of one YAML document, by their path in the data.
 
-    Marks are kept as they come from the parser and become a Position only when asked for: a large
-    knowledge base has hundreds of thousands of values, and only the few with a problem are ever shown.
+    Marks are kept as the parser gives them and become a Position only when asked for: a large
+    knowledge base has hundreds of thousands of values, and only the few with a problem are shown.
     """
 
     file: str
     line_offset: int = 0
     _keys: dict[YamlPath, yaml.Mark] = field(default_factory=dict, repr=False)
     _values: dict[YamlPath, yaml.Mark] = field(default_factory=dict, repr=False)
+    # Values already reported as unreadable (a refused tag): validation says nothing more about them.
+    refused: set[YamlPath] = field(default_factory=set)
 
     def mark(self, mark: yaml.Mark) -> Position:
         return Position(self.file, mark.line + 1 + self.line_offset, mark.column + 1)
@@ -153,16 +191,18 @@ def _display(root: Path, path: Path) -> str:
 
 def _discover(root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
-    real_root = root.resolve()
     data = root / "data"
     if data.is_dir():
-        # A plain file in a real folder below a data/ that is itself inside the project cannot lead
-        # out of it; only links need resolving (which costs a system call per path component).
-        data_inside = data.resolve().is_relative_to(real_root)
+        # A plain file in a real folder below a data/ that is itself inside the project cannot lead out
+        # of it: only the rest needs resolving, which costs a system call per part of the path.
+        data_inside = data.resolve().is_relative_to(root.resolve())
         for path, entry in sorted(_walk(data), key=lambda item: item[0].parts):
             if entry.name.startswith(".") or (entry.is_dir() and not entry.is_symlink()):
                 continue
-            kind = _kind_of(data, path)
+            plain = data_inside and entry.is_file(follow_symlinks=False)
+            if not plain and not _inside(root, path, problems):
+                continue
+            kind = None if entry.is_dir() else _kind_of(data, path)
             if kind is None:
                 problems.append(
                     Position(_display(root, path)).problem(
@@ -170,18 +210,18 @@ def _discover(root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
                         "data/events/<id>.yaml or data/sources/<id>.yaml"
                     )
                 )
-            elif (data_inside and entry.is_file(follow_symlinks=False)) or _inside(root, real_root, path, problems):
+            else:
                 found.append((path, kind))
     briefs = root / "briefs"
     if briefs.is_dir():
         for path in sorted(briefs.glob("*.md")):
-            if _inside(root, real_root, path, problems):
+            if _inside(root, path, problems) and not path.is_dir():
                 found.append((path, "brief"))
     return found
 
 
 def _walk(folder: Path) -> list[tuple[Path, os.DirEntry[str]]]:
-    """Every entry below folder, like Path.rglob("*"): links to folders are listed, not entered."""
+    """Every entry below folder, as Path.rglob("*") lists them: links to folders are listed, not entered."""
     entries = []
     with os.scandir(folder) as scan:
         for entry in scan:
@@ -199,21 +239,22 @@ def _kind_of(data: Path, path: Path) -> str | None:
     return KIND_OF_FOLDER.get(parts[0])
 
 
-def _inside(root: Path, real_root: Path, path: Path, problems: list[Problem]) -> bool:
-    """Refuse links that lead out of the project: a pull request must not publish files from elsewhere."""
+def _inside(root: Path, path: Path, problems: list[Problem]) -> bool:
+    """Refuse links that lead out of the project, or to nothing, and anything that is not a plain file
+    (a pipe would block the build): a pull request must not publish files from elsewhere."""
     real = path.resolve()
-    if not real.is_relative_to(real_root) or not real.is_file():
-        problems.append(
-            Position(_display(root, path)).problem(
-                "this is a link to something outside the project (or to nothing); replace it with a real file"
-            )
-        )
-        return False
-    return True
+    if not real.is_relative_to(root.resolve()) or not real.exists():
+        problem = "this is a link to something outside the project (or to nothing); replace it with a real file"
+    elif not real.is_file() and not real.is_dir():
+        problem = "this is not a regular file (a pipe or device?); replace it with a real file"
+    else:
+        return True
+    problems.append(Position(_display(root, path)).problem(problem))
+    return False
 
 
 def load_file(root: Path, path: Path, kind: str, problems: list[Problem], raw: bytes | None = None) -> Document | None:
-    """One file as a Document; ``raw``, when given, is the file's content already read."""
+    """One file as a Document; ``raw``, when given, is its content as read_bounded read it."""
     display = _display(root, path)
     text = _read_text(path, display, problems, raw)
     if text is None:
@@ -232,20 +273,30 @@ def load_file(root: Path, path: Path, kind: str, problems: list[Problem], raw: b
     return Document(kind, display, path.stem, data, where, body, body_line)
 
 
+def read_bounded(path: Path) -> bytes:
+    """A file's bytes, up to one past the limit."""
+    with path.open("rb") as stream:
+        # Read one byte past the limit rather than trusting stat(): the file may grow meanwhile.
+        return stream.read(MAX_FILE_BYTES + 1)
+
+
 def _read_text(path: Path, display: str, problems: list[Problem], raw: bytes | None = None) -> str | None:
-    size = path.stat().st_size if raw is None else len(raw)
-    if size > MAX_FILE_BYTES:
+    if raw is None:
+        raw = read_bounded(path)
+    if len(raw) > MAX_FILE_BYTES:
+        size = max(path.stat().st_size, len(raw))
         problems.append(
             Position(display).problem(
                 f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; split it into several profiles"
             )
         )
         return None
-    if raw is None:
-        raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            problems.append(Position(display).problem("file is saved as UTF-16; save it as UTF-8"))
+            return None
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         col = error.start - (before.rfind(b"\n") + 1) + 1
@@ -278,8 +329,8 @@ def _split_front_matter(text: str, display: str, problems: list[Problem]) -> tup
 def parse_yaml(text: str, where: SourceMap, problems: list[Problem]) -> dict[str, Any] | None:
     """Parse one YAML document into plain data, recording positions in ``where``."""
     loader, node = _compose(text)
-    if isinstance(node, yaml.MarkedYAMLError):
-        problems.append(_yaml_problem(node, where))
+    if isinstance(node, _Refused):
+        problems.append(where.mark(node.problem_mark).problem(str(node.problem)))
         return None
     if isinstance(node, yaml.reader.ReaderError):
         before = text[: node.position]
@@ -289,6 +340,9 @@ def parse_yaml(text: str, where: SourceMap, problems: list[Problem]) -> dict[str
                 f"character #x{node.character:04x} is not allowed in YAML; remove it"
             )
         )
+        return None
+    if isinstance(node, yaml.MarkedYAMLError):
+        problems.append(_yaml_problem(node, where))
         return None
     if isinstance(node, yaml.YAMLError):  # other errors without a mark
         problems.append(Position(where.file).problem(f"not valid YAML: {node}"))
@@ -306,14 +360,14 @@ def parse_yaml(text: str, where: SourceMap, problems: list[Problem]) -> dict[str
     return data
 
 
-def _compose(text: str) -> tuple[yaml.SafeLoader | None, Node | yaml.YAMLError | None]:
+def _compose(text: str) -> tuple[yaml.BaseLoader | None, Node | yaml.YAMLError | None]:
     """The node tree of one document, or the error that stopped it.
 
-    libyaml composes well-formed files; PyYAML's pure-Python loader takes every file that holds an
-    anchor or alias character (``&``, ``*``) or a character PyYAML refuses, and every file libyaml
-    finds an error in, so that refusals and error messages are exactly the pure loader's.
+    libyaml's parser serves files it finds nothing wrong with; any file it stops at, and any file
+    holding a character PyYAML's reader refuses, is read again by PyYAML's own parser, so that
+    refusals and messages are exactly PyYAML's.
     """
-    if _HAS_LIBYAML and "&" not in text and "*" not in text and not _NON_PRINTABLE.search(text):
+    if _HAS_LIBYAML and not _NON_PRINTABLE.search(text):
         fast = _FastLoader(text)
         try:
             return fast, fast.get_single_node()
@@ -322,7 +376,7 @@ def _compose(text: str) -> tuple[yaml.SafeLoader | None, Node | yaml.YAMLError |
         finally:
             fast.dispose()
     try:
-        loader = _Loader(text)  # its reader already refuses control characters
+        loader = _Loader(text)  # its reader refuses control characters already here
     except yaml.YAMLError as error:
         return None, error
     try:
@@ -349,60 +403,78 @@ def _yaml_problem(error: yaml.MarkedYAMLError, where: SourceMap) -> Problem:
     message = " ".join(part for part in (error.context, error.problem) if part)
     hint = next((hint for needle, hint in _HINTS.items() if needle in message), None)
     text = f"YAML syntax error: {message}" + (f" ({hint})" if hint else "")
+    opened = error.context_mark
+    if opened and mark and opened.line < mark.line and any(word in (error.context or "") for word in _OPENED):
+        # An unclosed quote or bracket is noticed lines later: point at where it was opened.
+        text += f"; noticed at line {where.mark(mark).line}"
+        mark = opened
     position = where.mark(mark) if mark else Position(where.file, 1 + where.line_offset, 1)
     return position.problem(text)
+
+
+_OPENED = ("quoted scalar", "flow sequence", "flow mapping")
+
+
+def _tag_name(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 class _Builder:
     """Turns a composed node tree into dicts, lists and scalars, recording positions as it goes."""
 
-    def __init__(self, loader: _Loader, where: SourceMap, problems: list[Problem]):
+    def __init__(self, loader: yaml.BaseLoader, where: SourceMap, problems: list[Problem]):
         self.loader, self.where, self.problems = loader, where, problems
-        self.nodes = 0
         self.failed = False
 
-    def fail(self, mark: yaml.Mark, message: str) -> None:
+    def fail(self, mark: yaml.Mark, message: str, path: YamlPath | None = None) -> None:
         self.failed = True
+        if path is not None:
+            self.where.refused.add(path)
         self.problems.append(self.where.mark(mark).problem(message))
 
+    def refuse_tag(self, node: Node, path: YamlPath) -> None:
+        self.fail(
+            node.start_mark,
+            f"YAML tag {shown(_tag_name(node.tag))} is not allowed; write plain text, numbers, lists and mappings",
+            path,
+        )
+
     def build(self, node: Node, path: YamlPath) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            if self.nodes == MAX_NODES + 1:
-                self.fail(node.start_mark, f"more than {MAX_NODES:,} values in one file; split it")
-            return None
         self.where._values[path] = node.start_mark
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ_TAG:
-                return self.fail(node.start_mark, f"YAML tag {node.tag} is not allowed; write a plain list")
+                return self.refuse_tag(node, path)
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(node, path)
 
     def _mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any] | None:
         if node.tag != _MAP_TAG:
-            return self.fail(node.start_mark, f"YAML tag {node.tag} is not allowed; write a plain mapping")
+            return self.refuse_tag(node, path)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag != _STR_TAG:
-                self.fail(key_node.start_mark, "a key must be a plain word such as name: or aliases:")
+                given = f", not {shown(key_node.value)}" if isinstance(key_node, ScalarNode) else ", not a list or mapping"
+                self.fail(key_node.start_mark, f"a key must be a word such as name: or aliases:{given}")
                 continue
             key = key_node.value
             if key in result:
                 first = self.where.key(path + (key,))
-                self.fail(key_node.start_mark, f"duplicate key '{key}' (first at line {first.line}); keep one")
+                self.fail(key_node.start_mark, f"duplicate key {shown(key)} (first at line {first.line}); keep one")
                 continue
             self.where._keys[path + (key,)] = key_node.start_mark
             result[key] = self.build(value_node, path + (key,))
         return result
 
-    def _scalar(self, node: Node) -> Any:
+    def _scalar(self, node: Node, path: YamlPath) -> Any:
         if node.tag not in _PLAIN_SCALAR_TAGS:
-            return self.fail(node.start_mark, f"YAML tag {node.tag} is not allowed; write plain text or a number")
+            return self.refuse_tag(node, path)
         if node.tag == _STR_TAG:
-            return node.value  # what the constructor would return, without its bookkeeping (most values are text)
+            return node.value  # what the constructor returns for text, without its bookkeeping
         try:
             return self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError) as error:
-            return self.fail(node.start_mark, f"cannot read this value: {error}")
+        except ValueError:  # Python refuses to convert integers of more than 4,300 digits
+            return self.fail(node.start_mark, "this number is too long to read; no figure has that many digits", path)
+        except yaml.YAMLError as error:
+            return self.fail(node.start_mark, f"cannot read this value: {error}", path)

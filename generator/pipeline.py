@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing as mp
 import os
@@ -14,11 +15,23 @@ from pathlib import Path
 import jinja2
 
 from .cache import BuildCache
-from .load import load_project
-from .problems import ProblemsFound
-from .render import TEMPLATE_DIR, PageJob, make_environment, render_job, render_site, site_pages
-from .resolve import KnowledgeBase, resolve
-from .validate import validate_documents
+from .export import export_files
+from .history import read_history
+from .load import Loaded, load_project
+from .problems import Problem, ProblemsFound
+from .render import (
+    TEMPLATE_DIR,
+    Layout,
+    PageJob,
+    Rendered,
+    make_environment,
+    render_job,
+    render_pages,
+    render_site,
+    template_problem,
+)
+from .resolve import KnowledgeBase, name_key, resolve
+from .validate import Validated, validate_documents
 
 OVERRIDES = Path("site_src/overrides/generator")
 
@@ -64,53 +77,76 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check(project: Project, cache: BuildCache | None = None) -> KnowledgeBase:
-    """Load, validate and resolve; raise ProblemsFound with every problem of every stage.
+def resolve_project(project: Project, cache: BuildCache | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load, validate and resolve: the knowledge base of every file that is sound, and every problem.
 
     With a cache (kept by ``mkdocs serve`` between rebuilds), files whose bytes are unchanged are not
     parsed or validated again; the outcome is the same as without one.
     """
+    files = _cache_for(project, cache).files if cache else None
     with _collector_paused():
-        return _check(project, _cache_for(project, cache))
+        if files:
+            files.begin()
+        loaded = load_project(project.root, reader=files.load if files else None)
+        validated, invalid = validate_documents(loaded.documents, validator=files.validate if files else None)
+        if files:
+            files.end()
+        problems = loaded.problems + invalid
+        knowledge, unresolved = resolve(validated, _unavailable_names(loaded, validated))
+    return knowledge, problems + unresolved
 
 
-def _cache_for(project: Project, cache: BuildCache | None) -> BuildCache | None:
-    if cache is not None and cache.root != project.root:
+def _cache_for(project: Project, cache: BuildCache) -> BuildCache:
+    if cache.root != project.root:
         raise ValueError(f"this cache belongs to {cache.root}, not {project.root}")
     return cache
 
 
-def _check(project: Project, cache: BuildCache | None) -> KnowledgeBase:
-    files = cache.files if cache else None
-    if files:
-        files.begin()
-    loaded = load_project(project.root, reader=files.load if files else None)
-    validated, invalid = validate_documents(loaded.documents, validator=files.validate if files else None)
-    if files:
-        files.end()
-    problems = loaded.problems + invalid
-    knowledge, unresolved = resolve(validated, broken={doc.stem for doc in loaded.documents} - {
-        item.document.stem for item in validated
-    })
-    problems += unresolved
+def _unavailable_names(loaded: Loaded, validated: list[Validated]) -> set[str]:
+    """Ids and names of files that did not load or validate. They have their own problems, so links
+    to them (by id or by any name the file gives) are not reported again."""
+    good = {item.document.stem for item in validated}
+    names = {path.stem for path in loaded.files if path.stem not in good}
+    for document in loaded.documents:
+        if document.stem not in good:
+            given = [document.data.get("name"), *(document.data.get("aliases") or [])]
+            names.update(name_key(name) for name in given if isinstance(name, str))
+    return names
+
+
+def check(project: Project, cache: BuildCache | None = None) -> KnowledgeBase:
+    """Load, validate and resolve; raise ProblemsFound with every problem of every stage."""
+    knowledge, problems = resolve_project(project, cache)
     if problems:
         raise ProblemsFound(problems)
     return knowledge
 
 
-def build(project: Project, cache: BuildCache | None = None) -> dict[str, str]:
-    """Every generated page as {path inside the site: Markdown}; raises ProblemsFound on bad input.
+def build(project: Project, layout: Layout | None = None, cache: BuildCache | None = None) -> Rendered:
+    """Every generated file: the Markdown pages, graph.json, redirect pages, and the open data exports
+    under exports/. ``layout`` says how MkDocs shapes URLs (directory URLs by default), for the files
+    that are not Markdown. Raises ProblemsFound on bad input.
 
-    With a cache, only pages whose inputs changed are rendered again (see generator/cache.py).
-    """
-    cache = _cache_for(project, cache)
-    with _collector_paused():
-        knowledge = _check(project, cache)
-        env = make_environment(project.template_dirs[:1])
-        if cache is None:
-            return _render_on_two_cores(knowledge, env)
+    With a cache, only pages whose inputs changed are rendered again (see generator/cache.py); without
+    one, a large site is rendered on two cores."""
+    knowledge = check(project, cache)
+    history = read_history(project.root)  # once per build: one git call for every profile's date
+    env = make_environment(project.template_dirs[:1])
+    if cache is None:
+        pages_with = _render_on_two_cores
+    else:
         env.bytecode_cache = cache.templates
-        return cache.pages.render(knowledge, env, cache.files.digests(), project.template_dirs[0])
+        pages_with = functools.partial(cache.pages.render, digests=cache.files.digests(), overrides=project.template_dirs[0])
+    try:
+        with _collector_paused():
+            rendered = render_site(knowledge, env, history, layout, pages_with)
+    except Exception as error:  # noqa: BLE001 - a template's mistake becomes a problem; anything else is re-raised
+        problem = template_problem(error, project.root)
+        if problem is None:
+            raise
+        raise ProblemsFound([problem]) from None
+    rendered.files.update(export_files(knowledge))
+    return rendered
 
 
 # A full build renders every page; from this many pages on, a second process renders half of them.
@@ -120,17 +156,18 @@ PARALLEL_FROM = 400
 _shared: tuple[KnowledgeBase, jinja2.Environment, list[PageJob]] | None = None
 
 
-def _render_on_two_cores(knowledge: KnowledgeBase, env: jinja2.Environment) -> dict[str, str]:
+def _render_on_two_cores(env: jinja2.Environment, knowledge: KnowledgeBase, jobs: list[PageJob]) -> dict[str, str]:
     global _shared
-    jobs = site_pages(knowledge)
     if len(jobs) < PARALLEL_FROM or len(os.sched_getaffinity(0)) < 2 or "fork" not in mp.get_all_start_methods():
-        return render_site(knowledge, env)
+        return render_pages(env, knowledge, jobs)
     half = len(jobs) // 2
     _shared = (knowledge, env, jobs)
     try:
         with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
             second = pool.submit(_render_share, half, len(jobs))
             pages = [render_job(env, knowledge, job) for job in jobs[:half]] + second.result()
+    except Exception:  # noqa: BLE001 - a template error from the child lost its traceback on the way
+        return render_pages(env, knowledge, jobs)  # raises it again here, where it can be reported
     finally:
         _shared = None
     return {job.path: markdown for job, markdown in zip(jobs, pages)}

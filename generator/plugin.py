@@ -4,19 +4,23 @@ generated pages as in-memory files, and has ``mkdocs serve`` watch the data, bri
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from . import csp
 from .cache import BuildCache
 from .pipeline import Project, build
 from .preview import PreviewCache
-from .problems import ProblemsFound
+from .problems import Position, ProblemsFound
+from .render import Layout, Rendered
+from .search import weigh_names_in_site
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -25,14 +29,20 @@ class KhorasanBriefConfig(base.Config):
     pass
 
 
+class DataProblems(PluginError):
+    """The data, briefs or templates have problems. Raised in on_pre_build, before MkDocs cleans the
+    site folder, so the previous build is still whole when this is raised."""
+
+
 class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
         self.project: Project | None = None
-        self.pages: dict[str, str] = {}
-        # Under `mkdocs serve`, what one build hands to the next (generator/cache.py, generator/preview.py).
+        self.layout = Layout()
+        self.rendered = Rendered({}, {}, {})
         self.serving = False
+        # Under `mkdocs serve`, what one build hands to the next (generator/cache.py, generator/preview.py).
         self.cache: BuildCache | None = None
         self.preview: PreviewCache | None = None
 
@@ -44,6 +54,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project(Path(config.config_file_path).resolve().parent)
+        self.layout = Layout(directory_urls=config.use_directory_urls)
         if not self.serving:
             self.cache = self.preview = None
         elif self.cache is None or self.cache.root != self.project.root:
@@ -56,31 +67,79 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         # MkDocs empties site_dir right after this event: failing here keeps the previous site whole.
         assert self.project is not None
         try:
-            self.pages = build(self.project, self.cache)
+            self.rendered = build(self.project, self.layout, self.cache)
+            self._check_no_clash(config)
         except ProblemsFound as found:
             for problem in found.problems:
                 log.error(str(problem))
             count = len(found.problems)
-            raise PluginError(
+            raise DataProblems(
                 f"{count} problem{'s' if count != 1 else ''} in data/ or briefs/; nothing was built"
             ) from None
         if self.preview is not None:
-            self.preview.begin(self.pages)
+            self.preview.begin(self.rendered.pages)
+
+    def _check_no_clash(self, config: MkDocsConfig) -> None:
+        """A hand-written page where a generated one belongs: found here, before site_dir is cleaned."""
+        assert self.project is not None
+        docs = Path(config.docs_dir)
+        clashes = [
+            Position((docs / path).relative_to(self.project.root).as_posix()).problem(
+                "a hand-written page stands where a generated page belongs; remove or rename it"
+            )
+            for path in {**self.rendered.pages, **self.rendered.files}
+            if (docs / path).exists()
+        ]
+        if clashes:
+            raise ProblemsFound(clashes)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        for path, markdown in self.pages.items():
-            existing = files.get_file_from_path(path)
-            if existing is not None:
-                raise PluginError(
-                    f"{config.docs_dir}/{path} is a hand-written page where a generated page belongs; "
-                    "remove or rename it"
-                )
-            files.append(File.generated(config, path, content=markdown))
+        for path, content in {**self.rendered.pages, **self.rendered.files}.items():
+            files.append(File.generated(config, path, content=content))
+        # An alias's redirect never replaces a real page: a hand-written page at that address wins.
+        taken = {file.dest_uri for file in files}
+        for path, html in self.rendered.redirects.items():
+            if path in taken:
+                log.info(f"no redirect at {path}: a page of the site stands there")
+                continue
+            files.append(File.generated(config, path, content=html))
         return files
+
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # type: ignore[no-untyped-def]
+        return csp.apply_policy(output, page.content or "", serving=self.serving)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return csp.apply_policy(output_content, serving=self.serving)
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        tagged = weigh_names_in_site(Path(config.site_dir), self.rendered.names)
+        log.debug(f"search: names set as tags on {tagged} profile entries")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]
         assert self.project is not None
         for path in self.project.watched:
             if path.is_dir():
                 server.watch(str(path))
+        server.builder = _serve_last_good_build(server.builder)
         return server
+
+
+def _serve_last_good_build(build: Callable[[], None]) -> Callable[[], None]:
+    """Wrap the rebuild that `mkdocs serve` runs on every change.
+
+    MkDocs 1.6 turns a failed rebuild into Abort, prints it, and then holds every page request until a
+    rebuild succeeds ("the server will appear stuck"). When the failure is ours, nothing was written, so
+    the last good build can go on being served: the problems are in the terminal as FILE:LINE:COL, and
+    the next change that fixes them rebuilds as usual.
+    """
+
+    def rebuild() -> None:
+        try:
+            build()
+        except SystemExit as abort:  # mkdocs.exceptions.Abort, raised while handling our DataProblems
+            if not isinstance(abort.__context__, DataProblems):
+                raise
+            log.warning("Not rebuilt: fix the problems above; the last good build is still served")
+
+    return rebuild

@@ -14,13 +14,20 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Iterable
+import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
+from .graph import Network, network
+from .history import History
 from .models import Citation, FigureValue, Source
+from .problems import Problem
+from .redirects import redirects
 from .resolve import Edge, EntityLink, KnowledgeBase, ProfileView, RichText
 from .vocabulary import KIND_LABEL, QUALIFIER_WORDS
 
@@ -67,6 +74,22 @@ def escape(text: str) -> str:
 def html_text(text: str) -> str:
     """For places the theme prints without escaping (page titles in front matter)."""
     return html.escape(" ".join(text.split()), quote=True)
+
+
+def yaml_string(text: str) -> str:
+    """A double-quoted YAML string for front matter, for any text. Everything outside printable ASCII
+    is written as an escape: MkDocs reads front matter that fails to parse as page text, so one stray
+    control character would otherwise publish the front matter, unescaped, as Markdown."""
+    return '"' + "".join(_yaml_char(c) for c in text) + '"'
+
+
+def _yaml_char(char: str) -> str:
+    if char in '"\\':
+        return "\\" + char
+    if " " <= char <= "~":
+        return char
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def format_date(value: str | None) -> str:
@@ -152,6 +175,11 @@ class Page:
         edges = [e for e in profile.edges if self.kb.profiles[e.target].kind == "event"]
         return sorted(edges, key=lambda e: (self.kb.profiles[e.target].sort_date, e.target, e.type.name))
 
+    def actors(self, event: ProfileView) -> list[ProfileView]:
+        """The groups and people linked to an event, by name: whom the timeline can filter it by."""
+        ids = {e.target for e in event.edges if self.kb.profiles[e.target].kind != "event"}
+        return sorted((self.kb.profiles[i] for i in ids), key=lambda p: (p.model.name.casefold(), p.id))
+
     def relations(self, profile: ProfileView) -> list[Edge]:
         shown = set(map(id, self.events(profile)))
         return [e for e in profile.edges if id(e) not in shown]
@@ -159,7 +187,7 @@ class Page:
     def footnotes(self) -> str:
         lines = []
         for number, citation in enumerate(self.notes, start=1):
-            source = self.kb.sources[citation.source]
+            self.kb.sources[citation.source]
             locator = f", {escape(citation.at)}" if citation.at else ""
             lines.append(f"[^{number}]: {self.source_link(citation.source)}{locator}.")
         return "\n".join(lines)
@@ -183,7 +211,9 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # the output is Markdown; escaping is done by the `e` filter below
+        # *.md.j2 output Markdown, escaped by the `e` filter below; *.html.j2 (redirect pages) are
+        # whole HTML documents that MkDocs copies as they are, so Jinja escapes everything in them.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
     )
     env.filters.update(
         e=escape,
@@ -193,6 +223,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         number=format_number,
         source_label=source_label,
         json=lambda value: json.dumps(value, ensure_ascii=False),
+        yaml_string=yaml_string,
     )
     env.globals.update(kind_label=KIND_LABEL)
     return env
@@ -205,14 +236,52 @@ INDEX_PAGES = {
     "events/index.md": "events_index.md.j2",
     "sources/index.md": "sources_index.md.j2",
     "briefs/index.md": "briefs_index.md.j2",
+    "timeline.md": "timeline.md.j2",
 }
+NETWORK_PAGE = "network.md"
+GRAPH_FILE = "graph.json"  # at the site root; assets/khorasan.js finds it beside its own folder
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where MkDocs puts a page and what its URL is. MkDocs's own File class answers, so that files
+    this stage writes outside Markdown (graph.json, redirect pages) agree with MkDocs's links."""
+
+    directory_urls: bool = True
+
+    def url(self, page_path: str) -> str:
+        """URL of a page from the site root: groups/isis-k/ (or groups/isis-k.html)."""
+        return File(page_path, None, "", self.directory_urls).url
+
+    def dest(self, page_path: str) -> str:
+        """The file a page becomes in the built site: groups/isis-k/index.html."""
+        return File(page_path, None, "", self.directory_urls).dest_uri
+
+
+@dataclass
+class Rendered:
+    """What the render stage makes, by path inside the docs folder (which is also the path in the site)."""
+
+    pages: dict[str, str]  # Markdown pages
+    files: dict[str, str]  # other generated files, copied as they are: graph.json
+    redirects: dict[str, str]  # HTML redirect pages; MkDocs drops one where a real page stands
+    names: dict[str, list[str]] = field(default_factory=dict)  # profile URL -> every name, for search
+
+    def all(self) -> dict[str, str]:
+        return {**self.pages, **self.files, **self.redirects}
+
+
+def render_page(env: jinja2.Environment, kb: KnowledgeBase, path: str, template: str, **context: object) -> str:
+    page = Page(kb, path)
+    return env.get_template(template).render(kb=kb, page=page, **context)
 
 
 @dataclass(frozen=True)
 class PageJob:
     """One generated page: where it goes, its template, what the template gets, and what it is about.
 
-    ``subject`` is ("profile", id), ("source", id) or ("brief", slug); None for the index pages.
+    ``subject`` is ("profile", id), ("source", id) or ("brief", slug); None for the pages that list or
+    draw the whole knowledge base (indexes, timeline, network).
     """
 
     path: str
@@ -221,30 +290,85 @@ class PageJob:
     subject: tuple[str, str] | None = None
 
 
-def site_pages(kb: KnowledgeBase) -> list[PageJob]:
-    """Every page the site gets from the knowledge base, in a fixed order."""
-    jobs = [
-        PageJob(p.path, PROFILE_TEMPLATES[p.kind], {"profile": p, "model": p.model}, ("profile", p.id))
-        for p in kb.profiles.values()
-    ]
+def site_pages(kb: KnowledgeBase, history: History, graph: Network) -> list[PageJob]:
+    """Every Markdown page the site gets from the knowledge base, in a fixed order."""
+    jobs = []
+    for p in kb.profiles.values():
+        updated = history.last_changed(p.file)
+        context = {"profile": p, "model": p.model, "updated": updated.isoformat() if updated else None}
+        jobs.append(PageJob(p.path, PROFILE_TEMPLATES[p.kind], context, ("profile", p.id)))
     for source_id, source in kb.sources.items():
         context = {"source": source, "citing": kb.cited_by.get(source_id, [])}
         jobs.append(PageJob(kb.source_path(source_id), "source.md.j2", context, ("source", source_id)))
     for brief in kb.briefs.values():
         jobs.append(PageJob(brief.path, "brief.md.j2", {"brief": brief}, ("brief", brief.slug)))
     jobs += [PageJob(path, template, {}) for path, template in INDEX_PAGES.items()]
+    jobs.append(PageJob(NETWORK_PAGE, "network.md.j2", {"network": graph}))
     return jobs
-
-
-def render_page(env: jinja2.Environment, kb: KnowledgeBase, path: str, template: str, **context: object) -> str:
-    page = Page(kb, path)
-    return env.get_template(template).render(kb=kb, page=page, **context)
 
 
 def render_job(env: jinja2.Environment, kb: KnowledgeBase, job: PageJob) -> str:
     return render_page(env, kb, job.path, job.template, **job.context)
 
 
-def render_site(kb: KnowledgeBase, env: jinja2.Environment) -> dict[str, str]:
-    """Every generated page, as {path inside the site: Markdown}."""
-    return {job.path: render_job(env, kb, job) for job in site_pages(kb)}
+PageRenderer = Callable[[jinja2.Environment, KnowledgeBase, list[PageJob]], dict[str, str]]
+
+
+def render_pages(env: jinja2.Environment, kb: KnowledgeBase, jobs: list[PageJob]) -> dict[str, str]:
+    return {job.path: render_job(env, kb, job) for job in jobs}
+
+
+def render_redirects(env: jinja2.Environment, kb: KnowledgeBase, layout: Layout, taken: set[str]) -> dict[str, str]:
+    """A redirect page at every other address of every profile, except where ``taken`` has a file."""
+    template = env.get_template("redirect.html.j2")
+    out: dict[str, str] = {}
+    for redirect in redirects(kb):
+        dest = layout.dest(redirect.old)
+        if dest in taken or dest in out:
+            continue
+        href = get_relative_url(layout.url(redirect.page), dest)
+        out[dest] = template.render(redirect=redirect, href=href)
+    return out
+
+
+def render_site(
+    kb: KnowledgeBase,
+    env: jinja2.Environment,
+    history: History | None = None,
+    layout: Layout | None = None,
+    pages_with: PageRenderer = render_pages,
+) -> Rendered:
+    """Every generated page and file. ``history`` dates the profiles; ``layout`` says how URLs look;
+    ``pages_with`` renders the Markdown pages (the pipeline passes one that caches or uses two cores)."""
+    history = history or History()
+    layout = layout or Layout()
+    graph: Network = network(kb, layout.url)
+    pages = pages_with(env, kb, site_pages(kb, history, graph))
+    files = {GRAPH_FILE: json.dumps(graph.as_json(), ensure_ascii=False, indent=1) + "\n"}
+    taken = {layout.dest(path) for path in pages} | set(files)
+    names = {layout.url(p.path): [p.model.name, *p.model.aliases] for p in kb.profiles.values()}
+    return Rendered(pages, files, render_redirects(env, kb, layout, taken), names)
+
+
+def template_problem(error: Exception, root: Path) -> Problem | None:
+    """An error raised by a template as ``FILE:LINE:COL: message``, pointing into the template (an edited
+    override or a packaged one), so that `mkdocs serve` and the CLI report it like a data problem.
+    None when the error did not come from a template (a bug in the engine keeps its traceback)."""
+    file: str | None = None
+    line: int | None = None
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        file, line = error.filename, error.lineno
+    else:  # raised while rendering: Jinja puts the template's own lines in the traceback
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+        if frames:
+            file, line = frames[-1].filename, frames[-1].lineno
+        elif not isinstance(error, jinja2.TemplateError):
+            return None
+    if isinstance(error, jinja2.TemplateNotFound):
+        message = f"no template named '{error.name}'"
+    else:
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+    shown = Path(file) if file else TEMPLATE_DIR
+    if shown.is_relative_to(root):
+        shown = shown.relative_to(root)
+    return Problem(shown.as_posix(), line or 1, 1, f"template error: {message}")

@@ -12,12 +12,12 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from slugify import slugify
 
 from .load import SourceMap, YamlPath
-from .models import BriefMeta, Citation, Claim, Event, Figure, Group, Person, Source, date_sort_key
+from .models import BriefMeta, Citation, Claim, Event, Figure, Group, Person, Relationship, Source, date_sort_key
 from .problems import Position, Problem
 from .validate import Validated
 from .vocabulary import FOLDER_OF_KIND, RELATIONSHIP_TYPES, RelationshipType
@@ -71,6 +71,13 @@ class Edge:
     note: RichText = ()
     declared: bool = True  # False when it is the inverse of a link written on the other profile
 
+    def inverse(self) -> "Edge":
+        """The same link as the other profile sees it: Ghafari 'leads' ISIS-K, ISIS-K is 'led by' Ghafari."""
+        return replace(
+            self, type=RELATIONSHIP_TYPES[self.type.inverse], subject=self.target, target=self.subject,
+            cite=list(self.cite), declared=False,
+        )
+
 
 @dataclass(frozen=True)
 class Citing:
@@ -86,6 +93,7 @@ class Citing:
 class ProfileView:
     model: Profile
     path: str  # page path inside the site, e.g. groups/isis-k.md
+    file: str  # the YAML file it was read from, project-relative, e.g. data/groups/isis-k.yaml
     summary: RichClaim
     sections: list[tuple[str, list[RichClaim]]]
     figures: list[FigureView]
@@ -119,6 +127,8 @@ class KnowledgeBase:
     briefs: dict[str, BriefView]
     cited_by: dict[str, list[Citing]]
     names: dict[str, str]  # slug of every id, name and alias -> entity id
+    # Where each of those names (and each source id) was written: for messages about a clash.
+    origins: dict[str, Position] = field(default_factory=dict)
 
     def source_path(self, source_id: str) -> str:
         return f"sources/{source_id}.md"
@@ -152,12 +162,15 @@ class _Resolver:
         self.sources: dict[str, Source] = {}
         self.cited_by: dict[str, list[Citing]] = defaultdict(list)
         self.where_of: dict[str, SourceMap] = {}
+        self.display: dict[str, str] = {}  # entity id -> name
 
     def run(self) -> KnowledgeBase:
-        self._register_ids()
+        duplicates = self._register_ids()
         profiles = {}
         briefs = {}
         for item in self.validated:
+            if id(item) in duplicates:
+                continue
             model = item.model
             if isinstance(model, (Group, Person, Event)):
                 profiles[model.id] = self._profile(model, item.where)
@@ -173,12 +186,17 @@ class _Resolver:
             briefs=dict(sorted(briefs.items())),
             cited_by=dict(self.cited_by),
             names=self.names,
+            origins=self.name_origin,
         )
 
     # -- ids and names --------------------------------------------------------------------
 
-    def _register_ids(self) -> None:
-        for item in self.validated:
+    def _register_ids(self) -> set[int]:
+        """Register every id and name; return the (object ids of the) items whose id is taken already.
+        Sources go first: when a profile takes a source's id, the citations of that source still resolve
+        and the one problem reported is the duplicate."""
+        duplicates: set[int] = set()
+        for item in sorted(self.validated, key=lambda item: not isinstance(item.model, Source)):
             model = item.model
             if isinstance(model, BriefMeta):
                 continue
@@ -189,16 +207,22 @@ class _Resolver:
                         f"id '{model.id}' is already used by {other.file}; ids are unique across all kinds"
                     )
                 )
+                duplicates.add(id(item))
                 continue
             self.kinds[model.id] = model.KIND
             if isinstance(model, Source):
                 self.sources[model.id] = model
                 self.name_origin[name_key(model.id)] = item.where.value(("id",))
                 continue
+            self.display[model.id] = model.name
             self._add_name(model.id, model.id, item.where.value(("id",)))
             self._add_name(model.name, model.id, item.where.value(("name",)))
             for index, alias in enumerate(model.aliases):
                 self._add_name(alias, model.id, item.where.value(("aliases", index)))
+            # A renamed profile keeps its old id as a name, so old [[links]] and URLs still find it.
+            for index, former in enumerate(model.former_ids):
+                self._add_name(former, model.id, item.where.value(("former_ids", index)))
+        return duplicates
 
     def _add_name(self, name: str, entity_id: str, position: Position) -> None:
         key = name_key(name)
@@ -247,7 +271,11 @@ class _Resolver:
             guess = self._guess(name)
             self.problems.append(at().problem(f"[[{name}]] names no profile{guess}"))
             entity_id = ""
-        return EntityLink(entity_id, (match.group("label") or name).strip())
+        label = match.group("label")
+        if label is None:
+            # [[abu-bakr-al-baghdadi]] reads as the profile's name; [[ISKP]] keeps the name as written.
+            label = self.display.get(entity_id, name) if name == entity_id else name
+        return EntityLink(entity_id, label.strip())
 
     def _guess(self, name: str) -> str:
         close = difflib.get_close_matches(name_key(name), list(self.names), n=1, cutoff=0.7)
@@ -265,7 +293,7 @@ class _Resolver:
 
     def claim(self, claim: Claim, where: SourceMap, path: YamlPath, page: str, title: str) -> RichClaim:
         text = self.rich(claim.text, lambda: where.value(path + ("text",)), page, title)
-        self.cites(claim.cite, where, path, page, title, _plain(text))
+        self.cites(claim.cite, where, path, page, title, plain_text(text))
         return RichClaim(text, tuple(claim.cite), claim.status, claim.by)
 
     def cites(
@@ -294,32 +322,35 @@ class _Resolver:
             for v, value in enumerate(figure.values):
                 self.cites(value.cite, where, ("figures", f, "values", v), page, title, f"{figure.label} (figure)")
         self.where_of[model.id] = where
-        return ProfileView(model, page, summary, sections, [FigureView(f) for f in model.figures])
+        return ProfileView(model, page, where.file, summary, sections, [FigureView(f) for f in model.figures])
 
     def _link(self, profiles: dict[str, ProfileView]) -> None:
         index: dict[tuple[str, str, str], Edge] = {}
         for view in profiles.values():
-            where = self.where_of[view.id]
             for r, relationship in enumerate(view.model.relationships):
-                path: YamlPath = ("relationships", r)
-                rel = RELATIONSHIP_TYPES[relationship.type]
-                if not self._check_target(view, rel, relationship.target, lambda path=path: where.value(path + ("target",))):
-                    continue
-                target = profiles[relationship.target]
-                note = self.rich(relationship.note, lambda path=path: where.value(path + ("note",)), view.path, view.model.name) if relationship.note else ()
-                label = f"{rel.label} {target.model.name} (relationship)"
-                self.cites(relationship.cite, where, path, view.path, view.model.name, label)
-                forward = Edge(rel, view.id, target.id, list(relationship.cite), relationship.since,
-                               relationship.until, relationship.status, relationship.by, note, True)
-                backward = Edge(RELATIONSHIP_TYPES[rel.inverse], target.id, view.id, list(relationship.cite),
-                                relationship.since, relationship.until, relationship.status, relationship.by,
-                                note, False)
-                for edge in (forward, backward):
+                edge = self._edge(view, ("relationships", r), relationship, profiles)
+                if edge is not None:
                     _merge(index, edge)
+                    _merge(index, edge.inverse())
         for edge in index.values():
             profiles[edge.subject].edges.append(edge)
         for view in profiles.values():
             view.edges.sort(key=lambda e: (e.type.name, profiles[e.target].model.name.casefold()))
+
+    def _edge(
+        self, view: ProfileView, path: YamlPath, relationship: Relationship, profiles: dict[str, ProfileView]
+    ) -> Edge | None:
+        where = self.where_of[view.id]
+        rel = RELATIONSHIP_TYPES[relationship.type]
+        if not self._check_target(view, rel, relationship.target, lambda: where.value(path + ("target",))):
+            return None
+        target = profiles[relationship.target]
+        note = self.rich(relationship.note, lambda: where.value(path + ("note",)), view.path, view.model.name) if relationship.note else ()
+        self.cites(relationship.cite, where, path, view.path, view.model.name, f"{rel.label} {target.model.name}")
+        return Edge(
+            rel, view.id, target.id, list(relationship.cite), relationship.since, relationship.until,
+            relationship.status, relationship.by, note,
+        )
 
     def _check_target(self, view: ProfileView, rel: RelationshipType, target: str, at: At) -> bool:
         kind = self.kinds.get(target)
@@ -334,8 +365,8 @@ class _Resolver:
         if view.kind not in rel.subjects or kind not in rel.objects:
             self.problems.append(
                 at().problem(
-                    f"'{rel.name}' links a {' or '.join(sorted(rel.subjects))} to a "
-                    f"{' or '.join(sorted(rel.objects))}, not a {view.kind} to a {kind}; choose another type"
+                    f"'{rel.name}' links {_kinds(rel.subjects)} to {_kinds(rel.objects)}, "
+                    f"not {_kinds({view.kind})} to {_kinds({kind})}; choose another type"
                 )
             )
             return False
@@ -356,6 +387,12 @@ class _Resolver:
         return BriefView(meta, slug, path, body)
 
 
+def _kinds(kinds: set[str] | frozenset[str]) -> str:
+    """{"group", "person"} -> "a group or person"; {"event"} -> "an event"."""
+    words = " or ".join(sorted(kinds))
+    return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
+
+
 def _offset(position: Position, text: str, index: int) -> Position:
     """Position of text[index], given where text starts; exact for brief bodies, the line start for YAML."""
     before = text[:index]
@@ -365,7 +402,8 @@ def _offset(position: Position, text: str, index: int) -> Position:
     return Position(position.file, position.line + newlines, index - before.rfind("\n"))
 
 
-def _plain(text: RichText) -> str:
+def plain_text(text: RichText) -> str:
+    """Rich text as plain words: links become their labels, citations drop out."""
     return "".join(t if isinstance(t, str) else t.label if isinstance(t, EntityLink) else "" for t in text).strip()
 
 
@@ -383,8 +421,8 @@ def _merge(index: dict[tuple[str, str, str], Edge], edge: Edge) -> None:
 
 
 def resolve(validated: list[Validated], broken: set[str] = frozenset()) -> tuple[KnowledgeBase, list[Problem]]:
-    """Link validated models. Ids in ``broken`` belong to files that failed validation: references to them
-    are not reported again, since their file's own problems already are."""
+    """Link validated models. ``broken`` holds the name keys of files that failed to load or validate:
+    references to them are not reported again, since their file's own problems already are."""
     resolver = _Resolver(validated, broken)
     knowledge = resolver.run()
     return knowledge, resolver.problems

@@ -51,6 +51,7 @@ class RelationshipType:
     inverse: str
     subjects: frozenset[str]
     objects: frozenset[str]
+    primary: bool = True  # the direction a graph draws: "leads", not its inverse "led-by"
 
     @property
     def symmetric(self) -> bool:
@@ -63,7 +64,7 @@ def _pair(
     forward = RelationshipType(name, label, inverse, frozenset(subjects), frozenset(objects))
     if name == inverse:
         return [forward]
-    backward = RelationshipType(inverse, inverse_label, name, frozenset(objects), frozenset(subjects))
+    backward = RelationshipType(inverse, inverse_label, name, frozenset(objects), frozenset(subjects), False)
     return [forward, backward]
 
 

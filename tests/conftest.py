@@ -83,3 +83,32 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     result = mkdocs_build(project, out)
     assert result.code == 0, result.err
     return Site(out)
+
+
+@pytest.fixture(scope="session")
+def reader_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The fixture KB with dated events, a renamed profile, an alias clash and a git history
+    (see tests/reader_kb.py), built strictly once."""
+    from reader_kb import make_reader_project
+
+    project = make_reader_project(tmp_path_factory.mktemp("reader"))
+    out = project / "site"
+    result = mkdocs_build(project, out)
+    assert result.code == 0, result.err
+    return Site(out)
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium driven by Playwright, one per test module (Playwright's sync API allows one
+    at a time); skips, saying why, only when /usr/bin/chromium is absent."""
+    from browser import CHROMIUM, LAUNCH_ARGS, MISSING
+
+    if not CHROMIUM.exists():
+        pytest.skip(MISSING)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield launched
+        launched.close()

@@ -19,6 +19,7 @@ from conftest import FIXTURE_KB, ROOT
 from generator.cache import BuildCache
 from generator.pipeline import Project, build
 from generator.problems import ProblemsFound
+from generator.render import Rendered
 
 sys.path.insert(0, str(ROOT))
 from bench.synth import make_knowledge_base  # noqa: E402
@@ -39,7 +40,7 @@ def project(tmp_path: Path, synthetic: Path) -> Project:
     return Project(root)
 
 
-def fresh(project: Project) -> dict[str, str]:
+def fresh(project: Project) -> Rendered:
     return build(project)
 
 
@@ -57,25 +58,29 @@ def first(project: Project, folder: str, pattern: str = "") -> Path:
     raise AssertionError(f"no file in {folder} matches {pattern!r}")
 
 
-def test_a_rebuild_without_edits_renders_only_the_index_pages(project: Project) -> None:
+def test_a_rebuild_without_edits_renders_only_the_pages_of_the_whole(project: Project) -> None:
+    from generator.render import INDEX_PAGES, NETWORK_PAGE
+
     cache = BuildCache(project.root)
-    pages = build(project, cache)
-    assert len(cache.pages.rendered) == len(pages)
-    assert build(project, cache) == pages
-    assert sorted(cache.pages.rendered) == sorted(p for p in pages if p.endswith("/index.md"))
+    site = build(project, cache=cache)
+    assert len(cache.pages.rendered) == len(site.pages)
+    assert build(project, cache=cache) == site
+    assert sorted(cache.pages.rendered) == sorted([*INDEX_PAGES, NETWORK_PAGE])  # indexes, timeline, network
     assert cache.files.parsed == []
 
 
 def test_a_summary_edit_reaches_the_page_and_the_pages_that_show_the_profile(project: Project) -> None:
     cache = BuildCache(project.root)
-    build(project, cache)
+    build(project, cache=cache)
     person = first(project, "people", r"^- type: member-of$")
     group_id = re.search(r"^- type: member-of\n  target: (\S+)$", person.read_text(), re.MULTILINE)[1]  # type: ignore[index]
     edit(person, "  text: ", "  text: Freshly edited ")
 
-    pages = build(project, cache)
+    site = build(project, cache=cache)
 
-    assert pages == fresh(project)
+    pages = site.pages
+
+    assert site == fresh(project)
     assert "Freshly edited" in pages[f"people/{person.stem}.md"]
     assert cache.files.parsed == [person.name]
     assert f"people/{person.stem}.md" in cache.pages.rendered
@@ -85,19 +90,22 @@ def test_a_summary_edit_reaches_the_page_and_the_pages_that_show_the_profile(pro
 
 def test_an_inverse_relationship_appears_and_disappears_on_the_other_profile(project: Project) -> None:
     cache = BuildCache(project.root)
-    build(project, cache)
+    build(project, cache=cache)
     person = first(project, "people", r"^relationships:$")
     event = sorted((project.data_dir / "events").glob("*.yaml"))[-1].stem
     original = person.read_text(encoding="utf-8")
     edit(person, "relationships:\n", f"relationships:\n- type: killed-in\n  target: {event}\n  since: 1777\n  cite: [{_a_source(person)}]\n")
 
-    pages = build(project, cache)
-    assert pages == fresh(project)
+    site = build(project, cache=cache)
+
+    pages = site.pages
+    assert site == fresh(project)
     assert "Killed" in pages[f"events/{event}.md"] and "since 1777" in pages[f"events/{event}.md"]
 
     person.write_text(original, encoding="utf-8")
-    pages = build(project, cache)
-    assert pages == fresh(project)
+    site = build(project, cache=cache)
+    pages = site.pages
+    assert site == fresh(project)
     assert "since 1777" not in pages[f"events/{event}.md"]
 
 
@@ -107,15 +115,17 @@ def _a_source(profile: Path) -> str:
 
 def test_renaming_a_profile_updates_every_page_that_names_it(project: Project) -> None:
     cache = BuildCache(project.root)
-    before = build(project, cache)
+    before = build(project, cache=cache).pages
     group = first(project, "groups")
     name = re.search(r"^name: (.+)$", group.read_text(), re.MULTILINE)[1]  # type: ignore[index]
     naming = [path for path, text in before.items() if f"({_relative(path, 'groups/' + group.stem + '.md')})" in text]
     edit(group, f"name: {name}\n", "name: Renamed Outfit\n")
 
-    pages = build(project, cache)
+    site = build(project, cache=cache)
 
-    assert pages == fresh(project)
+    pages = site.pages
+
+    assert site == fresh(project)
     assert naming, "the synthetic group should be linked from somewhere"
     for path in naming:
         assert path in cache.pages.rendered
@@ -129,21 +139,23 @@ def _relative(start: str, target: str) -> str:
 
 def test_a_source_edit_reaches_every_page_that_cites_it(project: Project) -> None:
     cache = BuildCache(project.root)
-    before = build(project, cache)
+    before = build(project, cache=cache).pages
     source = first(project, "sources")
     citing = [path for path, text in before.items() if f"sources/{source.stem}.md)" in text and "[^" in text]
     edit(source, "publisher: ", "publisher: Renamed Press of ")
 
-    pages = build(project, cache)
+    site = build(project, cache=cache)
 
-    assert pages == fresh(project)
+    pages = site.pages
+
+    assert site == fresh(project)
     assert citing
     assert all("Renamed Press of" in pages[path] for path in citing if not path.endswith("index.md"))
 
 
 def test_added_and_removed_files(project: Project) -> None:
     cache = BuildCache(project.root)
-    build(project, cache)
+    build(project, cache=cache)
     template = first(project, "groups")
     new = template.with_name("brand-new-outfit.yaml")
     text = template.read_text(encoding="utf-8")
@@ -152,47 +164,52 @@ def test_added_and_removed_files(project: Project) -> None:
     text = re.sub(r"^aliases:\n(- .*\n)+", "", text, count=1, flags=re.MULTILINE)
     new.write_text(text, encoding="utf-8")
 
-    pages = build(project, cache)
-    assert pages == fresh(project)
+    site = build(project, cache=cache)
+
+    pages = site.pages
+    assert site == fresh(project)
     assert "groups/brand-new-outfit.md" in pages
     assert "Brand New Outfit" in pages["groups/index.md"]
 
     new.unlink()
-    pages = build(project, cache)
-    assert pages == fresh(project)
+    site = build(project, cache=cache)
+    pages = site.pages
+    assert site == fresh(project)
     assert "groups/brand-new-outfit.md" not in pages
 
 
 def test_problems_of_unchanged_files_are_reported_again(project: Project) -> None:
     cache = BuildCache(project.root)
-    build(project, cache)
+    build(project, cache=cache)
     person = first(project, "people")
     original = person.read_text(encoding="utf-8")
     edit(person, "role: ", "rolle: ")
 
     for _ in range(2):  # the second time the broken file comes from the cache
         with pytest.raises(ProblemsFound) as found:
-            build(project, cache)
+            build(project, cache=cache)
         assert sorted(p.message for p in found.value.problems if p.file.endswith(person.name)) == [
             "missing required key 'role'",
             "unknown key 'rolle'; did you mean 'role'?",
         ]
 
     person.write_text(original, encoding="utf-8")
-    assert build(project, cache) == fresh(project)
+    assert build(project, cache=cache) == fresh(project)
 
 
 def test_a_template_override_renders_every_page_with_it(project: Project) -> None:
     cache = BuildCache(project.root)
-    build(project, cache)
+    build(project, cache=cache)
     overrides = project.template_dirs[0]
     overrides.mkdir(parents=True, exist_ok=True)
     packaged = (project.template_dirs[1] / "source.md.j2").read_text(encoding="utf-8")
     (overrides / "source.md.j2").write_text(packaged + "\nOverridden source page.\n", encoding="utf-8")
 
-    pages = build(project, cache)
+    site = build(project, cache=cache)
 
-    assert pages == fresh(project)
+    pages = site.pages
+
+    assert site == fresh(project)
     assert all("Overridden source page." in text for path, text in pages.items() if path.startswith("sources/") and not path.endswith("index.md"))
     assert len(cache.pages.rendered) == len(pages)  # overrides may read anything: nothing is reused
 
@@ -200,7 +217,7 @@ def test_a_template_override_renders_every_page_with_it(project: Project) -> Non
 def test_many_edits_in_a_row_match_a_fresh_build(project: Project) -> None:
     """Small edits of every kind, one after another, each checked against a build without cache."""
     cache = BuildCache(project.root)
-    build(project, cache)
+    build(project, cache=cache)
     people = sorted((project.data_dir / "people").glob("*.yaml"))
     event = sorted((project.data_dir / "events").glob("*.yaml"))[0]
     edits = [
@@ -216,13 +233,13 @@ def test_many_edits_in_a_row_match_a_fresh_build(project: Project) -> None:
         changed = re.sub(pattern, lambda _: replacement, text, count=1, flags=re.MULTILINE)
         assert changed != text, f"{pattern!r} not in {path.name}"
         path.write_text(changed, encoding="utf-8")
-        assert build(project, cache) == fresh(project), f"after editing {path.name}"
+        assert build(project, cache=cache) == fresh(project), f"after editing {path.name}"
 
 
 def test_a_cache_serves_one_project_only(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE_KB, tmp_path / "a")
     with pytest.raises(ValueError):
-        build(Project(tmp_path / "a"), BuildCache(tmp_path / "b"))
+        build(Project(tmp_path / "a"), cache=BuildCache(tmp_path / "b"))
 
 
 def _mutations(project: Project, rng: "random.Random") -> list[tuple[str, str, str]]:
@@ -254,7 +271,7 @@ def test_random_edits_match_a_fresh_build(project: Project) -> None:
 
     rng = random.Random(8)
     cache = BuildCache(project.root)
-    build(project, cache)
+    build(project, cache=cache)
     for step in range(40):
         folder, pattern, replacement = rng.choice(_mutations(project, rng))
         candidates = [
@@ -271,11 +288,11 @@ def test_random_edits_match_a_fresh_build(project: Project) -> None:
             expected = fresh(project)
         except ProblemsFound as problems:
             with pytest.raises(ProblemsFound) as found:
-                build(project, cache)
+                build(project, cache=cache)
             assert found.value.problems == problems.problems
             path.write_text(text, encoding="utf-8")  # undo an edit that broke the data
             continue
-        assert build(project, cache) == expected, f"step {step}: {pattern!r} in {path.name}"
+        assert build(project, cache=cache) == expected, f"step {step}: {pattern!r} in {path.name}"
 
 
 def test_a_full_build_on_two_processes_equals_one_on_one(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -285,6 +302,7 @@ def test_a_full_build_on_two_processes_equals_one_on_one(project: Project, monke
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     if len(os.sched_getaffinity(0)) < 2:
         pytest.skip("one CPU: the build renders in one process")
-    expected = render_site(pipeline.check(project), make_environment(project.template_dirs[:1]))
-    assert build(project) == expected
-    assert list(build(project)) == list(expected)  # the same pages in the same order
+    expected = render_site(pipeline.check(project), make_environment(project.template_dirs[:1])).pages
+    pages = build(project).pages
+    assert pages == expected
+    assert list(pages) == list(expected)  # the same pages in the same order

@@ -1,8 +1,8 @@
 """Rebuilds under ``mkdocs serve``: an edit shows up, and reusing the previous build changes nothing.
 
 The in-process tests drive MkDocs the way ``mkdocs serve`` does (a fresh config per rebuild, plugins
-kept across rebuilds, ``command="serve"`` at start-up) and compare the site with a clean build of the
-same files, byte for byte. The last test runs the real server and polls a page over HTTP.
+kept across rebuilds, ``command="serve"`` at start-up) and compare the site, byte for byte, with a
+build of the same files from empty caches. The last test runs the real server and polls a page.
 """
 
 from __future__ import annotations
@@ -23,13 +23,17 @@ from bench.preview import fetch, serving, wait_for  # noqa: E402
 SERVE_URL = "http://127.0.0.1:8000/"
 
 
-def site_build(project: Path, site: Path, command: str = "serve"):  # type: ignore[no-untyped-def]
-    """One build as `mkdocs serve` runs it (or, with command="build", a clean build with the same URL)."""
+def site_build(project: Path, site: Path, *, fresh: bool = False):  # type: ignore[no-untyped-def]
+    """One build as `mkdocs serve` runs it; with fresh=True, with empty caches (a from-scratch build
+    that is otherwise the same: a served site differs from `mkdocs build` by design, e.g. its CSP)."""
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
-    config.plugins.on_startup(command=command, dirty=False)
+    plugin = config.plugins["khorasan-brief"]  # the object MkDocs keeps from one rebuild to the next
+    if fresh:
+        plugin.cache = plugin.preview = None
+    config.plugins.on_startup(command="serve", dirty=False)
     config.site_url = SERVE_URL
     build(config, serve_url=SERVE_URL)
-    return config.plugins["khorasan-brief"]
+    return plugin
 
 
 def files_of(site: Path) -> dict[str, bytes]:
@@ -39,7 +43,7 @@ def files_of(site: Path) -> dict[str, bytes]:
 
 def assert_same_as_clean_build(project: Path, served: Path, tmp_path: Path) -> None:
     clean = tmp_path / f"clean-{time.monotonic_ns()}"
-    site_build(project, clean, command="build")
+    site_build(project, clean, fresh=True)
     got, expected = files_of(served), files_of(clean)
     assert sorted(got) == sorted(expected)
     assert [name for name in expected if got[name] != expected[name]] == []

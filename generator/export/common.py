@@ -1,0 +1,116 @@
+"""What every export shares: stable ids, dates as instants, rich text as plain text, page URLs.
+
+Exports must be byte-for-byte the same for the same data, so that consumers can diff releases:
+ids are UUIDv5 of the entity id, and every timestamp comes from a date in the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+
+from ..models import Citation
+from ..resolve import Edge, EntityLink, KnowledgeBase, RichText
+from ..vocabulary import RELATIONSHIP_TYPES
+
+# Never change: every exported uuid (and every STIX id) is derived from it and the entity's id.
+NAMESPACE = uuid.UUID("5fb5120c-0ee1-4daf-84df-8d5bf573a354")
+
+
+def stable_uuid(*parts: str) -> str:
+    """The same parts give the same UUID in every build; ids are slugs, so '/' cannot be ambiguous."""
+    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+
+def entity_uuid(entity_id: str) -> str:
+    """For groups, people, events and sources alike: the build keeps ids unique across all of them."""
+    return stable_uuid(entity_id)
+
+
+def relationship_uuid(edge: Edge) -> str:
+    return stable_uuid("relationship", edge.subject, edge.type.name, edge.target)
+
+
+def brief_uuid(slug: str) -> str:
+    return stable_uuid("brief", slug)
+
+
+def page_url(path: str) -> str:
+    """Site-relative URL of a generated page: groups/isis-k.md -> groups/isis-k/ (directory URLs)."""
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def parts(date: str) -> list[int]:
+    """A partial date as [year], [year, month] or [year, month, day]."""
+    return [int(p) for p in date.split("-")]
+
+
+def start_of(date: str) -> dt.datetime:
+    """The first instant of a partial date: 2015 -> 2015-01-01T00:00:00Z."""
+    year, month, day = (parts(date) + [1, 1])[:3]
+    return dt.datetime(year, month, day, tzinfo=dt.timezone.utc)
+
+
+def end_of(date: str) -> dt.datetime:
+    """The first instant after a partial date: 2015 -> 2016-01-01, 2015-12 -> 2016-01-01."""
+    given = parts(date)
+    start = start_of(date)
+    if len(given) == 3:
+        return start + dt.timedelta(days=1)
+    if len(given) == 2:
+        return start.replace(year=start.year + (start.month == 12), month=start.month % 12 + 1)
+    return start.replace(year=start.year + 1)
+
+
+def mentions(text: RichText) -> list[str]:
+    """Ids of the profiles a text links to, in order of first mention."""
+    seen: dict[str, None] = {}
+    for token in text:
+        if isinstance(token, EntityLink) and token.id:
+            seen.setdefault(token.id)
+    return list(seen)
+
+
+def inline_citations(text: RichText) -> list[Citation]:
+    """Citations written inside a text ([@source, locator] in briefs), each once, in order."""
+    seen: dict[tuple[str, str], Citation] = {}
+    for token in text:
+        if isinstance(token, Citation):
+            seen.setdefault(token.key, token)
+    return list(seen.values())
+
+
+def cite_text(citations: Iterable[Citation]) -> str:
+    """The short form editors write, for one-cell tables: "usip-mir-2024, para 6; hindu-johny-2024"."""
+    return "; ".join(f"{c.source}, {c.at}" if c.at else c.source for c in citations)
+
+
+def cite_json(citations: Iterable[Citation]) -> list[dict[str, str | None]]:
+    return [{"source": c.source, "at": c.at} for c in citations]
+
+
+def number(value: float) -> int | float:
+    """137.0 -> 137, so that whole numbers read as whole numbers in JSON and CSV."""
+    return int(value) if float(value).is_integer() else value
+
+
+def is_canonical(edge: Edge) -> bool:
+    """One direction of each relationship pair, for formats that store a link once (STIX).
+
+    Each link is on both profiles (as written and as its inverse); keep the direction declared first
+    in the vocabulary (leads, not led-by), and for symmetric types the one whose subject sorts first.
+    """
+    if edge.type.symmetric:
+        return edge.subject < edge.target
+    order = list(RELATIONSHIP_TYPES)
+    return order.index(edge.type.name) < order.index(edge.type.inverse)
+
+
+def canonical_edges(kb: KnowledgeBase) -> list[Edge]:
+    edges = [edge for profile in kb.profiles.values() for edge in profile.edges if is_canonical(edge)]
+    return sorted(edges, key=lambda e: (e.subject, e.type.name, e.target))
+

@@ -1,0 +1,90 @@
+"""The relationship network of the resolved knowledge base: every profile a node, every relationship
+one typed, directed edge. The render stage draws the network page's table from it and writes it as
+``graph.json`` for the browser script that draws the picture.
+
+Each relationship is held by both of its profiles (one of them as the inverse, "led-by" for "leads"):
+the network keeps only the primary direction, and a symmetric one ("rival-of") once per pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Citation
+from .resolve import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+    kind: str
+    url: str  # relative to the site root: groups/isis-k/
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    source: str
+    target: str
+    type: str
+    label: str  # how it reads from source to target: "Leads", "Carried out"
+    symmetric: bool  # reads the same both ways ("Rival of"): drawn without an arrow
+    since: str | None
+    until: str | None
+    status: str | None
+    by: str | None
+    cite: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Network:
+    nodes: tuple[Node, ...]
+    links: tuple[Link, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """What graph.json holds. Every string is data, for the script to show as text, never as markup."""
+        return {
+            "nodes": [
+                {"id": n.id, "label": n.label, "kind": n.kind, "url": n.url, "aliases": list(n.aliases)}
+                for n in self.nodes
+            ],
+            "edges": [
+                {
+                    "id": f"{link.source}|{link.type}|{link.target}",
+                    "source": link.source,
+                    "target": link.target,
+                    "type": link.type,
+                    "label": link.label,
+                    "symmetric": link.symmetric,
+                    "since": link.since,
+                    "until": link.until,
+                    "status": link.status,
+                    "by": link.by,
+                }
+                for link in self.links
+            ],
+        }
+
+
+def network(kb: KnowledgeBase, url_of: Callable[[str], str]) -> Network:
+    """``url_of`` turns a page path (groups/isis-k.md) into its URL from the site root."""
+    nodes = tuple(
+        Node(p.id, p.model.name, p.kind, url_of(p.path), tuple(p.model.aliases)) for p in kb.profiles.values()
+    )
+    links: dict[tuple[str, str, str], Link] = {}
+    for profile in kb.profiles.values():
+        for edge in profile.edges:
+            if not edge.type.primary:
+                continue
+            ends = sorted((edge.subject, edge.target)) if edge.type.symmetric else [edge.subject, edge.target]
+            key = (edge.type.name, ends[0], ends[1])
+            if key in links:
+                continue
+            links[key] = Link(
+                ends[0], ends[1], edge.type.name, edge.type.label, edge.type.symmetric,
+                edge.since, edge.until, edge.status, edge.by, tuple(edge.cite),
+            )
+    return Network(nodes, tuple(links[key] for key in sorted(links, key=lambda k: (k[1], k[0], k[2]))))
