@@ -6,7 +6,7 @@ import functools
 import gc
 import multiprocessing as mp
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -122,14 +122,21 @@ def check(project: Project, cache: BuildCache | None = None) -> KnowledgeBase:
     return knowledge
 
 
-def build(project: Project, layout: Layout | None = None, cache: BuildCache | None = None) -> Rendered:
+def build(
+    project: Project,
+    layout: Layout | None = None,
+    cache: BuildCache | None = None,
+    exporter: Callable[[KnowledgeBase], dict[str, str]] = export_files,
+) -> Rendered:
     """Every generated file: the Markdown pages, graph.json, redirect pages, and the open data exports
     under exports/. ``layout`` says how MkDocs shapes URLs (directory URLs by default), for the files
     that are not Markdown. Raises ProblemsFound on bad input.
 
     With a cache, only pages whose inputs changed are rendered again (see generator/cache.py); without
-    one, a large site is rendered on two cores."""
+    one, a large site is rendered on two cores. ``exporter`` makes the exports (the plugin passes one
+    that makes them in the background, generator/background.py)."""
     knowledge = check(project, cache)
+    exported = exporter(knowledge)  # first: a background exporter then works while the pages render
     history = read_history(project.root)  # once per build: one git call for every profile's date
     env = make_environment(project.template_dirs[:1])
     if cache is None:
@@ -145,7 +152,7 @@ def build(project: Project, layout: Layout | None = None, cache: BuildCache | No
         if problem is None:
             raise
         raise ProblemsFound([problem]) from None
-    rendered.files.update(export_files(knowledge))
+    rendered.files.update(exported)
     return rendered
 
 

@@ -15,6 +15,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import csp
+from .background import Exports, export_paths, listed_files
 from .cache import BuildCache
 from .pipeline import Project, build
 from .preview import PreviewCache
@@ -45,6 +46,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         # Under `mkdocs serve`, what one build hands to the next (generator/cache.py, generator/preview.py).
         self.cache: BuildCache | None = None
         self.preview: PreviewCache | None = None
+        self.exports = Exports()  # made on a second core while MkDocs builds the pages
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the
@@ -66,10 +68,13 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # MkDocs empties site_dir right after this event: failing here keeps the previous site whole.
         assert self.project is not None
+        started = self.exports.started
         try:
-            self.rendered = build(self.project, self.layout, self.cache)
+            self.rendered = build(self.project, self.layout, self.cache, exporter=self.exports.start)
             self._check_no_clash(config)
         except ProblemsFound as found:
+            if self.exports.started != started:
+                self.exports.stop()  # this build's own job: there will be no site for it
             for problem in found.problems:
                 log.error(str(problem))
             count = len(found.problems)
@@ -87,7 +92,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             Position((docs / path).relative_to(self.project.root).as_posix()).problem(
                 "a hand-written page stands where a generated page belongs; remove or rename it"
             )
-            for path in {**self.rendered.pages, **self.rendered.files}
+            for path in [*self.rendered.pages, *self.rendered.files, *export_paths()]
             if (docs / path).exists()
         ]
         if clashes:
@@ -96,6 +101,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path, content in {**self.rendered.pages, **self.rendered.files}.items():
             files.append(File.generated(config, path, content=content))
+        for listed in listed_files(config):  # the exports: written when they are made (on_post_build)
+            files.append(listed)
         # An alias's redirect never replaces a real page: a hand-written page at that address wins.
         taken = {file.dest_uri for file in files}
         for path, html in self.rendered.redirects.items():
@@ -115,6 +122,15 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         tagged = weigh_names_in_site(Path(config.site_dir), self.rendered.names)
         log.debug(f"search: names set as tags on {tagged} profile entries")
+        # A build waits for the exports; a preview is served at once, and its exports follow.
+        self.exports.finish(Path(config.site_dir), wait=not self.serving)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if not isinstance(error, DataProblems):  # then the last good build (and its exports) stays
+            self.exports.stop()
+
+    def on_shutdown(self) -> None:
+        self.exports.stop()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]
         assert self.project is not None

@@ -33,6 +33,7 @@ def site_build(project: Path, site: Path, *, fresh: bool = False):  # type: igno
     config.plugins.on_startup(command="serve", dirty=False)
     config.site_url = SERVE_URL
     build(config, serve_url=SERVE_URL)
+    plugin.exports.wait()  # under serve they are written after the pages; the comparison wants them
     return plugin
 
 
@@ -143,3 +144,5 @@ def test_mkdocs_serve_shows_yaml_edits(project: Path, tmp_path: Path) -> None:
         assert _shows(base + "people/jo-leader/", "since 2012")
         # And the reused pages still come out whole.
         assert "Blue League" in fetch(base + "groups/blue-league/")
+        # The exports follow the pages a moment later.
+        assert _shows(base + "exports/all.json", "Jo Leader, edited while serving.")

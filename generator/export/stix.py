@@ -60,6 +60,7 @@ def stix_id(profile: ProfileView) -> str:
 class _Builder:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
+        self._references: dict[tuple[str, str], stix2.v21.ExternalReference] = {}
         all_dates = [source.date for source in kb.sources.values()]
         first = min(all_dates, default="2024")
         self.producer = stix2.v21.Identity(
@@ -92,16 +93,21 @@ class _Builder:
 
     def references(self, citations: Iterable[Citation]) -> list[stix2.v21.ExternalReference]:
         unique = sorted({c.key: c for c in citations}.values(), key=lambda c: c.key)
-        refs = []
-        for citation in unique:
+        return [self.reference(citation) for citation in unique]
+
+    def reference(self, citation: Citation) -> stix2.v21.ExternalReference:
+        # STIX objects are immutable: one object per source and locator serves every citation of it
+        # (building and checking one is what makes a large bundle slow).
+        known = self._references.get(citation.key)
+        if known is None:
             source = self.kb.sources[citation.source]
             fields = {"source_name": source_label(source), "external_id": source.id}
             if citation.at:
                 fields["description"] = citation.at
             if source.url:
                 fields["url"] = source.url
-            refs.append(stix2.v21.ExternalReference(**fields))
-        return refs
+            known = self._references[citation.key] = stix2.v21.ExternalReference(**fields)
+        return known
 
     def own_reference(self, entity_id: str, path: str) -> stix2.v21.ExternalReference:
         return stix2.v21.ExternalReference(

@@ -1,0 +1,173 @@
+"""The open data exports, made on a second core while MkDocs builds the pages.
+
+The exports (all.json, the CSV tables, the STIX bundle, CSL-JSON) describe the whole knowledge base
+and take as long to make as a fifth of the MkDocs build; nothing else in the build needs them. So the
+plugin forks a child process for them as soon as the knowledge base is resolved, MkDocs lists their
+files (a page links to them) without writing them, and the files are written into the site when the
+child is done:
+
+- ``mkdocs build`` waits for them at the end of the build (by then they are long done);
+- ``mkdocs serve`` does not wait: a page is served as soon as it is built, and the exports follow a
+  moment later. A file is only ever replaced whole (written beside, then renamed), so a reader gets
+  the previous build's export or this one's, never half of one; a rebuild first stops the job of
+  the build before it.
+
+Without ``fork`` (or with one CPU) the exports are made in the process itself, at the same points.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import multiprocessing as mp
+import os
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+
+from .export import export_files
+from .resolve import KnowledgeBase
+
+log = logging.getLogger("mkdocs.plugins.khorasan_brief")
+
+
+@functools.cache
+def export_paths() -> tuple[str, ...]:
+    """The export files' paths inside the site; they do not depend on the data. (Making the exports of
+    nothing also imports everything the exports use, before a child is forked.)"""
+    return tuple(export_files(KnowledgeBase({}, {}, {}, {}, {})))
+
+
+class ListedFile(File):
+    """A file MkDocs lists, so that links to it resolve, but does not write: the export job does."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
+def listed_files(config: MkDocsConfig) -> list[File]:
+    return [ListedFile.generated(config, path, content=b"") for path in export_paths()]
+
+
+class ExportJob:
+    """export_files(knowledge), made in a forked child when possible."""
+
+    def __init__(self, knowledge: KnowledgeBase):
+        self._files: dict[str, str] | None = None
+        self._child: mp.process.BaseProcess | None = None
+        self._pipe: Connection | None = None
+        if len(os.sched_getaffinity(0)) < 2 or "fork" not in mp.get_all_start_methods():
+            self._files = export_files(knowledge)
+            return
+        context = mp.get_context("fork")
+        self._pipe, sending = context.Pipe(duplex=False)
+        self._child = context.Process(target=_export, args=(knowledge, sending), daemon=True)
+        self._child.start()
+        sending.close()
+
+    def result(self) -> dict[str, str]:
+        """The export files, waiting for the child if it is still at work."""
+        if self._files is None:
+            assert self._pipe is not None and self._child is not None
+            try:
+                outcome = self._pipe.recv()
+            except EOFError:  # the child died without a word: make them here, for the error to show
+                outcome = None
+            self._child.join()
+            self._files = outcome if isinstance(outcome, dict) else None
+            if self._files is None:
+                raise RuntimeError(f"making the exports failed: {outcome}" if outcome else "making the exports failed")
+        return self._files
+
+    def terminate(self) -> None:
+        """Abandon the job (its data is out of date): end the child if it still runs. A reader waiting
+        in result() then gets an error."""
+        if self._child is not None:
+            if self._child.is_alive():
+                self._child.terminate()
+            self._child.join()
+
+    def close(self) -> None:
+        if self._pipe is not None:
+            self._pipe.close()
+
+
+def _export(knowledge: KnowledgeBase, pipe: Connection) -> None:
+    """In the child: make the exports and hand them over (or the error, as text)."""
+    try:
+        files: dict[str, str] | str = export_files(knowledge)
+    except Exception as error:  # noqa: BLE001 - reported by the parent
+        files = f"{type(error).__name__}: {error}"
+    pipe.send(files)
+    pipe.close()
+
+
+def write_into(site_dir: Path, files: dict[str, str]) -> None:
+    """Write each file whole: beside its place first, then renamed over it."""
+    for path, text in files.items():
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+
+
+class Exports:
+    """The export job of the current build, and how its files reach the site."""
+
+    def __init__(self) -> None:
+        self._job: ExportJob | None = None
+        self._writer: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.started = 0  # jobs started so far: tells a build whether the running job is its own
+
+    def start(self, knowledge: KnowledgeBase) -> dict[str, str]:
+        """Start making the exports of this build (stopping those of the build before); an exporter
+        for pipeline.build, which gets no files now: they are written by finish()."""
+        self.stop()
+        export_paths()
+        self._job = ExportJob(knowledge)
+        self.started += 1
+        return {}
+
+    def finish(self, site_dir: Path, *, wait: bool) -> None:
+        """Write the exports into the built site: now, or (wait=False) as soon as they are made."""
+        job = self._job
+        if job is None:
+            return
+        if wait:
+            write_into(site_dir, job.result())
+            return
+        self._stop = threading.Event()
+        self._writer = threading.Thread(target=self._write_later, args=(job, site_dir, self._stop), daemon=True)
+        self._writer.start()
+
+    @staticmethod
+    def _write_later(job: ExportJob, site_dir: Path, stop: threading.Event) -> None:
+        try:
+            files = job.result()
+        except Exception as error:  # noqa: BLE001 - a thread has no caller to raise to
+            if not stop.is_set():
+                log.error(f"exports not written: {error}")
+            return
+        if not stop.is_set():
+            write_into(site_dir, files)
+
+    def wait(self) -> None:
+        """Until the exports of the last build are written (or given up)."""
+        if self._writer is not None:
+            self._writer.join()
+
+    def stop(self) -> None:
+        """Abandon the job of the build before: its exports describe data that has changed since."""
+        self._stop.set()
+        if self._job is not None:
+            self._job.terminate()
+        if self._writer is not None:
+            self._writer.join()  # after this, nothing more is written into the site
+        if self._job is not None:
+            self._job.close()
+        self._job = self._writer = None
