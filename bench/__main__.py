@@ -95,16 +95,18 @@ def _machine() -> dict[str, object]:
 def table(results: list[SizeResult], previews: list[PreviewResult]) -> str:
     """The figures as a Markdown table (paste-able into bench/RESULTS.md)."""
     lines = [
-        "| N | validate | build (b) | plain build (c) | b / c | b / c (CPU) | peak RSS b | site | mean page | largest page | search index | load avg |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| N | validate | build (b) | plain build (c) | b / c | b / c (CPU) | peak RSS b | site | pages (+ redirects) "
+        "| mean page | largest page | search index | exports | load avg |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         site = r.site
         lines.append(
             f"| {r.size:,} | {r.validate_s:.2f} s | {r.build_s:.1f} s | {r.plain_build_s:.1f} s | {r.overhead:.3f} "
             f"| {r.overhead_cpu:.3f} | {r.build_mib:.0f} MiB | {site.site_bytes / MIB:.0f} MiB "
-            f"| {site.html_mean_bytes / 1024:.1f} KiB | {site.html_max_bytes / 1024:.0f} KiB ({site.html_max_page}) "
-            f"| {site.search_index_bytes / MIB:.1f} MiB | {r.load_average[0]:.1f} |"
+            f"| {site.html_pages:,} (+ {site.redirect_pages:,}) | {site.html_mean_bytes / 1024:.1f} KiB "
+            f"| {site.html_max_bytes / 1024:.0f} KiB ({site.html_max_page}) | {site.search_index_bytes / MIB:.1f} MiB "
+            f"| {site.exports_bytes / MIB:.0f} MiB | {r.load_average[0]:.1f} |"
         )
     for p in previews:
         medians = ", ".join(f"{kind} {value:.2f} s" for kind, value in p.medians.items())

@@ -83,30 +83,38 @@ def _plugin_name(item: object) -> str:
 @dataclass(frozen=True)
 class SiteFigures:
     site_bytes: int
-    html_pages: int
+    html_pages: int  # pages of content; the redirect stubs of other names are counted apart
+    redirect_pages: int
     html_mean_bytes: float
     html_max_bytes: int
     html_max_page: str
     search_index_bytes: int
+    exports_bytes: int
 
 
 def site_figures(site: Path) -> SiteFigures:
-    total, html = 0, []
+    total, html, redirects = 0, [], 0
     for path in site.rglob("*"):
         if path.is_file():
             size = path.stat().st_size
             total += size
             if path.suffix == ".html":
-                html.append((size, path.relative_to(site).as_posix()))
+                if b'http-equiv="refresh"' in path.read_bytes()[:2048]:
+                    redirects += 1
+                else:
+                    html.append((size, path.relative_to(site).as_posix()))
     largest = max(html)
     index = site / "search" / "search_index.json"
+    exports = site / "exports"
     return SiteFigures(
         site_bytes=total,
         html_pages=len(html),
+        redirect_pages=redirects,
         html_mean_bytes=sum(size for size, _ in html) / len(html),
         html_max_bytes=largest[0],
         html_max_page=largest[1],
         search_index_bytes=index.stat().st_size if index.exists() else 0,
+        exports_bytes=sum(p.stat().st_size for p in exports.rglob("*") if p.is_file()) if exports.is_dir() else 0,
     )
 
 

@@ -47,6 +47,8 @@ def find_markup(text: str) -> list[tuple[int, str]]:
     into markup if the text ever reached HTML unescaped; such a find has no exact place and is put
     at the start (0).
     """
+    if not _SUSPECT.search(text):
+        return []  # no "<", "&" or ":" and nothing invisible: none of the patterns can match
     found = []
     decoded = html.unescape(text)
     for pattern, explain in _REFUSED:
@@ -70,6 +72,9 @@ def _explain_invisible(found: str) -> str:
 
 
 _REFUSED = ((_HTML_TAG, _explain_tag), (_SCRIPT_URL, _explain_url), (_INVISIBLE, _explain_invisible))
+# A character every refused pattern needs, in the text or in what a character reference decodes to
+# (which takes "&"): most text has none, and then the patterns need not run.
+_SUSPECT = re.compile("[<&:]|" + _INVISIBLE.pattern)
 
 
 def _plain_text(value: str) -> str:

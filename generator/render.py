@@ -239,6 +239,8 @@ INDEX_PAGES = {
     "timeline.md": "timeline.md.j2",
 }
 NETWORK_PAGE = "network.md"
+# Up to this many relationships the network page lists them all in a table (about 1 kB of page each).
+NETWORK_TABLE_LIMIT = 500
 GRAPH_FILE = "graph.json"  # at the site root; assets/khorasan.js finds it beside its own folder
 
 
@@ -303,7 +305,7 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network) -> list[Page
     for brief in kb.briefs.values():
         jobs.append(PageJob(brief.path, "brief.md.j2", {"brief": brief}, ("brief", brief.slug)))
     jobs += [PageJob(path, template, {}) for path, template in INDEX_PAGES.items()]
-    jobs.append(PageJob(NETWORK_PAGE, "network.md.j2", {"network": graph}))
+    jobs.append(PageJob(NETWORK_PAGE, "network.md.j2", {"network": graph, "table_limit": NETWORK_TABLE_LIMIT}))
     return jobs
 
 
