@@ -62,10 +62,17 @@ class ExportJob:
         if len(os.sched_getaffinity(0)) < 2 or "fork" not in mp.get_all_start_methods():
             self._files = export_files(knowledge)
             return
+        global _knowledge
         context = mp.get_context("fork")
         self._pipe, sending = context.Pipe(duplex=False)
-        self._child = context.Process(target=_export, args=(knowledge, sending), daemon=True)
-        self._child.start()
+        self._child = context.Process(target=_export, args=(sending,), daemon=True)
+        # The child gets the knowledge base by being forked, not as an argument: the Process object
+        # would keep it alive here, for the cycle collector to walk all through the MkDocs build.
+        _knowledge = knowledge
+        try:
+            self._child.start()
+        finally:
+            _knowledge = None
         sending.close()
 
     def result(self) -> dict[str, str]:
@@ -95,10 +102,14 @@ class ExportJob:
             self._pipe.close()
 
 
-def _export(knowledge: KnowledgeBase, pipe: Connection) -> None:
+_knowledge: KnowledgeBase | None = None  # set only while a child is forked
+
+
+def _export(pipe: Connection) -> None:
     """In the child: make the exports and hand them over (or the error, as text)."""
+    assert _knowledge is not None
     try:
-        files: dict[str, str] | str = export_files(knowledge)
+        files: dict[str, str] | str = export_files(_knowledge)
     except Exception as error:  # noqa: BLE001 - reported by the parent
         files = f"{type(error).__name__}: {error}"
     pipe.send(files)

@@ -66,6 +66,14 @@ class _Bounded(yaml.composer.Composer):
             self._refuse(event, f"more than {MAX_NODES:,} values in one file; split it into several profiles")
         if self.depth >= MAX_DEPTH:
             self._refuse(event, f"values nested more than {MAX_DEPTH} levels deep; a profile is never this deep")
+        if type(event) is yaml.ScalarEvent:
+            # Composer.compose_node's own steps for a scalar, without those that only matter for
+            # anchors and path resolvers (refused and unused here): most nodes are scalars.
+            self.get_event()
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = self.resolve(ScalarNode, event.value, event.implicit)
+            return ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
         self.depth += 1
         try:
             return super().compose_node(parent, index)
