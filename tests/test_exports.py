@@ -138,6 +138,18 @@ def test_csv_cells_never_start_a_spreadsheet_formula(fixture_project: Path, tmp_
     assert '=HYPERLINK("x"), "y"' in entity["aliases"]  # the JSON keeps the name exactly
 
 
+@pytest.mark.parametrize("written", ["0.00001", "2.5", "1e300", "9007199254740993", "123456789012345678901"])
+def test_any_number_an_editor_writes_reaches_json_and_csv(fixture_project: Path, tmp_path: Path, written: str) -> None:
+    event = fixture_project / "data" / "events" / "hall-attack.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("value: 180", f"value: {written}"), encoding="utf-8")
+    out = render(fixture_project, tmp_path / "out") / EXPORTS
+    entity = next(e for e in json.loads((out / "all.json").read_text())["entities"] if e["id"] == "hall-attack")
+    injuries = next(f for f in entity["figures"] if f["id"] == "injuries")
+    assert injuries["values"][0]["value"] == pytest.approx(float(written), rel=1e-15)
+    cells = [r["value"] for r in rows((out / "figures.csv").read_text(encoding="utf-8")) if r["figure"] == "injuries"]
+    assert [float(cell) for cell in cells] == pytest.approx([float(written)], rel=1e-15)
+
+
 # -- STIX ------------------------------------------------------------------------------------------
 
 

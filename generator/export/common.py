@@ -7,8 +7,12 @@ ids are UUIDv5 of the entity id, and every timestamp comes from a date in the da
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterable
+from typing import Any
+
+import orjson
 
 from ..models import Citation
 from ..resolve import Edge, EntityLink, KnowledgeBase, RichText
@@ -18,6 +22,7 @@ from ..vocabulary import RELATIONSHIP_TYPES
 NAMESPACE = uuid.UUID("5fb5120c-0ee1-4daf-84df-8d5bf573a354")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same ids come back many times in one export (STIX refs)
 def stable_uuid(*parts: str) -> str:
     """The same parts give the same UUID in every build; ids are slugs, so '/' cannot be ambiguous."""
     return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
@@ -93,9 +98,23 @@ def cite_json(citations: Iterable[Citation]) -> list[dict[str, str | None]]:
     return [{"source": c.source, "at": c.at} for c in citations]
 
 
+# Whole floats up to here become ints; beyond it a float is not exact anyway (and orjson writes ints of
+# at most 64 bits).
+_EXACT = 2**53
+
+
 def number(value: float) -> int | float:
     """137.0 -> 137, so that whole numbers read as whole numbers in JSON and CSV."""
-    return int(value) if float(value).is_integer() else value
+    return int(value) if float(value).is_integer() and abs(value) <= _EXACT else value
+
+
+def json_text(document: Any) -> str:
+    """A JSON export's text: indented by two, UTF-8 as is, keys in the order built, a final newline.
+
+    orjson rather than the standard library: with indent, ``json`` falls back to its pure-Python
+    encoder, 15 times slower, and at 5,000 profiles that is seconds added to every build.
+    """
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
 
 
 def is_canonical(edge: Edge) -> bool:

@@ -7,12 +7,11 @@ guess that goes wrong for many of the names in these sources.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..models import Source
 from ..resolve import KnowledgeBase
-from .common import parts
+from .common import json_text, parts
 
 # Our source kinds -> CSL item types. News outlets' pieces are newspaper articles; analysis pieces
 # in online magazines are magazine articles; the rest have a CSL type of their own.
@@ -29,7 +28,7 @@ CSL_TYPE = {
 
 def csl_json(kb: KnowledgeBase) -> str:
     items = [csl_item(source) for source in kb.sources.values()]
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    return json_text(items)
 
 
 def csl_item(source: Source) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,6 +21,7 @@ from .common import (
     cite_text,
     entity_uuid,
     inline_citations,
+    json_text,
     mentions,
     number,
     page_url,
@@ -45,7 +45,7 @@ def knowledge_json(kb: KnowledgeBase) -> str:
             name: {"label": rel.label, "inverse": rel.inverse} for name, rel in RELATIONSHIP_TYPES.items()
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 def _entity(profile: ProfileView) -> dict[str, Any]:
