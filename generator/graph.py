@@ -1,6 +1,8 @@
 """The relationship network of the resolved knowledge base: every profile a node, every relationship
 one typed, directed edge. The render stage draws the network page's table from it and writes it as
-``graph.json`` for the browser script that draws the picture.
+``graph.json`` for the browser script that draws the picture. A profile page carries only its own
+neighbourhood (``Network.around``), in the page itself: its picture needs a few nodes, and fetching
+the whole network for them would cost every reader megabytes on a large knowledge base.
 
 Each relationship is held by both of its profiles (one of them as the inverse, "led-by" for "leads"):
 the network keeps only the primary direction, and a symmetric one ("rival-of") once per pair.
@@ -8,6 +10,8 @@ the network keeps only the primary direction, and a symmetric one ("rival-of") o
 
 from __future__ import annotations
 
+import functools
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -46,27 +50,51 @@ class Network:
 
     def as_json(self) -> dict[str, Any]:
         """What graph.json holds. Every string is data, for the script to show as text, never as markup."""
+        picture = self.picture()
+        for node, full in zip(picture["nodes"], self.nodes):
+            node["aliases"] = list(full.aliases)
+        for edge, link in zip(picture["edges"], self.links):
+            edge.update(type=link.type, since=link.since, until=link.until, status=link.status, by=link.by)
+        return picture
+
+    def picture(self) -> dict[str, Any]:
+        """Only what the script needs to draw the network: for a profile page, which carries its own."""
         return {
-            "nodes": [
-                {"id": n.id, "label": n.label, "kind": n.kind, "url": n.url, "aliases": list(n.aliases)}
-                for n in self.nodes
-            ],
+            "nodes": [{"id": n.id, "label": n.label, "kind": n.kind, "url": n.url} for n in self.nodes],
             "edges": [
                 {
                     "id": f"{link.source}|{link.type}|{link.target}",
                     "source": link.source,
                     "target": link.target,
-                    "type": link.type,
                     "label": link.label,
                     "symmetric": link.symmetric,
-                    "since": link.since,
-                    "until": link.until,
-                    "status": link.status,
-                    "by": link.by,
                 }
                 for link in self.links
             ],
         }
+
+    def around(self, focus: str) -> "Network":
+        """One profile, the profiles it is linked to, and those links."""
+        links = self._touching.get(focus, [])
+        near = {focus, *(link.source for link in links), *(link.target for link in links)}
+        return Network(tuple(self._nodes[i] for i in sorted(near, key=self._position.__getitem__)), tuple(links))
+
+    @functools.cached_property
+    def _touching(self) -> dict[str, list[Link]]:
+        touching: dict[str, list[Link]] = defaultdict(list)
+        for link in self.links:
+            touching[link.source].append(link)
+            if link.target != link.source:
+                touching[link.target].append(link)
+        return touching
+
+    @functools.cached_property
+    def _nodes(self) -> dict[str, Node]:
+        return {node.id: node for node in self.nodes}
+
+    @functools.cached_property
+    def _position(self) -> dict[str, int]:
+        return {node.id: index for index, node in enumerate(self.nodes)}
 
 
 def network(kb: KnowledgeBase, url_of: Callable[[str], str]) -> Network:

@@ -76,6 +76,11 @@ def html_text(text: str) -> str:
     return html.escape(" ".join(text.split()), quote=True)
 
 
+def json_attribute(value: object) -> str:
+    """A value as JSON inside an HTML attribute (data-graph="..."), for the page's script to read."""
+    return html.escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")), quote=True)
+
+
 def yaml_string(text: str) -> str:
     """A double-quoted YAML string for front matter, for any text. Everything outside printable ASCII
     is written as an escape: MkDocs reads front matter that fails to parse as page text, so one stray
@@ -223,6 +228,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         number=format_number,
         source_label=source_label,
         json=lambda value: json.dumps(value, ensure_ascii=False),
+        json_attribute=json_attribute,
         yaml_string=yaml_string,
     )
     env.globals.update(kind_label=KIND_LABEL)
@@ -297,7 +303,9 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network) -> list[Page
     jobs = []
     for p in kb.profiles.values():
         updated = history.last_changed(p.file)
-        context = {"profile": p, "model": p.model, "updated": updated.isoformat() if updated else None}
+        context = {
+            "profile": p, "model": p.model, "updated": updated.isoformat() if updated else None, "network": graph,
+        }
         jobs.append(PageJob(p.path, PROFILE_TEMPLATES[p.kind], context, ("profile", p.id)))
     for source_id, source in kb.sources.items():
         context = {"source": source, "citing": kb.cited_by.get(source_id, [])}
@@ -346,7 +354,8 @@ def render_site(
     layout = layout or Layout()
     graph: Network = network(kb, layout.url)
     pages = pages_with(env, kb, site_pages(kb, history, graph))
-    files = {GRAPH_FILE: json.dumps(graph.as_json(), ensure_ascii=False, indent=1) + "\n"}
+    # Compact: the file is for the browser script (and people read all.json, which holds the same).
+    files = {GRAPH_FILE: json.dumps(graph.as_json(), ensure_ascii=False, separators=(",", ":")) + "\n"}
     taken = {layout.dest(path) for path in pages} | set(files)
     names = {layout.url(p.path): [p.model.name, *p.model.aliases] for p in kb.profiles.values()}
     return Rendered(pages, files, render_redirects(env, kb, layout, taken), names)

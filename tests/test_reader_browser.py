@@ -219,9 +219,12 @@ def test_network_node_click_opens_the_profile(page: Page, fixture_base: str) -> 
 
 
 def test_profile_graph_shows_its_neighbourhood(page: Page, reader: str) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
     page.goto(reader + "people/jo-leader/")
     graph = page.locator(".kb-graph")
     expect(graph).to_have_attribute("data-ready", "true")
+    assert not [url for url in fetched if url.endswith("graph.json")]  # the page carries its neighbourhood
     # Jo Leader leads the Red Front and was involved in the summer march; nothing else touches him.
     assert node_ids(page, ".kb-graph") == {"jo-leader", "red-front", "summer-march"}
     click_node(page, ".kb-graph", "summer-march")

@@ -124,6 +124,21 @@ def test_graph_has_each_relationship_once_in_its_reading_direction(fixture_site:
     assert {e["type"]: e["symmetric"] for e in edges} == {"rival-of": True, "leads": False, "claimed": False}
 
 
+@pytest.mark.parametrize("profile", ["groups/red-front", "people/jo-leader", "events/hall-attack", "groups/blue-league"])
+def test_profile_page_carries_its_neighbourhood_from_the_graph(fixture_site: Site, profile: str) -> None:
+    graph = json.loads((fixture_site.root / "graph.json").read_text())
+    focus = profile.split("/")[1]
+    touching = [e for e in graph["edges"] if focus in (e["source"], e["target"])]
+    near = {focus} | {e["source"] for e in touching} | {e["target"] for e in touching}
+    (div,) = find(fixture_site.page(profile), "div", class_="kb-graph")
+    carried = json.loads(div.attrs["data-graph"])  # the parser has undone the attribute's escaping
+    assert div.attrs["data-focus"] == focus
+    assert {n["id"]: n for n in carried["nodes"]} == {
+        n["id"]: {k: n[k] for k in ("id", "label", "kind", "url")} for n in graph["nodes"] if n["id"] in near
+    }
+    assert [e["id"] for e in carried["edges"]] == [e["id"] for e in touching]
+
+
 def test_network_page_lists_every_relationship_with_its_sources(fixture_site: Site) -> None:
     html = fixture_site.page("network")
     rows = find(section_after(html, "every-relationship"), "tr")[1:]

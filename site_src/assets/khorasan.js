@@ -5,9 +5,10 @@
  * data is set as text (textContent, canvas labels), never as markup.
  *
  * Graphs: a page with <div class="kb-graph"> gets the vendored Cytoscape library (assets/vendor,
- * loaded only then) and graph.json, which the site generator writes from the knowledge base. With
- * data-focus="<id>" the picture shows that profile and its neighbours; without it, everything.
- * Selecting a node opens its profile.
+ * loaded only then). A profile page carries its own neighbourhood in data-graph (JSON); the network
+ * page draws everything from graph.json, which the site generator writes from the knowledge base.
+ * With data-focus="<id>" the picture shows that profile and its neighbours. Selecting a node opens
+ * its profile.
  *
  * Timeline: the filter form is in the page but hidden; this script reveals it and shows only the
  * events of the chosen group or person (also read from and written to ?entity=<id>).
@@ -46,11 +47,22 @@
     });
   }
 
+  var graph = null; // the promise of graph.json, fetched once
+
   function loadGraph() {
-    return fetch(GRAPH_URL.href).then(function (response) {
-      if (!response.ok) throw new Error(GRAPH_URL.href + ": " + response.status);
-      return response.json();
-    });
+    if (!graph) {
+      graph = fetch(GRAPH_URL.href).then(function (response) {
+        if (!response.ok) throw new Error(GRAPH_URL.href + ": " + response.status);
+        return response.json();
+      });
+    }
+    return graph;
+  }
+
+  /* What one picture draws: the page's own data when it has some, else the whole graph. */
+  function graphFor(container) {
+    if (!container.dataset.graph) return loadGraph();
+    return new Promise(function (resolve) { resolve(JSON.parse(container.dataset.graph)); });
   }
 
   /* The part of the graph one picture shows: all of it, or one profile and its neighbours. */
@@ -199,8 +211,8 @@
   function drawGraphs() {
     var containers = Array.prototype.slice.call(document.querySelectorAll(".kb-graph"));
     if (!containers.length) return;
-    Promise.all([loadLibrary(), loadGraph()]).then(function (loaded) {
-      containers.forEach(function (container) { draw(loaded[0], container, loaded[1]); });
+    Promise.all([loadLibrary()].concat(containers.map(graphFor))).then(function (loaded) {
+      containers.forEach(function (container, i) { draw(loaded[0], container, loaded[i + 1]); });
     }).catch(function (error) {
       containers.forEach(function (container) { failed(container, error); });
     });
