@@ -6,11 +6,13 @@ plugin forks a child process for them as soon as the knowledge base is resolved,
 files (a page links to them) without writing them, and the files are written into the site when the
 child is done:
 
+- the child writes them into a hidden staging folder inside the site folder (MkDocs leaves hidden
+  entries alone when it empties the site folder), so the parent only renames them into place;
 - ``mkdocs build`` waits for them at the end of the build (by then they are long done);
 - ``mkdocs serve`` does not wait: a page is served as soon as it is built, and the exports follow a
-  moment later. A file is only ever replaced whole (written beside, then renamed), so a reader gets
+  moment later. A file is only ever replaced whole (renamed over the old one), so a reader gets
   the previous build's export or this one's, never half of one; a rebuild first stops the job of
-  the build before it.
+  the build before it, and its staging folder goes with it.
 
 Without ``fork`` (or with one CPU) the exports are made in the process itself, at the same points.
 """
@@ -21,6 +23,7 @@ import functools
 import logging
 import multiprocessing as mp
 import os
+import shutil
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -53,19 +56,20 @@ def listed_files(config: MkDocsConfig) -> list[File]:
 
 
 class ExportJob:
-    """export_files(knowledge), made in a forked child when possible."""
+    """export_files(knowledge), written into ``staging``; made in a forked child when possible."""
 
-    def __init__(self, knowledge: KnowledgeBase):
-        self._files: dict[str, str] | None = None
+    def __init__(self, knowledge: KnowledgeBase, staging: Path):
+        self.staging = staging
+        self._paths: list[str] | None = None
         self._child: mp.process.BaseProcess | None = None
         self._pipe: Connection | None = None
         if len(os.sched_getaffinity(0)) < 2 or "fork" not in mp.get_all_start_methods():
-            self._files = export_files(knowledge)
+            self._paths = stage(export_files(knowledge), staging)
             return
         global _knowledge
         context = mp.get_context("fork")
         self._pipe, sending = context.Pipe(duplex=False)
-        self._child = context.Process(target=_export, args=(sending,), daemon=True)
+        self._child = context.Process(target=_export, args=(sending, staging), daemon=True)
         # The child gets the knowledge base by being forked, not as an argument: the Process object
         # would keep it alive here, for the cycle collector to walk all through the MkDocs build.
         _knowledge = knowledge
@@ -75,23 +79,23 @@ class ExportJob:
             _knowledge = None
         sending.close()
 
-    def result(self) -> dict[str, str]:
-        """The export files, waiting for the child if it is still at work."""
-        if self._files is None:
+    def result(self) -> list[str]:
+        """The paths of the staged files, waiting for the child if it is still at work."""
+        if self._paths is None:
             assert self._pipe is not None and self._child is not None
             try:
                 outcome = self._pipe.recv()
-            except EOFError:  # the child died without a word: make them here, for the error to show
+            except EOFError:  # the child died without a word
                 outcome = None
             self._child.join()
-            self._files = outcome if isinstance(outcome, dict) else None
-            if self._files is None:
+            self._paths = outcome if isinstance(outcome, list) else None
+            if self._paths is None:
                 raise RuntimeError(f"making the exports failed: {outcome}" if outcome else "making the exports failed")
-        return self._files
+        return self._paths
 
     def terminate(self) -> None:
-        """Abandon the job (its data is out of date): end the child if it still runs. A reader waiting
-        in result() then gets an error."""
+        """Abandon the job (its data is out of date): end the child if it still runs. A reader
+        waiting in result() then gets an error."""
         if self._child is not None:
             if self._child.is_alive():
                 self._child.terminate()
@@ -103,27 +107,36 @@ class ExportJob:
 
 
 _knowledge: KnowledgeBase | None = None  # set only while a child is forked
+# Hidden, so that MkDocs's emptying of the site folder leaves the staged files alone.
+STAGING_PREFIX = ".khorasan-exports-"
 
 
-def _export(pipe: Connection) -> None:
-    """In the child: make the exports and hand them over (or the error, as text)."""
+def _export(pipe: Connection, staging: Path) -> None:
+    """In the child: make and stage the exports, and report their paths (or the error, as text)."""
     assert _knowledge is not None
     try:
-        files: dict[str, str] | str = export_files(_knowledge)
+        outcome: list[str] | str = stage(export_files(_knowledge), staging)
     except Exception as error:  # noqa: BLE001 - reported by the parent
-        files = f"{type(error).__name__}: {error}"
-    pipe.send(files)
+        outcome = f"{type(error).__name__}: {error}"
+    pipe.send(outcome)
     pipe.close()
 
 
-def write_into(site_dir: Path, files: dict[str, str]) -> None:
-    """Write each file whole: beside its place first, then renamed over it."""
+def stage(files: dict[str, str], staging: Path) -> list[str]:
     for path, text in files.items():
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return list(files)
+
+
+def move_into(site_dir: Path, staging: Path, paths: list[str]) -> None:
+    """Rename each staged file over its place in the site: whole, never half written."""
+    for path in paths:
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
+        (staging / path).replace(target)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 class Exports:
@@ -135,13 +148,15 @@ class Exports:
         self._stop = threading.Event()
         self.started = 0  # jobs started so far: tells a build whether the running job is its own
 
-    def start(self, knowledge: KnowledgeBase) -> dict[str, str]:
+    def start(self, knowledge: KnowledgeBase, site_dir: Path) -> dict[str, str]:
         """Start making the exports of this build (stopping those of the build before); an exporter
-        for pipeline.build, which gets no files now: they are written by finish()."""
+        for pipeline.build (with site_dir bound), which gets no files now: finish() puts them in place."""
         self.stop()
         export_paths()
-        self._job = ExportJob(knowledge)
+        for stale in site_dir.glob(f"{STAGING_PREFIX}*"):  # left by a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
         self.started += 1
+        self._job = ExportJob(knowledge, site_dir / f"{STAGING_PREFIX}{os.getpid()}-{self.started}")
         return {}
 
     def finish(self, site_dir: Path, *, wait: bool) -> None:
@@ -150,7 +165,7 @@ class Exports:
         if job is None:
             return
         if wait:
-            write_into(site_dir, job.result())
+            move_into(site_dir, job.staging, job.result())
             return
         self._stop = threading.Event()
         self._writer = threading.Thread(target=self._write_later, args=(job, site_dir, self._stop), daemon=True)
@@ -165,7 +180,7 @@ class Exports:
                 log.error(f"exports not written: {error}")
             return
         if not stop.is_set():
-            write_into(site_dir, files)
+            move_into(site_dir, job.staging, files)
 
     def wait(self) -> None:
         """Until the exports of the last build are written (or given up)."""
@@ -181,4 +196,5 @@ class Exports:
             self._writer.join()  # after this, nothing more is written into the site
         if self._job is not None:
             self._job.close()
+            shutil.rmtree(self._job.staging, ignore_errors=True)
         self._job = self._writer = None

@@ -9,14 +9,18 @@ Hostile input is bounded before it can cost much: a file is read no further than
 the composer stops at the first node beyond MAX_NODES or deeper than MAX_DEPTH, so neither a long
 list nor a deep ``[[[[...`` nest can exhaust memory or Python's recursion limit.
 
-Speed: libyaml (PyYAML's C extension) scans and parses when it is installed; the composing, with the
-checks above, stays in Python. A file libyaml finds anything wrong with is read again by PyYAML's own
-parser, so that every message is PyYAML's.
+Speed: libyaml (PyYAML's C extension) does the work when it is installed. A file that cannot hold an
+anchor, alias or tag (no ``&``, ``*`` or ``!`` in it) and has few brackets is composed by libyaml
+too; the bounds are then checked while the tree is turned into data, and a file that breaks them is
+read again by the checked composer, for its message. Any other file is parsed by libyaml and composed
+by the checked composer in Python. A file libyaml finds anything wrong with is read again by PyYAML's
+own parser, so that every message is PyYAML's.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,12 +99,12 @@ except ImportError:  # pragma: no cover - every PyYAML wheel has it
     _CParser = None
 
 
-class _FastLoader(_Bounded, _CParser or yaml.parser.Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
-    """The same, with libyaml's scanner and parser under the Python composer."""
+class _LibyamlLoader(_CParser or yaml.parser.Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+    """libyaml scans, parses and composes; only for text that cannot hold anchors, aliases or tags
+    (``_composable_in_c``), its bounds checked by the builder."""
 
     def __init__(self, stream: str):
         _CParser.__init__(self, stream)  # type: ignore[union-attr]
-        yaml.composer.Composer.__init__(self)
         yaml.constructor.SafeConstructor.__init__(self)
         yaml.resolver.Resolver.__init__(self)
 
@@ -115,13 +119,21 @@ class _FastLoader(_Bounded, _CParser or yaml.parser.Parser, yaml.constructor.Saf
         return super().resolve(kind, value, implicit)
 
 
+class _FastLoader(_Bounded, _LibyamlLoader):  # type: ignore[misc]
+    """The checked composer in Python over libyaml's scanner and parser."""
+
+    def __init__(self, stream: str):
+        _LibyamlLoader.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+
+
 # Dates stay text so that partial dates (2015, 2015-06) and full ones are handled alike.
-_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
+_Loader.yaml_implicit_resolvers = _LibyamlLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_IMPLICIT = {first: tuple(found) for first, found in _FastLoader.yaml_implicit_resolvers.items() if first is not None}
-assert None not in _FastLoader.yaml_implicit_resolvers and not _FastLoader.yaml_path_resolvers
+_IMPLICIT = {first: tuple(found) for first, found in _LibyamlLoader.yaml_implicit_resolvers.items() if first is not None}
+assert None not in _LibyamlLoader.yaml_implicit_resolvers and not _LibyamlLoader.yaml_path_resolvers
 _HAS_LIBYAML = _CParser is not None
 
 
@@ -153,6 +165,11 @@ class SourceMap:
     def key(self, path: YamlPath) -> Position:
         mark = self._keys.get(path)
         return self.mark(mark) if mark is not None else self.value(path)
+
+    def reset(self) -> None:
+        self._keys.clear()
+        self._values.clear()
+        self.refused.clear()
 
 
 @dataclass
@@ -334,9 +351,9 @@ def _split_front_matter(text: str, display: str, problems: list[Problem]) -> tup
     return None
 
 
-def parse_yaml(text: str, where: SourceMap, problems: list[Problem]) -> dict[str, Any] | None:
+def parse_yaml(text: str, where: SourceMap, problems: list[Problem], checked: bool = False) -> dict[str, Any] | None:
     """Parse one YAML document into plain data, recording positions in ``where``."""
-    loader, node = _compose(text)
+    loader, node = _compose(text, checked)
     if isinstance(node, _Refused):
         problems.append(where.mark(node.problem_mark).problem(str(node.problem)))
         return None
@@ -359,8 +376,14 @@ def parse_yaml(text: str, where: SourceMap, problems: list[Problem]) -> dict[str
         problems.append(Position(where.file).problem("file has no content; a profile is a YAML mapping"))
         return None
     assert loader is not None
-    builder = _Builder(loader, where, problems)
-    data = builder.build(node, ())
+    builder = _Builder(loader, where, problems, bounded=not isinstance(loader, _Bounded))
+    reported = len(problems)
+    try:
+        data = builder.build(node, ())
+    except _OutOfBounds:  # composed by libyaml, but too large or deep: the checked composer says why
+        del problems[reported:]
+        where.reset()
+        return parse_yaml(text, where, problems, checked=True)
     if not isinstance(data, dict):
         if data is not None or not builder.failed:
             problems.append(where.mark(node.start_mark).problem("the file must be a mapping of keys (id:, name:, ...), not a list or a single value"))
@@ -368,15 +391,15 @@ def parse_yaml(text: str, where: SourceMap, problems: list[Problem]) -> dict[str
     return data
 
 
-def _compose(text: str) -> tuple[yaml.BaseLoader | None, Node | yaml.YAMLError | None]:
+def _compose(text: str, checked: bool = False) -> tuple[yaml.BaseLoader | None, Node | yaml.YAMLError | None]:
     """The node tree of one document, or the error that stopped it.
 
     libyaml's parser serves files it finds nothing wrong with; any file it stops at, and any file
     holding a character PyYAML's reader refuses, is read again by PyYAML's own parser, so that
-    refusals and messages are exactly PyYAML's.
+    refusals and messages are exactly PyYAML's. ``checked``: compose in Python, with the bounds.
     """
     if _HAS_LIBYAML and not _NON_PRINTABLE.search(text):
-        fast = _FastLoader(text)
+        fast = (_FastLoader if checked or not _composable_in_c(text) else _LibyamlLoader)(text)
         try:
             return fast, fast.get_single_node()
         except yaml.YAMLError:
@@ -396,6 +419,18 @@ def _compose(text: str) -> tuple[yaml.BaseLoader | None, Node | yaml.YAMLError |
 
 
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+_ANCHOR_ALIAS_OR_TAG = re.compile(r"[&*!]")
+# libyaml composes recursively in C: a flow collection opens with a bracket, so few brackets means
+# little depth (block nesting is bounded by the indentation MAX_FILE_BYTES leaves room for).
+_MAX_BRACKETS_IN_C = 1_000
+
+
+def _composable_in_c(text: str) -> bool:
+    """Text in which YAML cannot hold an anchor, alias or tag, nor nest deep."""
+    return (
+        _ANCHOR_ALIAS_OR_TAG.search(text) is None
+        and text.count("[") + text.count("{") <= _MAX_BRACKETS_IN_C
+    )
 
 
 _HINTS = {
@@ -427,12 +462,20 @@ def _tag_name(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-class _Builder:
-    """Turns a composed node tree into dicts, lists and scalars, recording positions as it goes."""
+class _OutOfBounds(Exception):
+    """A tree composed by libyaml has more values than MAX_NODES or nests deeper than MAX_DEPTH."""
 
-    def __init__(self, loader: yaml.BaseLoader, where: SourceMap, problems: list[Problem]):
+
+class _Builder:
+    """Turns a composed node tree into dicts, lists and scalars, recording positions as it goes.
+
+    ``bounded``: the tree was composed without the checked composer, so check its bounds here."""
+
+    def __init__(self, loader: yaml.BaseLoader, where: SourceMap, problems: list[Problem], bounded: bool = False):
         self.loader, self.where, self.problems = loader, where, problems
         self.failed = False
+        self.bounded = bounded
+        self.nodes = 0
 
     def fail(self, mark: yaml.Mark, message: str, path: YamlPath | None = None) -> None:
         self.failed = True
@@ -447,7 +490,15 @@ class _Builder:
             path,
         )
 
+    def count(self, depth: int) -> None:
+        """The checked composer's bounds, counted the same way: every node, keys included."""
+        self.nodes += 1
+        if self.nodes > MAX_NODES or depth >= MAX_DEPTH:
+            raise _OutOfBounds
+
     def build(self, node: Node, path: YamlPath) -> Any:
+        if self.bounded:
+            self.count(len(path))
         self.where._values[path] = node.start_mark
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
@@ -462,6 +513,8 @@ class _Builder:
             return self.refuse_tag(node, path)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if self.bounded:
+                self.count(len(path) + 1)
             if not isinstance(key_node, ScalarNode) or key_node.tag != _STR_TAG:
                 given = f", not {shown(key_node.value)}" if isinstance(key_node, ScalarNode) else ", not a list or mapping"
                 self.fail(key_node.start_mark, f"a key must be a word such as name: or aliases:{given}")

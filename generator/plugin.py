@@ -3,6 +3,7 @@ generated pages as in-memory files, and has ``mkdocs serve`` watch the data, bri
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -70,7 +71,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         assert self.project is not None
         started = self.exports.started
         try:
-            self.rendered = build(self.project, self.layout, self.cache, exporter=self.exports.start)
+            exporter = functools.partial(self.exports.start, site_dir=Path(config.site_dir))
+            self.rendered = build(self.project, self.layout, self.cache, exporter=exporter)
             self._check_no_clash(config)
         except ProblemsFound as found:
             if self.exports.started != started:

@@ -28,7 +28,7 @@ from .history import History
 from .models import Citation, FigureValue, Source
 from .problems import Problem
 from .redirects import redirects
-from .resolve import Edge, EntityLink, KnowledgeBase, ProfileView, RichText
+from .resolve import Edge, EntityLink, KnowledgeBase, ProfileView, RichClaim, RichText
 from .vocabulary import KIND_LABEL, QUALIFIER_WORDS
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -120,6 +120,14 @@ def format_value(value: FigureValue) -> str:
     return f"{words} {number}".strip()
 
 
+def attribution(item: RichClaim | Edge) -> str:
+    """" *(disputed by X)*" or " *(according to X)*" after a statement that is someone's claim."""
+    if not (item.status or item.by):
+        return ""
+    by = f" by {escape(item.by)}" if item.by else ""
+    return f" *({escape(item.status or 'according to')}{by})*"
+
+
 def source_label(source: Source) -> str:
     """Publisher, authors, title, date: how a reference names its source."""
     title = f"[{source.title}]" if source.title_is_descriptive else f"“{source.title}”"
@@ -160,6 +168,10 @@ class Page:
                 number = self.numbers[citation.key] = len(self.notes)
             refs.append(f"[^{number}]")
         return "".join(refs)
+
+    def claim(self, item: RichClaim) -> str:
+        """A claim's text, who says so (when not the text's own voice), and its footnote references."""
+        return self.text(item.text) + attribution(item) + self.cite(item.cite)
 
     def text(self, rich: RichText, *, markdown: bool = False) -> str:
         """Rich text -> Markdown. Plain runs are escaped unless they are an editor's Markdown (briefs)."""
@@ -229,6 +241,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         source_label=source_label,
         json=lambda value: json.dumps(value, ensure_ascii=False),
         json_attribute=json_attribute,
+        attribution=attribution,
         yaml_string=yaml_string,
     )
     env.globals.update(kind_label=KIND_LABEL)

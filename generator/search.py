@@ -11,9 +11,10 @@ site ever use it.
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 INDEX_FILE = Path("search") / "search_index.json"
 
@@ -37,7 +38,7 @@ def weigh_names_in_site(site_dir: Path, names: dict[str, list[str]]) -> int:
     path = site_dir / INDEX_FILE
     if not path.is_file():
         return 0
-    index = json.loads(path.read_text(encoding="utf-8"))
+    index = orjson.loads(path.read_bytes())  # 50 MB at 5,000 profiles: the standard json takes seconds
     tagged = weigh_names(index, names)
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    path.write_bytes(orjson.dumps(index))
     return tagged

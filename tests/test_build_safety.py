@@ -4,6 +4,7 @@ test_bad_inputs.py.)"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,14 @@ def test_strict_build_passes_with_links_to_generated_pages(fixture_project: Path
     )
     result = mkdocs_build(fixture_project, fixture_project / "site")
     assert result.code == 0, result.err
+
+
+def test_exports_staged_in_the_site_leave_no_folder_behind(fixture_project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    killed = site / ".khorasan-exports-99999-1" / "exports"  # as a build killed mid-way leaves it
+    killed.mkdir(parents=True)
+    (killed / "all.json").write_text("{}", encoding="utf-8")
+    result = mkdocs_build(fixture_project, site)
+    assert result.code == 0, result.err
+    assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
+    assert json.loads((site / "exports" / "all.json").read_text(encoding="utf-8"))["entities"]

@@ -35,7 +35,26 @@ CRAFTED = {
     "two documents": "a: 1\n---\nb: 2\n",
     "key not text": "1: a\n[x]: b\n",
     "control character": "a: bell\x07\n",
+    "complex key": "[a, b]: c\n? {d: e}\n: f\n",
 }
+
+
+def _nested_blocks(depth: int) -> str:
+    return "".join(f"{' ' * level}k{level}:\n" for level in range(depth)) + f"{' ' * depth}end\n"
+
+
+# Right at the composer's bounds, and one past them: MAX_NODES counts every node (the top mapping,
+# keys, lists and their items); MAX_DEPTH the collections around a value.
+BOUNDS = {
+    "values at the bound": "a:\n" + "- 1\n" * (load.MAX_NODES - 3),
+    "values past the bound": "a:\n" + "- 1\n" * (load.MAX_NODES - 2),
+    "block depth at the bound": _nested_blocks(load.MAX_DEPTH - 1),
+    "block depth past the bound": _nested_blocks(load.MAX_DEPTH),
+    "flow depth at the bound": "a: " + "[" * (load.MAX_DEPTH - 1) + "]" * (load.MAX_DEPTH - 1) + "\n",
+    "flow depth past the bound": "a: " + "[" * load.MAX_DEPTH + "]" * load.MAX_DEPTH + "\n",
+    "keys past the bound": "".join(f"k{i}: {i}\n" for i in range(load.MAX_NODES // 2)),
+}
+CRAFTED |= BOUNDS
 
 
 def _paths(data: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
@@ -66,6 +85,27 @@ def _texts() -> list[tuple[str, str]]:
 def test_libyaml_and_pyyaml_agree(name: str, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert load._HAS_LIBYAML, "this PyYAML has no libyaml: the fast path is not in use"
     assert _parse(text, True, monkeypatch) == _parse(text, False, monkeypatch)
+
+
+@pytest.mark.parametrize("name", sorted(BOUNDS))
+def test_bounds_hold_whichever_composer_reads_the_file(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = BOUNDS[name]
+    assert load._composable_in_c(text)  # libyaml composes it; the builder must enforce the bounds
+    _, problems, _ = _parse(text, True, monkeypatch)
+    past = "past" in name
+    assert [p.message.split(";")[0] for p in problems] == (
+        [f"more than {load.MAX_NODES:,} values in one file"] if past and "depth" not in name
+        else [f"values nested more than {load.MAX_DEPTH} levels deep"] if past
+        else []
+    )
+
+
+def test_real_files_are_composed_by_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    composed = []
+    original = load._LibyamlLoader.__init__
+    monkeypatch.setattr(load._LibyamlLoader, "__init__", lambda self, text: (composed.append(type(self)), original(self, text))[1])
+    load_project(ROOT)
+    assert composed and set(composed) == {load._LibyamlLoader}, "every real file went through the slower composer"
 
 
 def test_anchors_are_still_refused(monkeypatch: pytest.MonkeyPatch) -> None:
