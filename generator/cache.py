@@ -10,8 +10,9 @@ base holds. Three caches serve that, and none can hand out stale data:
   digests of its own file and of every file it draws on, plus the templates. A page is rendered again
   when its signature changes. What a page draws on (``_shown``): for a profile, the profiles it links
   to or shares a relationship with and the sources it cites; for a source, the pages citing it and,
-  since a cited relationship is listed by the name of its other end, those ends too; for a brief,
-  what it links to and cites. Index pages, which list a whole kind, are always rendered.
+  since a cited relationship is listed by the name of its other end, the names of those ends (not
+  their files: an edit to a group's text does not touch the pages of every source cited near it);
+  for a brief, what it links to and cites. Index pages, which list a whole kind, are always rendered.
 - ``TemplateCache`` keeps compiled Jinja templates, checked against a checksum of their source.
 
 Resolving (names, inverse relationships, citations) always runs on the whole knowledge base: it is
@@ -154,11 +155,14 @@ def _signature(
     templates: object,
 ) -> Signature:
     assert job.subject is not None
-    shown = sorted(_shown(kb, job.subject, subjects) | {_key(kb, job.subject)})
+    files, named = _shown(kb, job.subject, subjects)
+    shown = sorted(files | {_key(kb, job.subject)})
     # Plain values in the context (a profile's date of last change) are part of it as they are.
     plain = tuple((k, v) for k, v in sorted(job.context.items()) if v is None or isinstance(v, (str, int, float)))
+    # Profiles a page only names (and links to): their name and kind, which make the link, not their file.
+    names = tuple((i, kb.profiles[i].kind, kb.profiles[i].model.name) for i in sorted(named) if i in kb.profiles)
     # A missing digest (None) still makes a valid signature: the key set itself is part of it.
-    return (job.template, templates, plain, tuple((key, digests.get(key)) for key in shown))
+    return (job.template, templates, plain, tuple((key, digests.get(key)) for key in shown), names)
 
 
 def _key(kb: KnowledgeBase, subject: tuple[str, str]) -> Key:
@@ -169,8 +173,11 @@ def _key(kb: KnowledgeBase, subject: tuple[str, str]) -> Key:
     return (kind, name)
 
 
-def _shown(kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tuple[str, str] | None]) -> set[Key]:
-    """The files whose data a page shows besides its own (see the module docstring)."""
+def _shown(
+    kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tuple[str, str] | None]
+) -> tuple[set[Key], set[str]]:
+    """The files whose data a page shows besides its own, and the profiles it only names (see the
+    module docstring)."""
     kind, name = subject
     ids: set[str] = set()
     sources: set[str] = set()
@@ -188,17 +195,17 @@ def _shown(kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tupl
         citing = {subjects.get(item.page) for item in kb.cited_by.get(name, [])}
         keys = {_key(kb, s) for s in citing if s is not None}
         # What cites it is quoted as text that names other profiles: "Member of <target's name>" for a
-        # relationship, a linked profile's name for "[[id]]" in a claim. Those profiles show too.
+        # relationship, a linked profile's name for "[[id]]" in a claim. Only their names show.
         for subject in citing:
             if subject is not None and subject[0] == "profile":
                 ids |= _linked(kb.profiles[subject[1]])
-        return keys | {(kb.profiles[i].kind, i) for i in ids if i in kb.profiles}
+        return keys, ids
     elif kind == "brief":
         body = kb.briefs[name].body
         ids = {token.id for token in body if isinstance(token, EntityLink)}
         sources = {token.source for token in body if isinstance(token, Citation)}
     keys = {(kb.profiles[i].kind, i) for i in ids if i in kb.profiles}
-    return keys | {("source", s) for s in sources if s in kb.sources}
+    return keys | {("source", s) for s in sources if s in kb.sources}, set()
 
 
 class TemplateCache(jinja2.BytecodeCache):

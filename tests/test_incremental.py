@@ -17,9 +17,10 @@ import pytest
 
 from conftest import FIXTURE_KB, ROOT
 from generator.cache import BuildCache
-from generator.pipeline import Project, build
+from generator.pipeline import Project, build, check
 from generator.problems import ProblemsFound
 from generator.render import Rendered
+from generator.resolve import EntityLink
 
 sys.path.insert(0, str(ROOT))
 from bench.synth import make_knowledge_base  # noqa: E402
@@ -107,6 +108,43 @@ def test_an_inverse_relationship_appears_and_disappears_on_the_other_profile(pro
     pages = site.pages
     assert site == fresh(project)
     assert "since 1777" not in pages[f"events/{event}.md"]
+
+
+def test_a_relationship_edit_renders_only_the_pages_that_show_that_file(project: Project) -> None:
+    from generator.render import INDEX_PAGES, NETWORK_PAGE
+
+    cache = BuildCache(project.root)
+    build(project, cache=cache)
+    person = first(project, "people", r"^  since: \d{4}$")
+    text = person.read_text(encoding="utf-8")
+    year = re.search(r"^  since: (\d{4})$", text, re.MULTILINE)[1]  # type: ignore[index]
+    edit(person, f"  since: {year}\n", "  since: 1777\n")
+
+    site = build(project, cache=cache)
+
+    assert site == fresh(project)
+    # What shows this file: its page, the profiles it links to (the inverse) or that link to it, the
+    # sources it cites, the briefs, and the pages of the whole. Not the pages of sources cited by its
+    # neighbours, which only name it.
+    kb = check(project)
+    mentioned = {
+        view.id for view in kb.profiles.values()
+        for claim in [view.summary, *(c for _, claims in view.sections for c in claims)]
+        for token in claim.text if isinstance(token, EntityLink) and token.id == person.stem
+    }
+    linked = {edge.target for edge in kb.profiles[person.stem].edges} | mentioned
+    folder_of = {p.stem: p.parent.name for p in project.data_dir.rglob("*.yaml")}
+    cited = set(re.findall(r"^\s+- ([a-z0-9-]+)(?:, [^\n]*)?$", text, re.MULTILINE)) & {
+        p.stem for p in (project.data_dir / "sources").glob("*.yaml")
+    }
+    may_render = (
+        {f"people/{person.stem}.md", *INDEX_PAGES, NETWORK_PAGE}
+        | {f"{folder_of[i]}/{i}.md" for i in linked}
+        | {f"sources/{s}.md" for s in cited}
+        | {path for path in site.pages if path.startswith("briefs/")}
+    )
+    assert f"people/{person.stem}.md" in cache.pages.rendered
+    assert set(cache.pages.rendered) <= may_render, sorted(set(cache.pages.rendered) - may_render)
 
 
 def _a_source(profile: Path) -> str:
