@@ -162,11 +162,7 @@
         },
         { selector: "edge.symmetric", style: { "target-arrow-shape": "none" } }, // rival-of, allied-with
       ]),
-      layout: focus
-        ? { name: "concentric", concentric: function (n) { return n.id() === focus ? 2 : 1; },
-            levelWidth: function () { return 1; }, minNodeSpacing: 40, animate: false }
-        : { name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 400000; },
-            idealEdgeLength: function () { return 110; }, nodeOverlap: 20, componentSpacing: 80, padding: 20 },
+      layout: { name: "preset" }, // the circle above; the layout below then moves the nodes
     });
 
     cy.on("tap", "node", function (event) {
@@ -177,7 +173,14 @@
 
     container.appendChild(controls(cy));
     container.cy = cy; // for the browser tests, and for anyone poking at the picture in a console
-    container.dataset.ready = "true";
+    // Ready once the nodes stand where they will stay: a force layout may finish after this function.
+    var layout = cy.layout(focus
+      ? { name: "concentric", concentric: function (n) { return n.id() === focus ? 2 : 1; },
+          levelWidth: function () { return 1; }, minNodeSpacing: 40, animate: false }
+      : { name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 400000; },
+          idealEdgeLength: function () { return 110; }, nodeOverlap: 20, componentSpacing: 80, padding: 20 });
+    layout.one("layoutstop", function () { container.dataset.ready = "true"; });
+    layout.run();
   }
 
   function controls(cy) {
