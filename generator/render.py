@@ -108,6 +108,15 @@ def format_date(value: str | None) -> str:
     return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
 
 
+def format_period(since: str | None, until: str | None) -> str:
+    """When something held: "2015 – 2020", "since 2015", "until 2020", or nothing."""
+    if since and until:
+        return f"{format_date(since)} – {format_date(until)}"
+    if since:
+        return f"since {format_date(since)}"
+    return f"until {format_date(until)}" if until else ""
+
+
 def format_number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
@@ -244,7 +253,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         attribution=attribution,
         yaml_string=yaml_string,
     )
-    env.globals.update(kind_label=KIND_LABEL)
+    env.globals.update(kind_label=KIND_LABEL, period=format_period)
     return env
 
 
