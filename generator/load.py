@@ -420,17 +420,20 @@ def _compose(text: str, checked: bool = False) -> tuple[yaml.BaseLoader | None, 
 
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _ANCHOR_ALIAS_OR_TAG = re.compile(r"[&*!]")
-# libyaml composes recursively in C: a flow collection opens with a bracket, so few brackets means
-# little depth (block nesting is bounded by the indentation MAX_FILE_BYTES leaves room for).
-_MAX_BRACKETS_IN_C = 1_000
+# libyaml composes recursively in C, where a deep nest overflows the stack and kills the process
+# ("- - - ... x" on one line nests 200,000 deep in 400 kB). Every list or mapping opens with an entry
+# "- ", a key "? " or "key:", a "[" or a "{" (each "-" or "?" followed by a space or a line break),
+# so their count bounds the depth. At 300-400 bytes of C stack a level, 500 fit a 256 kB thread.
+_MAX_OPENERS_IN_C = 500  # the synthetic profiles have up to about 200; the largest real one 919
+_OPENERS = ("- ", "-\n", "? ", "?\n", ":", "[", "{")  # str.count is ten times faster than a regex here
+_OTHER_SPACE = re.compile("[\t\r\x85\u2028\u2029]")  # tabs and YAML 1.1's other line breaks: not counted
 
 
 def _composable_in_c(text: str) -> bool:
     """Text in which YAML cannot hold an anchor, alias or tag, nor nest deep."""
-    return (
-        _ANCHOR_ALIAS_OR_TAG.search(text) is None
-        and text.count("[") + text.count("{") <= _MAX_BRACKETS_IN_C
-    )
+    if _ANCHOR_ALIAS_OR_TAG.search(text) or _OTHER_SPACE.search(text):
+        return False
+    return sum(map(text.count, _OPENERS)) + text.endswith(("-", "?")) <= _MAX_OPENERS_IN_C
 
 
 _HINTS = {
