@@ -102,17 +102,11 @@ def network(kb: KnowledgeBase, url_of: Callable[[str], str]) -> Network:
     nodes = tuple(
         Node(p.id, p.model.name, p.kind, url_of(p.path), tuple(p.model.aliases)) for p in kb.profiles.values()
     )
-    links: dict[tuple[str, str, str], Link] = {}
-    for profile in kb.profiles.values():
-        for edge in profile.edges:
-            if not edge.type.primary:
-                continue
-            ends = sorted((edge.subject, edge.target)) if edge.type.symmetric else [edge.subject, edge.target]
-            key = (edge.type.name, ends[0], ends[1])
-            if key in links:
-                continue
-            links[key] = Link(
-                ends[0], ends[1], edge.type.name, edge.type.label, edge.type.symmetric,
-                edge.since, edge.until, edge.status, edge.by, tuple(edge.cite),
-            )
-    return Network(nodes, tuple(links[key] for key in sorted(links, key=lambda k: (k[1], k[0], k[2]))))
+    links = tuple(
+        Link(
+            edge.subject, edge.target, edge.type.name, edge.type.label, edge.type.symmetric,
+            edge.since, edge.until, edge.status, edge.by, tuple(edge.cite),
+        )
+        for edge in kb.links()
+    )
+    return Network(nodes, links)

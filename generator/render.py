@@ -213,7 +213,6 @@ class Page:
     def footnotes(self) -> str:
         lines = []
         for number, citation in enumerate(self.notes, start=1):
-            self.kb.sources[citation.source]
             locator = f", {escape(citation.at)}" if citation.at else ""
             lines.append(f"[^{number}]: {self.source_link(citation.source)}{locator}.")
         return "\n".join(lines)

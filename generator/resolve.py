@@ -71,6 +71,13 @@ class Edge:
     note: RichText = ()
     declared: bool = True  # False when it is the inverse of a link written on the other profile
 
+    @property
+    def canonical(self) -> bool:
+        """One of the two copies of each link (every link is on both its profiles), for what holds a
+        link once (the network, STIX): the type's primary direction ("leads", not "led-by"), and for a
+        symmetric type ("rival-of") the copy whose subject sorts first."""
+        return self.subject < self.target if self.type.symmetric else self.type.primary
+
     def inverse(self) -> "Edge":
         """The same link as the other profile sees it: Ghafari 'leads' ISIS-K, ISIS-K is 'led by' Ghafari."""
         return replace(
@@ -136,6 +143,11 @@ class KnowledgeBase:
     def events(self) -> list[ProfileView]:
         events = [p for p in self.profiles.values() if p.kind == "event"]
         return sorted(events, key=lambda p: (p.sort_date, p.id))
+
+    def links(self) -> list[Edge]:
+        """Every relationship once (``Edge.canonical``), by subject, type and target."""
+        edges = [edge for profile in self.profiles.values() for edge in profile.edges if edge.canonical]
+        return sorted(edges, key=lambda e: (e.subject, e.type.name, e.target))
 
 
 def page_path(kind: str, entity_id: str) -> str:

@@ -15,8 +15,7 @@ from typing import Any
 import orjson
 
 from ..models import Citation
-from ..resolve import Edge, EntityLink, KnowledgeBase, RichText
-from ..vocabulary import RELATIONSHIP_TYPES
+from ..resolve import Edge, EntityLink, RichText
 
 # Never change: every exported uuid (and every STIX id) is derived from it and the entity's id.
 NAMESPACE = uuid.UUID("5fb5120c-0ee1-4daf-84df-8d5bf573a354")
@@ -115,21 +114,3 @@ def json_text(document: Any) -> str:
     encoder, 15 times slower, and at 5,000 profiles that is seconds added to every build.
     """
     return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
-
-
-def is_canonical(edge: Edge) -> bool:
-    """One direction of each relationship pair, for formats that store a link once (STIX).
-
-    Each link is on both profiles (as written and as its inverse); keep the direction declared first
-    in the vocabulary (leads, not led-by), and for symmetric types the one whose subject sorts first.
-    """
-    if edge.type.symmetric:
-        return edge.subject < edge.target
-    order = list(RELATIONSHIP_TYPES)
-    return order.index(edge.type.name) < order.index(edge.type.inverse)
-
-
-def canonical_edges(kb: KnowledgeBase) -> list[Edge]:
-    edges = [edge for profile in kb.profiles.values() for edge in profile.edges if is_canonical(edge)]
-    return sorted(edges, key=lambda e: (e.subject, e.type.name, e.target))
-

@@ -34,7 +34,7 @@ import orjson
 from ..models import Citation, Event, Group, Person
 from ..render import source_label
 from ..resolve import Edge, KnowledgeBase, ProfileView, plain_text
-from .common import canonical_edges, end_of, entity_uuid, json_text, page_url, relationship_uuid, stable_uuid, start_of
+from .common import end_of, entity_uuid, json_text, page_url, relationship_uuid, stable_uuid, start_of
 
 PRODUCER = "Khorasan Brief"
 # Words in a group's type that make it an intrusion-set: an armed movement rather than an institution.
@@ -71,13 +71,15 @@ def instant(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _object(kind: str, object_id: str, common: dict[str, Any], **properties: Any) -> StixObject:
+def _object(
+    kind: str, object_id: str, stamped: dict[str, str], references: list[dict[str, str]] | None, **properties: Any
+) -> StixObject:
     """type, spec_version, id, the producer and times, then the object's own properties (leaving out
     the empty ones), then its references: the order ``stix2`` writes them in."""
     head = {"type": kind, "spec_version": "2.1", "id": object_id}
     own = {name: value for name, value in properties.items() if value is not None}
-    references = {"external_references": common.pop("external_references")} if "external_references" in common else {}
-    return head | common | own | references
+    tail = {"external_references": references} if references is not None else {}
+    return head | stamped | own | tail
 
 
 class _Builder:
@@ -87,7 +89,7 @@ class _Builder:
         first = min((source.date for source in kb.sources.values()), default="2024")
         self.producer = _object(
             "identity", f"identity--{stable_uuid('producer')}",
-            {"created": stamp(start_of(first)), "modified": stamp(start_of(first))},
+            {"created": stamp(start_of(first)), "modified": stamp(start_of(first))}, None,
             name=PRODUCER,
             description="Open knowledge base of cited profiles; this bundle is generated from its data.",
             identity_class="organization",
@@ -95,7 +97,7 @@ class _Builder:
 
     def objects(self) -> list[StixObject]:
         profiles = [self.profile(p) for p in self.kb.profiles.values()]
-        edges = canonical_edges(self.kb)
+        edges = self.kb.links()
         relationships = [self.relationship(edge) for edge in edges]
         reports = self.reports(edges)
         objects = [self.producer, *profiles, *relationships, *reports]
@@ -103,14 +105,13 @@ class _Builder:
 
     # -- common properties ---------------------------------------------------------------------
 
-    def common(self, citations: list[Citation], own: list[dict[str, str]]) -> dict[str, Any]:
+    def stamped(self, created: dt.datetime, modified: dt.datetime) -> dict[str, str]:
+        return {"created_by_ref": self.producer["id"], "created": stamp(created), "modified": stamp(modified)}
+
+    def stamped_by(self, citations: list[Citation]) -> dict[str, str]:
+        """Created and modified: the dates of the earliest and the latest source cited."""
         dates = sorted({self.kb.sources[c.source].date for c in citations}, key=start_of)
-        return {
-            "created_by_ref": self.producer["id"],
-            "created": stamp(start_of(dates[0])),
-            "modified": stamp(start_of(dates[-1])),
-            "external_references": own + self.references(citations),
-        }
+        return self.stamped(start_of(dates[0]), start_of(dates[-1]))
 
     def references(self, citations: Iterable[Citation]) -> list[dict[str, str]]:
         unique = sorted({c.key: c for c in citations}.values(), key=lambda c: c.key)
@@ -129,7 +130,9 @@ class _Builder:
 
     def profile(self, profile: ProfileView) -> StixObject:
         model = profile.model
-        common = self.common(_citations(profile), [_own_reference(profile.id, profile.path)])
+        citations = _citations(profile)
+        stamped = self.stamped_by(citations)
+        references = [_own_reference(profile.id, profile.path), *self.references(citations)]
         summary = plain_text(profile.summary.text)
         aliases = list(model.aliases)
         known_as = f" Also known as: {', '.join(aliases)}." if aliases else ""
@@ -137,7 +140,7 @@ class _Builder:
         if kind == "intrusion-set":
             assert isinstance(model, Group)
             return _object(
-                kind, stix_id(profile), common, name=model.name, description=f"{_capital(model.type)}. {summary}",
+                kind, stix_id(profile), stamped, references, name=model.name, description=f"{_capital(model.type)}. {summary}",
                 aliases=aliases or None,
                 first_seen=instant(start_of(model.founded)) if model.founded else None,
                 last_seen=instant(start_of(model.dissolved)) if model.dissolved else None,
@@ -147,17 +150,17 @@ class _Builder:
             when = model.date + (f" to {model.end_date}" if model.end_date else "")
             where = model.place + (f", {model.country}" if model.country else "")
             return _object(
-                kind, stix_id(profile), common, name=model.name,
+                kind, stix_id(profile), stamped, references, name=model.name,
                 description=f"{_capital(model.type)}, {when}, {where}. {summary}{known_as}",
             )
         if isinstance(model, Person):
             return _object(
-                kind, stix_id(profile), common, name=model.name, description=f"{summary}{known_as}",
+                kind, stix_id(profile), stamped, references, name=model.name, description=f"{summary}{known_as}",
                 roles=[model.role], identity_class="individual",  # the role is in `roles`
             )
         assert isinstance(model, Group)
         return _object(
-            kind, stix_id(profile), common, name=model.name,
+            kind, stix_id(profile), stamped, references, name=model.name,
             description=f"{_capital(model.type)}. {summary}{known_as}", identity_class="organization",
         )
 
@@ -169,7 +172,8 @@ class _Builder:
         if edge.status or edge.by:
             words.append(f"{edge.status or 'according to'}{' by ' + edge.by if edge.by else ''}".capitalize())
         return _object(
-            "relationship", f"relationship--{relationship_uuid(edge)}", self.common(edge.cite, []),
+            "relationship", f"relationship--{relationship_uuid(edge)}", self.stamped_by(edge.cite),
+            self.references(edge.cite),
             relationship_type=edge.type.name,
             description=". ".join(words) if words else None,
             source_ref=stix_id(profiles[edge.subject]),
@@ -193,18 +197,13 @@ class _Builder:
                 continue  # a report must refer to something; a source nothing cites has nothing to report
             published = start_of(source.date)
             by = f" By {', '.join(source.authors)}." if source.authors else ""
-            common = {
-                "created_by_ref": self.producer["id"],
-                "created": stamp(published),
-                "modified": stamp(published),
-                "external_references": [
-                    _reference(source.publisher, source_id, url=source.url),
-                    _own_reference(source_id, self.kb.source_path(source_id)),
-                ],
-            }
+            references = [
+                _reference(source.publisher, source_id, url=source.url),
+                _own_reference(source_id, self.kb.source_path(source_id)),
+            ]
             reports.append(
                 _object(
-                    "report", f"report--{entity_uuid(source_id)}", common,
+                    "report", f"report--{entity_uuid(source_id)}", self.stamped(published, published), references,
                     name=f"[{source.title}]" if source.title_is_descriptive else source.title,
                     description=f"{source.summary}{by}",
                     report_types=["threat-report"],
