@@ -22,7 +22,7 @@ from .pipeline import Project, build
 from .preview import PreviewCache
 from .problems import Position, ProblemsFound
 from .render import Layout, Rendered
-from .search import weigh_names_in_site
+from .search import index_in_one_pass, weigh_names_in_site
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -69,6 +69,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # MkDocs empties site_dir right after this event: failing here keeps the previous site whole.
         assert self.project is not None
+        index_in_one_pass(config)  # before the preview helper wraps the same call (its on_pre_build runs later)
         started = self.exports.started
         try:
             exporter = functools.partial(self.exports.start, site_dir=Path(config.site_dir))

@@ -46,6 +46,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from .cache import TemplateCache
+from .search import material_indexes
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -277,15 +278,6 @@ def _nav_key(items: Iterable[Any]) -> tuple[object, ...]:
 
 
 def _wrap_search_indexes(config: MkDocsConfig, index: Callable[..., None]) -> None:
-    """Route search plugins' per-page indexing through ``index``.
-
-    Material's search plugin keeps its index in ``search_index`` (made anew at each build), whose
-    ``add_entry_from_context(page)`` appends to ``entries``; a search plugin of another shape is left
-    alone, and then simply indexes every page itself.
-    """
-    for plugin in config.plugins.values():
-        search = getattr(plugin, "search_index", None)
-        add = getattr(search, "add_entry_from_context", None)
-        entries = getattr(search, "entries", None)
-        if callable(add) and isinstance(entries, list):
-            search.add_entry_from_context = functools.partial(index, add, entries)  # type: ignore[union-attr]
+    """Route each Material search index's per-page indexing through ``index``."""
+    for search in material_indexes(config):
+        search.add_entry_from_context = functools.partial(index, search.add_entry_from_context, search.entries)
