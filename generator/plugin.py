@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 from . import csp
 from .background import Exports, export_paths, listed_files
 from .cache import BuildCache
+from .conversion import TwoCoreConversion
 from .pipeline import Project, build
 from .preview import PreviewCache
 from .problems import Position, ProblemsFound
@@ -44,16 +45,19 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.layout = Layout()
         self.rendered = Rendered({}, {}, {})
         self.serving = False
+        self.dirty = False
         # Under `mkdocs serve`, what one build hands to the next (generator/cache.py, generator/preview.py).
         self.cache: BuildCache | None = None
         self.preview: PreviewCache | None = None
         self.exports = Exports()  # made on a second core while MkDocs builds the pages
+        self.conversion = TwoCoreConversion()  # half of a large build's Markdown, on a second core
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the
         # next (that is where the caches live): state that belongs to one build must be reset at the
         # start of each build (on_config or on_pre_build), not only in __init__.
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project(Path(config.config_file_path).resolve().parent)
@@ -64,6 +68,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             self.cache, self.preview = BuildCache(self.project.root), PreviewCache()
         if self.preview is not None:
             config.plugins["khorasan-brief/preview"] = self.preview
+        elif not self.dirty:
+            config.plugins["khorasan-brief/conversion"] = self.conversion
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

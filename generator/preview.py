@@ -31,7 +31,6 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -43,9 +42,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents
 
 from .cache import TemplateCache
+from .conversion import Converted
 from .search import material_indexes
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
@@ -56,22 +55,12 @@ _MISSING = object()
 _VERSIONS = tuple(version(name) for name in ("mkdocs", "mkdocs-material", "markdown"))
 
 
-@dataclass(frozen=True)
-class _Converted:
-    key: tuple[object, ...]
-    content: str
-    toc: TableOfContents
-    title: str | None
-    anchor_ids: frozenset[str] | None
-    links_to_anchors: dict[str, dict[str, str]] | None  # by src_uri of the page linked to
-
-
 class PreviewCache(BasePlugin):  # type: ignore[type-arg]
     """Registered beside the khorasan-brief plugin while serving; kept across rebuilds by it."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._converted: dict[str, _Converted] = {}
+        self._converted: dict[str, tuple[tuple[object, ...], Converted]] = {}
         self._indexed: dict[str, tuple[tuple[object, ...], list[dict[str, Any]]]] = {}
         self._themed: dict[str, tuple[tuple[object, ...], str]] = {}
         self._reusable: frozenset[str] = frozenset()
@@ -107,8 +96,8 @@ class PreviewCache(BasePlugin):  # type: ignore[type-arg]
         if name in self._reusable:
             key = (markdown, self._markdown_key)
             known = self._converted.get(name)
-            if known is not None and known.key == key:
-                page.render = functools.partial(_restore, page, known)  # type: ignore[method-assign]
+            if known is not None and known[0] == key:
+                page.render = functools.partial(_restore, page, known[1])  # type: ignore[method-assign]
                 self.reused["conversion"] += 1
             else:
                 self._converting[name] = key
@@ -118,14 +107,7 @@ class PreviewCache(BasePlugin):  # type: ignore[type-arg]
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         key = self._converting.pop(page.file.src_uri, None)
         if key is not None:
-            self._converted[page.file.src_uri] = _Converted(
-                key,
-                html,
-                page.toc,
-                page._title_from_render,
-                frozenset(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
-                _by_name(page.links_to_anchors),
-            )
+            self._converted[page.file.src_uri] = (key, Converted.of(page))
         return html
 
     # -- 2. search index ---------------------------------------------------------------------
@@ -204,25 +186,9 @@ def _editor_markdown(page: str) -> bool:
     return page.startswith("briefs/") and page != "briefs/index.md"
 
 
-def _restore(page: Page, known: _Converted, config: MkDocsConfig, files: Files) -> None:
-    """Stands in for Page.render: sets what it would set, from the previous build."""
-    page.content = known.content
-    page.toc = known.toc
-    page._title_from_render = known.title
-    page.present_anchor_ids = set(known.anchor_ids) if known.anchor_ids is not None else None
-    if known.links_to_anchors is not None:
-        page.links_to_anchors = {
-            target: dict(links)
-            for name, links in known.links_to_anchors.items()
-            if (target := files.get_file_from_path(name)) is not None
-        }
-
-
-def _by_name(links: dict[Any, dict[str, str]] | None) -> dict[str, dict[str, str]] | None:
-    """links_to_anchors is keyed by File objects, which are new at every build; keep their names."""
-    if links is None:
-        return None
-    return {file.src_uri: dict(anchors) for file, anchors in links.items()}
+def _restore(page: Page, known: Converted, config: MkDocsConfig, files: Files) -> None:
+    """Stands in for Page.render: sets what it set at the previous build."""
+    known.restore(page, files)
 
 
 def _markdown_settings(config: MkDocsConfig) -> tuple[object, ...]:

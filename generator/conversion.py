@@ -1,0 +1,229 @@
+"""Stage 5c, conversion: MkDocs's Markdown-to-HTML conversion of a large build, on two cores.
+
+MkDocs converts the pages one after the other on one core, and the conversion is most of a build
+(Python-Markdown: about 60 % of it at 5,000 profiles). On a machine with two cores the second one is
+otherwise idle. So, from ``PARALLEL_FROM`` pages on, a forked child converts the last part of the
+pages (by size, about half) while MkDocs converts the first part, and when MkDocs reaches a page of
+the child's part, the child's result is put on the page instead of converting it again:
+
+- the child runs MkDocs's own ``Page.read_source`` and ``Page.render`` on the same configuration and
+  files (it is forked at on_nav, the last event before MkDocs reads the pages);
+- a page takes the child's result only if the Markdown MkDocs is about to convert is the Markdown the
+  child converted (another plugin's on_page_markdown may change it); otherwise, and for any page the
+  child did not finish, the page is converted here, as MkDocs would;
+- what the child logged while converting a page (a link to a missing page, say) is logged here when
+  MkDocs reaches that page, so ``--strict`` counts it as usual.
+
+Not used under ``mkdocs serve`` (there the preview helper reuses conversions), with ``--dirty``, with
+one CPU, or where ``fork`` is missing. A Markdown extension that gathers state across pages (none of
+this project's does) would gather it in two processes.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import logging
+import multiprocessing as mp
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+log = logging.getLogger("mkdocs.plugins.khorasan_brief")
+
+PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
+CHILD_SHARE = 0.55  # of the pages' Markdown, by size: the parent also runs the other plugins' page events
+
+
+@dataclass(frozen=True)
+class Converted:
+    """What ``Page.render`` sets on a page, apart from the page. Links to anchors are kept by the
+    name of the page linked to: File objects differ from build to build and process to process."""
+
+    content: str
+    toc: TableOfContents
+    title: str | None
+    anchor_ids: frozenset[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None
+
+    @classmethod
+    def of(cls, page: Page) -> Converted:
+        links = page.links_to_anchors
+        return cls(
+            page.content or "",
+            page.toc,
+            page._title_from_render,
+            frozenset(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
+            {file.src_uri: dict(anchors) for file, anchors in links.items()} if links is not None else None,
+        )
+
+    def restore(self, page: Page, files: Files) -> None:
+        """Stands in for Page.render: sets what it would set."""
+        page.content = self.content
+        page.toc = self.toc
+        page._title_from_render = self.title
+        page.present_anchor_ids = set(self.anchor_ids) if self.anchor_ids is not None else None
+        if self.links_to_anchors is not None:
+            page.links_to_anchors = {
+                target: dict(anchors)
+                for name, anchors in self.links_to_anchors.items()
+                if (target := files.get_file_from_path(name)) is not None
+            }
+
+
+# What the child sends for each page it converted: the Markdown it converted, the result, its log.
+_Result = tuple[str, Converted, list[logging.LogRecord]]
+
+
+class TwoCoreConversion(BasePlugin):  # type: ignore[type-arg]
+    """Registered beside the khorasan-brief plugin for `mkdocs build`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._job: _ConversionJob | None = None
+        self.taken = 0  # pages of the last build that took the child's result: for logs and tests
+
+    @event_priority(-100)  # after every other plugin's on_nav: the files are final
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.stop()
+        self.taken = 0
+        self._job = _ConversionJob.start(config, files)
+        return nav
+
+    @event_priority(-100)  # the Markdown as the last plugin leaves it is what gets converted
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self._job is not None and page.file.src_uri in self._job.names:
+            page.render = functools.partial(self._job.render, page, page.render)  # type: ignore[method-assign]
+        return markdown
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self._job is not None:
+            self.taken = self._job.taken
+            log.debug(f"conversion: {self.taken} of {len(self._job.names)} pages converted by a second process")
+        self.stop()  # every page is converted by now
+        return env
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self._job is not None:
+            self._job.stop()
+            self._job = None
+
+
+class _ConversionJob:
+    def __init__(self, names: frozenset[str], child: mp.process.BaseProcess, pipe: Connection) -> None:
+        self.names = names  # the pages the child converts
+        self.taken = 0  # how many of them took the child's result
+        self._child = child
+        self._pipe = pipe
+        self._results: dict[str, _Result] | None = None
+
+    @classmethod
+    def start(cls, config: MkDocsConfig, files: Files) -> _ConversionJob | None:
+        pages = files.documentation_pages()
+        if len(pages) < PARALLEL_FROM or len(os.sched_getaffinity(0)) < 2 or "fork" not in mp.get_all_start_methods():
+            return None
+        names = _last_share(pages)
+        context = mp.get_context("fork")
+        receiving, sending = context.Pipe(duplex=False)
+        child = context.Process(target=_convert, args=(sending, config, files, names), daemon=True)
+        child.start()
+        sending.close()
+        return cls(frozenset(names), child, receiving)
+
+    def render(self, page: Page, convert: Callable[[MkDocsConfig, Files], None], config: MkDocsConfig, files: Files) -> None:
+        """Stands in for ``page.render`` (``convert``) on a page of the child's part."""
+        result = self._received().get(page.file.src_uri)
+        if result is None or result[0] != page.markdown:
+            convert(config, files)
+            return
+        _, converted, records = result
+        converted.restore(page, files)
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        self.taken += 1
+
+    def _received(self) -> dict[str, _Result]:
+        if self._results is None:
+            try:
+                self._results = self._pipe.recv()
+            except Exception:  # noqa: BLE001 - the child died, or its message is unreadable: convert here
+                self._results = {}
+            self._child.join()
+        return self._results
+
+    def stop(self) -> None:
+        if self._child.is_alive():
+            self._child.terminate()
+        self._child.join()
+        self._pipe.close()
+
+
+def _last_share(pages: list[File]) -> list[str]:
+    """The last pages, in MkDocs's order, that hold about CHILD_SHARE of all the Markdown: MkDocs
+    reaches them last, by when the child has converted them."""
+    sizes = [len(file.content_bytes) for file in pages]
+    budget, taken = CHILD_SHARE * sum(sizes), 0
+    names: list[str] = []
+    for file, size in zip(reversed(pages), reversed(sizes)):
+        if taken + size > budget:
+            break
+        names.append(file.src_uri)
+        taken += size
+    return names
+
+
+def _convert(sending: Connection, config: MkDocsConfig, files: Files, names: list[str]) -> None:
+    """In the forked child: convert the named pages; send what each render set, and what it logged."""
+    gc.freeze()  # the parent's objects: not the child's garbage to walk
+    logged = _keep_log_records()
+    results: dict[str, _Result] = {}
+    for name in names:
+        file = files.get_file_from_path(name)
+        if file is None:
+            continue
+        page = file.page or Page(None, file, config)
+        first = len(logged)
+        try:
+            page.read_source(config)
+            markdown = page.markdown or ""
+            page.render(config, files)
+        except Exception:  # noqa: BLE001 - the parent converts this page again, and reports the error
+            break
+        results[name] = (markdown, Converted.of(page), logged[first:])
+    sending.send(results)
+    sending.close()
+
+
+class _Keeper(logging.Handler):
+    def __init__(self, kept: list[logging.LogRecord]) -> None:
+        super().__init__()
+        self.kept = kept
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Sent to the parent as text: the arguments of a message need not survive pickling.
+        record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
+        self.kept.append(record)
+
+
+def _keep_log_records() -> list[logging.LogRecord]:
+    """In the child: log records are kept for the parent instead of being written. MkDocs's command
+    line gives the "mkdocs" logger its handlers and stops it from propagating; other loggers end at the
+    root. Each record is kept once, and handled in the parent by the logger that made it."""
+    kept: list[logging.LogRecord] = []
+    keeper = _Keeper(kept)
+    mkdocs = logging.getLogger("mkdocs")
+    mkdocs.handlers, mkdocs.propagate = [keeper], False
+    logging.getLogger().handlers = [keeper]
+    return kept

@@ -1,0 +1,105 @@
+"""A large build converts part of its Markdown in a second process (generator/conversion.py).
+
+The site must be the one a single process builds, byte for byte; what the second process logs must
+be reported and counted by --strict as if MkDocs had logged it; and whenever the second process's
+result might differ (another plugin changed the Markdown, or the process died), the page is
+converted as MkDocs converts it. The real project is small, so these builds lower the page count
+from which the second process is used.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project, run
+
+# mode: "two" (a second process from one page on), "one" (never), "all" (the second process takes
+# every page), "died" (it exits before sending anything). Prints how many pages took its result.
+BUILD = """
+import logging, os, sys
+import generator.conversion as conversion
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+site, mode = sys.argv[1:3]
+conversion.PARALLEL_FROM = 10**9 if mode == "one" else 1
+if mode == "all":
+    conversion.CHILD_SHARE = 1.0
+if mode == "died":
+    conversion._convert = lambda *args: os._exit(3)
+logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+config = load_config("mkdocs.yml", site_dir=site, strict=True)
+try:
+    build(config)
+except Abort as abort:
+    print(abort, file=sys.stderr)
+    sys.exit(1)
+finally:
+    print(config.plugins["khorasan-brief/conversion"].taken)
+"""
+
+
+def build(project: Path, mode: str) -> tuple[int, int, str]:
+    """(exit code, pages that took the second process's result, stderr)."""
+    done = run([sys.executable, "-c", BUILD, str(project / f"site-{mode}"), mode], project)
+    return done.code, int(done.out.split()[-1]), done.err
+
+
+def same_tree(left: Path, right: Path) -> list[str]:
+    """Paths that differ between two folders (missing on one side, or different bytes)."""
+    compared = filecmp.dircmp(left, right)
+    differ = [*compared.left_only, *compared.right_only, *compared.funny_files]
+    _, mismatch, errors = filecmp.cmpfiles(left, right, compared.common_files, shallow=False)
+    differ += mismatch + errors
+    for name in compared.common_dirs:
+        differ += [f"{name}/{path}" for path in same_tree(left / name, right / name)]
+    return differ
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("project"))
+
+
+def test_two_processes_build_the_site_one_builds(project: Path) -> None:
+    code, taken, err = build(project, "two")
+    assert code == 0, err
+    assert taken > 20
+    code, none, err = build(project, "one")
+    assert (code, none) == (0, 0), err
+    assert same_tree(project / "site-two", project / "site-one") == []
+
+
+def test_what_the_second_process_logs_is_reported_once_and_fails_strict(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    (project / "site_src" / "extra.md").write_text("# Extra\n\nSee [the missing page](missing.md).\n", encoding="utf-8")
+    code, taken, err = build(project, "all")
+    assert taken > 50  # every page, this one included, was converted by the second process
+    assert code == 1
+    assert err.count("WARNING mkdocs.structure.pages: Doc file 'extra.md' contains a link 'missing.md'") == 1, err
+    assert "Aborted with 1 warnings in strict mode" in err
+
+
+def test_markdown_changed_by_another_plugin_is_converted_here(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    (project / "hook.py").write_text(
+        "def on_page_markdown(markdown, page, **kwargs):\n    return markdown + '\\n\\nAdded by a hook.\\n'\n",
+        encoding="utf-8",
+    )
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("\nhooks:\n  - hook.py\n")
+    code, taken, err = build(project, "all")
+    assert (code, taken) == (0, 0), err
+    assert "Added by a hook." in (project / "site-all" / "groups" / "isis-k" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_second_process_that_dies_leaves_the_pages_to_this_one(project: Path) -> None:
+    code, taken, err = build(project, "died")
+    assert (code, taken) == (0, 0), err
+    if not (project / "site-one").exists():
+        assert build(project, "one")[0] == 0
+    assert same_tree(project / "site-died", project / "site-one") == []
