@@ -31,6 +31,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from .cores import second_core
 from .export import export_files
 from .resolve import KnowledgeBase
 
@@ -63,7 +64,7 @@ class ExportJob:
         self._paths: list[str] | None = None
         self._child: mp.process.BaseProcess | None = None
         self._pipe: Connection | None = None
-        if len(os.sched_getaffinity(0)) < 2 or "fork" not in mp.get_all_start_methods():
+        if not second_core():
             self._paths = stage(export_files(knowledge), staging)
             return
         global _knowledge

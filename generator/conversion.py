@@ -25,7 +25,6 @@ import functools
 import gc
 import logging
 import multiprocessing as mp
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -37,6 +36,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
+
+from .cores import second_core
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -132,7 +133,7 @@ class _ConversionJob:
     @classmethod
     def start(cls, config: MkDocsConfig, files: Files) -> _ConversionJob | None:
         pages = files.documentation_pages()
-        if len(pages) < PARALLEL_FROM or len(os.sched_getaffinity(0)) < 2 or "fork" not in mp.get_all_start_methods():
+        if len(pages) < PARALLEL_FROM or not second_core():
             return None
         names = _last_share(pages)
         context = mp.get_context("fork")

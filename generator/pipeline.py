@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import gc
 import multiprocessing as mp
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from .cache import BuildCache
+from .cores import second_core
 from .export import export_files
 from .history import read_history
 from .load import Loaded, load_project
@@ -175,7 +175,7 @@ _shared: tuple[KnowledgeBase, jinja2.Environment, list[PageJob]] | None = None
 
 def _render_on_two_cores(env: jinja2.Environment, knowledge: KnowledgeBase, jobs: list[PageJob]) -> dict[str, str]:
     global _shared
-    if len(jobs) < PARALLEL_FROM or len(os.sched_getaffinity(0)) < 2 or "fork" not in mp.get_all_start_methods():
+    if len(jobs) < PARALLEL_FROM or not second_core():
         return render_pages(env, knowledge, jobs)
     half = len(jobs) // 2
     _shared = (knowledge, env, jobs)

@@ -18,14 +18,20 @@ import pytest
 from conftest import copy_project, run
 
 # mode: "two" (a second process from one page on), "one" (never), "all" (the second process takes
-# every page), "died" (it exits before sending anything). Prints how many pages took its result.
+# every page), "died" (it exits before sending anything), "no-affinity" (as "two", on a Python
+# without os.sched_getaffinity, as on macOS), "no-fork" (as "two", where fork is missing, as on
+# Windows). Prints how many pages took the second process's result.
 BUILD = """
-import logging, os, sys
+import logging, multiprocessing, os, sys
+site, mode = sys.argv[1:3]
+if mode == "no-affinity":
+    del os.sched_getaffinity
+if mode == "no-fork":
+    multiprocessing.get_all_start_methods = lambda: ["spawn"]
 import generator.conversion as conversion
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-site, mode = sys.argv[1:3]
 conversion.PARALLEL_FROM = 10**9 if mode == "one" else 1
 if mode == "all":
     conversion.CHILD_SHARE = 1.0
@@ -103,3 +109,13 @@ def test_a_second_process_that_dies_leaves_the_pages_to_this_one(project: Path) 
     if not (project / "site-one").exists():
         assert build(project, "one")[0] == 0
     assert same_tree(project / "site-died", project / "site-one") == []
+
+
+@pytest.mark.parametrize(("mode", "second_process"), [("no-affinity", True), ("no-fork", False)])
+def test_builds_where_python_lacks_what_linux_has(project: Path, mode: str, second_process: bool) -> None:
+    code, taken, err = build(project, mode)
+    assert code == 0, err
+    assert (taken > 0) == second_process
+    if not (project / "site-one").exists():
+        assert build(project, "one")[0] == 0
+    assert same_tree(project / f"site-{mode}", project / "site-one") == []
