@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import functools
 import logging
-import multiprocessing as mp
 import os
 import shutil
 import threading
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from .cores import second_core
+from .cores import Forked, second_core
 from .export import export_files
 from .resolve import KnowledgeBase
 
@@ -62,65 +60,43 @@ class ExportJob:
     def __init__(self, knowledge: KnowledgeBase, staging: Path):
         self.staging = staging
         self._paths: list[str] | None = None
-        self._child: mp.process.BaseProcess | None = None
-        self._pipe: Connection | None = None
-        if not second_core():
+        self._child: Forked | None = None
+        if second_core():
+            self._child = Forked(functools.partial(_export, knowledge, staging))
+        else:
             self._paths = stage(export_files(knowledge), staging)
-            return
-        global _knowledge
-        context = mp.get_context("fork")
-        self._pipe, sending = context.Pipe(duplex=False)
-        self._child = context.Process(target=_export, args=(sending, staging), daemon=True)
-        # The child gets the knowledge base by being forked, not as an argument: the Process object
-        # would keep it alive here, for the cycle collector to walk all through the MkDocs build.
-        _knowledge = knowledge
-        try:
-            self._child.start()
-        finally:
-            _knowledge = None
-        sending.close()
 
     def result(self) -> list[str]:
         """The paths of the staged files, waiting for the child if it is still at work."""
         if self._paths is None:
-            assert self._pipe is not None and self._child is not None
-            try:
-                outcome = self._pipe.recv()
-            except EOFError:  # the child died without a word
-                outcome = None
-            self._child.join()
-            self._paths = outcome if isinstance(outcome, list) else None
-            if self._paths is None:
+            assert self._child is not None
+            outcome = self._child.result()
+            if not isinstance(outcome, list):
                 raise RuntimeError(f"making the exports failed: {outcome}" if outcome else "making the exports failed")
+            self._paths = outcome
         return self._paths
 
     def terminate(self) -> None:
         """Abandon the job (its data is out of date): end the child if it still runs. A reader
         waiting in result() then gets an error."""
         if self._child is not None:
-            if self._child.is_alive():
-                self._child.terminate()
-            self._child.join()
+            self._child.terminate()
 
     def close(self) -> None:
-        if self._pipe is not None:
-            self._pipe.close()
+        if self._child is not None:
+            self._child.close()
 
 
-_knowledge: KnowledgeBase | None = None  # set only while a child is forked
 # Hidden, so that MkDocs's emptying of the site folder leaves the staged files alone.
 STAGING_PREFIX = ".khorasan-exports-"
 
 
-def _export(pipe: Connection, staging: Path) -> None:
-    """In the child: make and stage the exports, and report their paths (or the error, as text)."""
-    assert _knowledge is not None
+def _export(knowledge: KnowledgeBase, staging: Path) -> list[str] | str:
+    """In the child: make and stage the exports; their paths, or the error as text."""
     try:
-        outcome: list[str] | str = stage(export_files(_knowledge), staging)
+        return stage(export_files(knowledge), staging)
     except Exception as error:  # noqa: BLE001 - reported by the parent
-        outcome = f"{type(error).__name__}: {error}"
-    pipe.send(outcome)
-    pipe.close()
+        return f"{type(error).__name__}: {error}"
 
 
 def stage(files: dict[str, str], staging: Path) -> list[str]:

@@ -24,10 +24,8 @@ from __future__ import annotations
 import functools
 import gc
 import logging
-import multiprocessing as mp
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -37,7 +35,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from .cores import second_core
+from .cores import Forked, second_core
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -123,11 +121,10 @@ class TwoCoreConversion(BasePlugin):  # type: ignore[type-arg]
 
 
 class _ConversionJob:
-    def __init__(self, names: frozenset[str], child: mp.process.BaseProcess, pipe: Connection) -> None:
+    def __init__(self, names: frozenset[str], child: Forked) -> None:
         self.names = names  # the pages the child converts
         self.taken = 0  # how many of them took the child's result
         self._child = child
-        self._pipe = pipe
         self._results: dict[str, _Result] | None = None
 
     @classmethod
@@ -136,12 +133,7 @@ class _ConversionJob:
         if len(pages) < PARALLEL_FROM or not second_core():
             return None
         names = _last_share(pages)
-        context = mp.get_context("fork")
-        receiving, sending = context.Pipe(duplex=False)
-        child = context.Process(target=_convert, args=(sending, config, files, names), daemon=True)
-        child.start()
-        sending.close()
-        return cls(frozenset(names), child, receiving)
+        return cls(frozenset(names), Forked(functools.partial(_convert, config, files, names)))
 
     def render(self, page: Page, convert: Callable[[MkDocsConfig, Files], None], config: MkDocsConfig, files: Files) -> None:
         """Stands in for ``page.render`` (``convert``) on a page of the child's part."""
@@ -157,18 +149,13 @@ class _ConversionJob:
 
     def _received(self) -> dict[str, _Result]:
         if self._results is None:
-            try:
-                self._results = self._pipe.recv()
-            except Exception:  # noqa: BLE001 - the child died, or its message is unreadable: convert here
-                self._results = {}
-            self._child.join()
+            outcome = self._child.result()
+            self._results = outcome if isinstance(outcome, dict) else {}  # the child died: convert here
         return self._results
 
     def stop(self) -> None:
-        if self._child.is_alive():
-            self._child.terminate()
-        self._child.join()
-        self._pipe.close()
+        self._child.terminate()
+        self._child.close()
 
 
 def _last_share(pages: list[File]) -> list[str]:
@@ -185,8 +172,8 @@ def _last_share(pages: list[File]) -> list[str]:
     return names
 
 
-def _convert(sending: Connection, config: MkDocsConfig, files: Files, names: list[str]) -> None:
-    """In the forked child: convert the named pages; send what each render set, and what it logged."""
+def _convert(config: MkDocsConfig, files: Files, names: list[str]) -> dict[str, _Result]:
+    """In the forked child: convert the named pages; for each, what its render set and logged."""
     gc.freeze()  # the parent's objects: not the child's garbage to walk
     logged = _keep_log_records()
     results: dict[str, _Result] = {}
@@ -203,8 +190,7 @@ def _convert(sending: Connection, config: MkDocsConfig, files: Files, names: lis
         except Exception:  # noqa: BLE001 - the parent converts this page again, and reports the error
             break
         results[name] = (markdown, Converted.of(page), logged[first:])
-    sending.send(results)
-    sending.close()
+    return results
 
 
 class _Keeper(logging.Handler):

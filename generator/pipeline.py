@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
-import multiprocessing as mp
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from .cache import BuildCache
-from .cores import second_core
+from .cores import Forked, second_core
 from .export import export_files
 from .history import read_history
 from .load import Loaded, load_project
@@ -25,7 +23,6 @@ from .render import (
     PageJob,
     Rendered,
     make_environment,
-    render_job,
     render_pages,
     render_site,
     template_problem,
@@ -170,28 +167,19 @@ def build(
 # MkDocs itself runs on one core, so on any machine with two the second is otherwise idle. The
 # child is forked: it shares the resolved knowledge base with the parent instead of receiving a copy.
 PARALLEL_FROM = 400
-_shared: tuple[KnowledgeBase, jinja2.Environment, list[PageJob]] | None = None
 
 
 def _render_on_two_cores(env: jinja2.Environment, knowledge: KnowledgeBase, jobs: list[PageJob]) -> dict[str, str]:
-    global _shared
     if len(jobs) < PARALLEL_FROM or not second_core():
         return render_pages(env, knowledge, jobs)
     half = len(jobs) // 2
-    _shared = (knowledge, env, jobs)
+    child = Forked(functools.partial(render_pages, env, knowledge, jobs[half:]))
     try:
-        with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
-            second = pool.submit(_render_share, half, len(jobs))
-            pages = [render_job(env, knowledge, job) for job in jobs[:half]] + second.result()
-    except Exception:  # noqa: BLE001 - a template error from the child lost its traceback on the way
-        return render_pages(env, knowledge, jobs)  # raises it again here, where it can be reported
+        pages = render_pages(env, knowledge, jobs[:half])
+        second = child.result()
     finally:
-        _shared = None
-    return {job.path: markdown for job, markdown in zip(jobs, pages)}
-
-
-def _render_share(start: int, stop: int) -> list[str]:
-    """In the forked child: render jobs[start:stop] of what the parent shared."""
-    assert _shared is not None
-    knowledge, env, jobs = _shared
-    return [render_job(env, knowledge, job) for job in jobs[start:stop]]
+        child.terminate()
+        child.close()
+    if not isinstance(second, dict):  # a template error in the child lost its traceback on the way
+        return render_pages(env, knowledge, jobs)  # raises it again here, where it can be reported
+    return {**pages, **second}
