@@ -138,7 +138,7 @@ def build(
 
     With a cache, only pages whose inputs changed are rendered again (see generator/cache.py); without
     one, a large site is rendered on two cores. ``exporter`` makes the exports (the plugin passes one
-    that makes them in the background, generator/background.py)."""
+    that makes them in the background, generator/mkdocs_adapter/exports.py)."""
     knowledge = check(project, cache)
     history = read_history(project.root)  # once per build: one git call for every profile's date
     env = make_environment(project.template_dirs[:1])

@@ -15,13 +15,12 @@ import json
 import posixpath
 import re
 import traceback
+import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from mkdocs.structure.files import File
-from mkdocs.utils import get_relative_url
 
 from .graph import Network, network
 from .history import History
@@ -273,18 +272,42 @@ GRAPH_FILE = "graph.json"  # at the site root; assets/khorasan.js finds it besid
 
 @dataclass(frozen=True)
 class Layout:
-    """Where MkDocs puts a page and what its URL is. MkDocs's own File class answers, so that files
-    this stage writes outside Markdown (graph.json, redirect pages) agree with MkDocs's links."""
+    """Where a site engine puts a page and what its URL is, for the files this stage writes outside
+    Markdown (graph.json, redirect pages). The rule is MkDocs's (and every engine that reads
+    mkdocs.yml): ``a/b.md`` becomes ``a/b/index.html`` at ``a/b/`` with directory URLs, else
+    ``a/b.html``; an ``index.md`` stays the index of its folder. tests/test_layout.py holds it equal
+    to MkDocs's own File class."""
 
     directory_urls: bool = True
 
-    def url(self, page_path: str) -> str:
-        """URL of a page from the site root: groups/isis-k/ (or groups/isis-k.html)."""
-        return File(page_path, None, "", self.directory_urls).url
-
     def dest(self, page_path: str) -> str:
         """The file a page becomes in the built site: groups/isis-k/index.html."""
-        return File(page_path, None, "", self.directory_urls).dest_uri
+        folder, name = posixpath.split(page_path)
+        stem, extension = posixpath.splitext(name)
+        if not name.endswith(_MARKDOWN_EXTENSIONS):
+            return page_path
+        stem = "index" if stem == "README" else stem
+        if stem == "index" or not self.directory_urls:
+            return posixpath.join(folder, stem + ".html")
+        return posixpath.join(folder, stem, "index.html")
+
+    def url(self, page_path: str) -> str:
+        """URL of a page from the site root: groups/isis-k/ (or groups/isis-k.html)."""
+        dest = self.dest(page_path)
+        folder, name = posixpath.split(dest)
+        if self.directory_urls and name == "index.html":
+            dest = (folder or ".") + "/"
+        return urllib.parse.quote(dest)
+
+    @staticmethod
+    def relative(url: str, from_dest: str) -> str:
+        """``url`` (from the site root) as a link from the built file ``from_dest``."""
+        link = posixpath.relpath("/" + url, "/" + posixpath.dirname(from_dest))
+        return link + "/" if url.endswith("/") else link
+
+
+# The extensions MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
+_MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
 
 
 @dataclass
@@ -357,7 +380,7 @@ def render_redirects(env: jinja2.Environment, kb: KnowledgeBase, layout: Layout,
         dest = layout.dest(redirect.old)
         if dest in taken or dest in out:
             continue
-        href = get_relative_url(layout.url(redirect.page), dest)
+        href = layout.relative(layout.url(redirect.page), dest)
         out[dest] = template.render(redirect=redirect, href=href)
     return out
 

@@ -1,4 +1,4 @@
-"""A large build converts part of its Markdown in a second process (generator/conversion.py).
+"""A large build converts part of its Markdown in a second process (generator/mkdocs_adapter/conversion.py).
 
 The site must be the one a single process builds, byte for byte; what the second process logs must
 be reported and counted by --strict as if MkDocs had logged it; and whenever the second process's
@@ -28,7 +28,7 @@ if mode == "no-affinity":
     del os.sched_getaffinity
 if mode == "no-fork":
     multiprocessing.get_all_start_methods = lambda: ["spawn"]
-import generator.conversion as conversion
+import generator.mkdocs_adapter.conversion as conversion
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort

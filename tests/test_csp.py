@@ -15,7 +15,7 @@ import pytest
 
 from browser import serve
 from conftest import FIXTURE_KB, Site, copy_project, mkdocs_build
-from generator.csp import apply_policy
+from generator.mkdocs_adapter.csp import apply_policy
 
 PROBE_SCRIPT = "window.__probeRan = true;"
 

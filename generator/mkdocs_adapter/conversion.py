@@ -1,4 +1,4 @@
-"""Stage 5c, conversion: MkDocs's Markdown-to-HTML conversion of a large build, on two cores.
+"""Conversion: MkDocs's Markdown-to-HTML conversion of a large build, on two cores.
 
 MkDocs converts the pages one after the other on one core, and the conversion is most of a build
 (Python-Markdown: about 60 % of it at 5,000 profiles). On a machine with two cores the second one is
@@ -35,7 +35,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from .cores import Forked, second_core
+from ..cores import Forked, second_core
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 

@@ -1,5 +1,6 @@
-"""Stage 5, plugin: the MkDocs side. Runs the pipeline before MkDocs touches the site folder, adds the
-generated pages as in-memory files, and has ``mkdocs serve`` watch the data, briefs and templates."""
+"""The MkDocs plugin, a thin adapter over the pipeline: it runs the pipeline before MkDocs touches the
+site folder, adds the generated pages as in-memory files, and has ``mkdocs serve`` watch the data,
+briefs and templates."""
 
 from __future__ import annotations
 
@@ -15,14 +16,14 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from ..cache import BuildCache
+from ..pipeline import Project, build
+from ..problems import Position, ProblemsFound
+from ..render import Layout, Rendered
 from . import csp
-from .background import Exports, export_paths, listed_files
-from .cache import BuildCache
 from .conversion import TwoCoreConversion
-from .pipeline import Project, build
+from .exports import Exports, export_paths, listed_files
 from .preview import PreviewCache
-from .problems import Position, ProblemsFound
-from .render import Layout, Rendered
 from .search import index_in_one_pass, weigh_names_in_site
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
@@ -46,7 +47,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.rendered = Rendered({}, {}, {})
         self.serving = False
         self.dirty = False
-        # Under `mkdocs serve`, what one build hands to the next (generator/cache.py, generator/preview.py).
+        # Under `mkdocs serve`, what one build hands to the next (generator/cache.py, generator/mkdocs_adapter/preview.py).
         self.cache: BuildCache | None = None
         self.preview: PreviewCache | None = None
         self.exports = Exports()  # made on a second core while MkDocs builds the pages

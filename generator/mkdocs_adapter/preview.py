@@ -1,4 +1,4 @@
-"""Stage 5b, preview: the MkDocs half of fast rebuilds under ``mkdocs serve``.
+"""Preview: the MkDocs half of fast rebuilds under ``mkdocs serve``.
 
 The generator renders again only the pages an edit touches (generator/cache.py). This helper saves
 MkDocs the same work: for a generated page that is what it was at the previous build, it hands back
@@ -43,7 +43,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .cache import TemplateCache
+from ..cache import TemplateCache
 from .conversion import Converted
 from .search import material_indexes
 

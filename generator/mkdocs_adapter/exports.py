@@ -29,9 +29,9 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from .cores import Forked, second_core
-from .export import export_files
-from .resolve import KnowledgeBase
+from ..cores import Forked, second_core
+from ..export import export_files
+from ..resolve import KnowledgeBase
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 

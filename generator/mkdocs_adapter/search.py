@@ -1,4 +1,4 @@
-"""Stage 5, search: what the generator changes in Material's search index.
+"""Search: what the generator changes in Material's search index.
 
 1. **Indexing in one pass.** Material's search plugin splits the HTML of every page into sections
    (one per heading) with ``html.parser`` and, for each token, a few set operations: a quarter of
