@@ -15,10 +15,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_KB = Path(__file__).resolve().parent / "fixtures" / "kb"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUTF8": "1"}
+
+# Property tests (Hypothesis). "ci" (set by .ci/run: HYPOTHESIS_PROFILE=ci) draws the same examples on
+# every run and keeps no database, so a CI run is reproducible and a red one is red for the code, not
+# for an example stored by an earlier run. "dev", the default, explores new examples on every run and
+# replays any failure it finds (from .hypothesis/) until the code is fixed: that is the point of it.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what a quick run may leave out: `-m "not browser"` skips Chromium, `-m property` runs the
+    Hypothesis tests alone."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)
 
 
 @dataclass
