@@ -14,7 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..cache import BuildCache
 from ..pipeline import Project, build
@@ -109,8 +109,10 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             raise ProblemsFound(clashes)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # Generated pages are reached through the indexes, not the nav: MkDocs would list every one of
+        # them as "not included in the nav" on each build. A hand-written page left out is still listed.
         for path, content in {**self.rendered.pages, **self.rendered.files}.items():
-            files.append(File.generated(config, path, content=content))
+            files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         for listed in listed_files(config):  # the exports: written when they are made (on_post_build)
             files.append(listed)
         # An alias's redirect never replaces a real page: a hand-written page at that address wins.
