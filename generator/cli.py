@@ -1,9 +1,14 @@
-"""Stage 6, cli: ``python -m generator validate | render --out DIR | schema | new KIND ID``, on the same pipeline."""
+"""The command line: the same pipeline as the MkDocs plugin, without MkDocs.
+
+Run it as ``khorasan-brief COMMAND`` or ``python -m generator COMMAND`` (the README uses
+``.venv/bin/python -m generator``). The texts below are what ``--help`` prints.
+"""
 
 from __future__ import annotations
 
 import argparse
 import functools
+import os
 import shutil
 import sys
 import tempfile
@@ -13,6 +18,19 @@ from .pipeline import Project, build, check
 from .problems import ProblemsFound
 from .scaffold import FILL_IN, KINDS, Refused, new_file
 from .validate import write_schemas
+
+
+def invocation() -> str:
+    """How this run was started, written so that it can be copied and run again from the same folder:
+    ``khorasan-brief`` for the installed script, else this Python (``.venv/bin/python``) with -m."""
+    if Path(sys.argv[0]).stem == "khorasan-brief":
+        return "khorasan-brief"
+    python = Path(sys.executable)
+    try:
+        shown = os.path.relpath(python)
+    except ValueError:  # another drive (Windows)
+        shown = str(python)
+    return f"{shown if not shown.startswith('..') else python} -m generator"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,8 +60,30 @@ def _options(parser: argparse.ArgumentParser, **defaults: str) -> None:
     )
 
 
+DESCRIPTION = """\
+Check and render the Khorasan Brief knowledge base: YAML profiles in data/ and Markdown briefs in
+briefs/. Problems are printed as FILE:LINE:COL: message, all of them in one run, and the exit status
+is 1 when there are any. To build or preview the site itself, use mkdocs build / mkdocs serve
+(or properdocs build / properdocs serve)."""
+
+EPILOG = """\
+examples:
+  %(prog)s validate
+      check every file; exit 1 on any problem
+  %(prog)s validate --format github
+      the same, as GitHub Actions annotations on a pull request
+  %(prog)s new person jo-example --name "Jo Example"
+      write data/people/jo-example.yaml to fill in
+  %(prog)s render --out rendered
+      write the generated Markdown to rendered/, to read or diff it
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog=invocation(), description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _options(parser, root=".", format="text")
     # After the command the options default to "not given", so they never undo the ones before it.
     common = argparse.ArgumentParser(add_help=False)
@@ -51,22 +91,32 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     add_command = functools.partial(commands.add_parser, parents=[common])
 
-    validate = add_command("validate", help="check data/ and briefs/; exit 1 on any problem")
+    validate = add_command(
+        "validate", help="check every file in data/ and briefs/; exit 1 on any problem",
+        description="Load, validate and resolve every profile, source and brief, and print every problem "
+        "as FILE:LINE:COL: message. Nothing is written.",
+    )
     validate.set_defaults(run=_validate)
 
     render = add_command(
-        "render", help="write the generated Markdown pages and the data exports (exports/) to a folder"
+        "render", help="write the generated Markdown pages and the data exports to a folder",
+        description="Write what the site is made of (Markdown pages, redirect pages, graph.json and the "
+        "exports/ folder) to a folder, to read or diff it. Nothing is written when there are problems.",
     )
     render.add_argument("--out", required=True, help="folder to write; replaced only when rendering succeeds")
     render.set_defaults(run=_render)
 
-    schema = add_command("schema", help="write one JSON Schema per kind of file")
+    schema = add_command(
+        "schema", help="write the JSON Schema of each kind of file (for editors)",
+        description="Write schema/<kind>.schema.json from the typed models: editors such as VS Code "
+        "check YAML files against them as you type. Run it after changing generator/models.py.",
+    )
     schema.add_argument("--out", default="schema", help="folder for the *.schema.json files (default: schema)")
     schema.set_defaults(run=_schema)
 
     new = add_command(
         "new",
-        help="write a starter file data/<kind folder>/<id>.yaml to fill in",
+        help="write a starter profile or source file to fill in",
         description="Write a starter file with every key explained. Lines marked FILL IN are empty on "
         "purpose: validate reports them until they are written, so nothing uncited is published.",
     )
@@ -143,7 +193,7 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
 def _new(project: Project, args: argparse.Namespace) -> int:
     path = new_file(project, args.kind, args.id, args.name, args.alias)
     shown = path.relative_to(project.root).as_posix()
-    print(f"wrote {shown}: fill the lines marked {FILL_IN}, then run python -m generator validate")
+    print(f"wrote {shown}: fill the lines marked {FILL_IN}, then run {invocation()} validate")
     return 0
 
 

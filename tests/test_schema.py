@@ -37,7 +37,7 @@ def test_committed_schemas_equal_what_the_command_writes(tmp_path: Path) -> None
     committed = {path.name: path.read_text(encoding="utf-8") for path in SCHEMA_DIR.iterdir()}
     assert written.keys() == committed.keys()
     stale = [name for name in written if written[name] != committed[name]]
-    assert not stale, f"schema/ is out of date for {stale}: run `python -m generator schema` and commit"
+    assert not stale, f"schema/ is out of date for {stale}: run `.venv/bin/python -m generator schema` and commit"
 
 
 @pytest.mark.parametrize("root", [ROOT, FIXTURE_KB], ids=["real-data", "fixture-kb"])
