@@ -167,7 +167,7 @@ def test_pages_and_search_run_without_a_violation(browser, served: str) -> None:
     search = page.locator("input.md-search__input")
     search.click()
     search.press_sequentially("fictional", delay=30)
-    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    page.locator(".md-search-result__item").first.wait_for(timeout=60_000)  # a limit, not a wait
     assert page.locator(".md-search-result__item").count() > 0
     assert page.evaluate("window.__violations") == []
     assert [line for line in console if "Content Security Policy" in line or "page error" in line] == []

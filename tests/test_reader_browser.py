@@ -19,8 +19,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from browser import serve
 from conftest import ROOT, Site
 
-# Search may have to build its index first; everything else is quick. A limit, not a measurement.
-expect.set_options(timeout=20_000)
+# A limit for a state to be reached, not a wait: a test goes on as soon as the state is there. Generous,
+# because a busy machine (CI, or other work on both cores) can make Chromium slow to get there.
+expect.set_options(timeout=60_000)
 
 
 @pytest.fixture(scope="module")
