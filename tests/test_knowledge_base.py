@@ -32,7 +32,7 @@ REQUIRED = {
     ],
     "events": [
         "wilayat-khorasan-founding", "taliban-letter-to-baghdadi", "akhtar-mansour-killing",
-        "moab-strike-nangarhar", "baghdadi-death", "kabul-maternity-hospital-attack",
+        "moab-strike-2017", "baghdadi-death", "kabul-maternity-hospital-attack",
         "kabul-school-attack-2021", "taliban-takeover-2021", "kabul-airport-bombing",
         "russian-embassy-kabul-bombing", "bajaur-rally-bombing", "kerman-bombings",
         "istanbul-church-attack", "ingushetia-clash-2024", "moscow-synagogue-plot", "crocus-city-hall-attack",
