@@ -14,8 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .check_citations import ARCHIVE_ENV, DEFAULT_ARCHIVE, archive_folder, check_citations
 from .pipeline import Project, build, check
-from .problems import ProblemsFound
+from .problems import ProblemsFound, printable
 from .scaffold import FILL_IN, KINDS, Refused, new_file
 from .validate import write_schemas
 
@@ -76,6 +77,8 @@ examples:
       write data/people/jo-example.yaml to fill in
   %(prog)s render --out rendered
       write the generated Markdown to rendered/, to read or diff it
+  %(prog)s check-citations --strict
+      check that each cited paragraph states the numbers and dates cited to it
 """
 
 
@@ -114,6 +117,24 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", default="schema", help="folder for the *.schema.json files (default: schema)")
     schema.set_defaults(run=_schema)
 
+    cite_check = add_command(
+        "check-citations",
+        help="check that each cited paragraph states the numbers and dates of its statement",
+        description="Read the paragraphs that every statement, figure value, relationship and brief passage "
+        "cites in the archived source texts, and report each number, amount, year, month or date of the "
+        "statement that none of them states, with where the source does state it. A value worked out "
+        "rather than read is marked with derived: (in a brief, [@source, para N; derived: how]). Findings "
+        "are warnings, errors with --strict. Without the archive folder the texts cannot be read: one "
+        "notice, and only locators are checked.",
+    )
+    cite_check.add_argument(
+        "--archive", metavar="DIR",
+        help=f"folder of the archived source texts (default: ${ARCHIVE_ENV}, else {DEFAULT_ARCHIVE.as_posix()} "
+        "beside the project folder)",
+    )
+    cite_check.add_argument("--strict", action="store_true", help="findings are errors: exit 1 when there are any")
+    cite_check.set_defaults(run=_check_citations)
+
     new = add_command(
         "new",
         help="write a starter profile or source file to fill in",
@@ -137,6 +158,43 @@ def _validate(project: Project, args: argparse.Namespace) -> int:
         f"{len(knowledge.briefs)} briefs"
     )
     return 0
+
+
+def _check_citations(project: Project, args: argparse.Namespace) -> int:
+    folder, asked = archive_folder(project.root, args.archive)
+    if asked and not folder.is_dir():
+        given = "--archive" if args.archive else ARCHIVE_ENV
+        print(f"{given}: {folder} is not a folder; give the folder that holds the archived source texts", file=sys.stderr)
+        return 2
+    report = check_citations(project, folder)
+    github = args.format == "github"
+    if not report.archive_found:
+        _notice(
+            f"no archive of source texts at {folder}: cited paragraphs were not compared with what they say "
+            f"(give the folder with --archive DIR or ${ARCHIVE_ENV})",
+            github,
+        )
+    for source_id in report.missing_texts:
+        _notice(f"the archived text of {source_id} is not in {folder}: its citations were not compared", github)
+    level = "error" if args.strict else "warning"
+    for problem in report.problems:
+        if github:
+            print(problem.github_annotation(level), file=sys.stderr)
+        elif args.strict:
+            print(problem, file=sys.stderr)
+        else:
+            print(printable(f"{problem.file}:{problem.line}:{problem.col}: warning: {problem.message}"), file=sys.stderr)
+    found = len(report.problems)
+    print(
+        f"check-citations: {report.statements} statements checked ({report.mentions} numbers and dates), "
+        f"{report.unchecked} without an archived text; {found} finding{'s' if found != 1 else ''}"
+        + (f" ({level}s)" if found else "")
+    )
+    return 1 if found and args.strict else 0
+
+
+def _notice(message: str, github: bool) -> None:
+    print(f"::notice::{message}" if github else f"check-citations: {message}", file=sys.stderr)
 
 
 def _render(project: Project, args: argparse.Namespace) -> int:

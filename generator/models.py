@@ -191,6 +191,11 @@ class Attributed(Strict):
     cite: Citations
     status: ClaimStatus | None = Field(None, description="How the source presents it.")
     by: Line | None = Field(None, description='Who makes the claim: "Russian officials", "ISIS-K".')
+    derived: Line | None = Field(
+        None,
+        description="How a value that the cited text does not state in so many words was worked out, e.g. "
+        "\"July 2023, from 'last July' in an article of March 2024\" (check-citations accepts what it names).",
+    )
 
 
 class Claim(Attributed):
@@ -316,6 +321,34 @@ class Event(Profile):
         return self
 
 
+def _span_to_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _check_span(value: str) -> str:
+    first, _, last = value.partition("-")
+    if last and int(last) < int(first):
+        raise ValueError(f"{value} runs backwards; write the lower paragraph number first")
+    return value
+
+
+# A paragraph number (4) or a span of them ("13-30").
+ParagraphSpan = Annotated[
+    str,
+    BeforeValidator(_span_to_text),
+    StringConstraints(pattern=r"^[1-9][0-9]{0,5}(?:-[1-9][0-9]{0,5})?$"),
+    AfterValidator(_check_span),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^[1-9][0-9]{0,5}(-[1-9][0-9]{0,5})?$"},
+                {"type": "integer", "minimum": 1, "maximum": 999999},
+            ],
+            "description": "A paragraph number, or a span of them such as 13-30.",
+        }
+    ),
+]
+
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
 
 
@@ -333,6 +366,11 @@ class Source(Strict):
     notes: Text | None = None
     archive: Line | None = Field(
         None, description="File name of the archived text whose non-empty lines 'para N' locators count."
+    )
+    furniture: list[ParagraphSpan] = Field(
+        default_factory=list,
+        description='Paragraphs of the archived text that are not the piece (advertisements, teasers of other '
+        'pieces, comment prompts), as numbers or spans ("13-30"): they are never cited.',
     )
 
 

@@ -42,15 +42,16 @@ class Problem:
     def __str__(self) -> str:
         return printable(f"{self.file}:{self.line}:{self.col}: {self.message}")
 
-    def github_annotation(self) -> str:
-        """The same problem in GitHub Actions' workflow-command form, shown inline on a pull request.
+    def github_annotation(self, level: str = "error") -> str:
+        """The same problem in GitHub Actions' workflow-command form, shown inline on a pull request
+        (``level`` "warning" for a finding that does not fail the check).
 
         The runner reads ``::error k=v,k=v::message``: in the message it decodes %25, %0D and %0A; in a
         property value also %3A and %2C, since a bare ':' or ',' would end the value early.
         """
         # printable() first, so that the annotation and the text line show the same characters.
         file = _escape_property(printable(self.file))
-        return f"::error file={file},line={self.line},col={self.col}::{_escape_data(printable(self.message))}"
+        return f"::{level} file={file},line={self.line},col={self.col}::{_escape_data(printable(self.message))}"
 
 
 def _escape_data(text: str) -> str:

@@ -87,6 +87,9 @@ RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
         *_pair("involved-in", "Involved in", "involved", "Involved", _ACTORS, {"event"}),
         *_pair("killed-in", "Killed in", "killed", "Killed", {"person"}, {"event"}),
         *_pair("part-of", "Part of", "includes", "Includes", {"event"}, {"event"}),
+        # A group that drew members from another ("ISIS-K attracted members of Lashkar-e-Taiba"):
+        # neither a split nor a membership of the groups themselves.
+        *_pair("recruited-from", "Recruited from", "lost-members-to", "Lost members to", {"group"}, {"group"}),
     ]
 }
 

@@ -24,6 +24,7 @@ REQUIRED = {
         "al-qaeda", "sipah-e-sahaba", "lashkar-e-jhangvi", "lashkar-e-taiba", "jamaat-ud-dawa",
         "haqqani-network", "islamic-movement-of-uzbekistan", "hafiz-gul-bahadur-group",
         "national-directorate-of-security", "csto",
+        "russia", "quds-force", "salafism",  # issue 17
     ],
     "people": [
         "sanaullah-ghafari", "hafiz-saeed-khan", "abdul-rauf-aliza", "abu-bakr-al-baghdadi",
@@ -32,10 +33,11 @@ REQUIRED = {
     ],
     "events": [
         "wilayat-khorasan-founding", "taliban-letter-to-baghdadi", "akhtar-mansour-killing",
-        "moab-strike-nangarhar", "baghdadi-death", "kabul-maternity-hospital-attack",
+        "moab-strike-2017", "baghdadi-death", "kabul-maternity-hospital-attack",
         "kabul-school-attack-2021", "taliban-takeover-2021", "kabul-airport-bombing",
         "russian-embassy-kabul-bombing", "bajaur-rally-bombing", "kerman-bombings",
         "istanbul-church-attack", "ingushetia-clash-2024", "moscow-synagogue-plot", "crocus-city-hall-attack",
+        "pakistani-embassy-kabul-attack", "soviet-invasion-of-afghanistan", "russian-intervention-in-syria",
     ],
 }
 
@@ -178,3 +180,39 @@ def test_brief_length_links_and_citations(site: Site, kb, slug: str) -> None:
 
 def test_at_least_four_briefs(kb) -> None:
     assert len(kb.briefs) >= 4 and "why-isis-k-struck-russia" in kb.briefs
+
+
+# Issue 17: what the audit found, kept found.
+
+SAYS_UNLINKED = re.compile(r"\b(?:tie|ties|link|links) (?:him|her|it|them) to no\b")
+
+
+def test_a_profile_linked_to_nothing_says_so(kb) -> None:
+    alone = [p for p in kb.profiles.values() if not p.edges]
+    for profile in alone:
+        model = profile.model
+        texts = [model.summary.text, *(c.text for s in model.sections for c in s.claims)]
+        assert any(SAYS_UNLINKED.search(t) for t in texts), f"{profile.id} stands alone without saying why"
+    # The sources tie the others to something: the audit's ten isolated profiles are down to these.
+    assert sorted(p.id for p in alone) == ["ashraf-ghani", "tom-west", "zia-al-haqq"]
+
+
+def test_the_renamed_moab_strike_keeps_its_old_address(site: Site, kb) -> None:
+    assert "moab-strike-nangarhar" in kb.profiles["moab-strike-2017"].model.former_ids
+    old = site.page("events/moab-strike-nangarhar")
+    assert 'content="0; url=../moab-strike-2017/"' in old
+    assert "Nangarhar" not in site.page("events/moab-strike-2017")
+
+
+def test_no_citation_of_another_pieces_teaser(kb) -> None:
+    # The USIP page's "Related Publications" (paras 13-30) are other pieces: the source says so.
+    assert kb.sources["usip-mir-2024"].furniture == ["13-30"]
+    cited = [c.at for _, c in locators(kb) if c.source == "usip-mir-2024"]
+    assert cited and all(int(re.search(r"\d+", at).group()) < 13 for at in cited)
+
+
+def test_undated_events_say_they_are_undated(kb) -> None:
+    for event_id in ("istanbul-church-attack", "pakistani-embassy-kabul-attack"):
+        model = kb.profiles[event_id].model
+        assert model.end_date, f"{event_id}: the span the sources allow, not one date"
+        assert re.search(r"[Nn]o source gives its date|sources give no date", model.summary.text)

@@ -1,0 +1,352 @@
+"""check-citations: does the cited paragraph state the numbers and dates of the statement citing it?
+
+First a table of statements and paragraphs, true and false, for what counts as the same figure
+(generator/quantities.py); then the command on a small project with its own archive, read as a user
+reads it (messages, positions, exit codes); then the project's own knowledge base, which must pass
+with --strict wherever the archived source texts are present.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ENV, ROOT
+from test_engine_neutral import cli_without_mkdocs
+from test_workflows import command, workflow
+from generator.check_citations import DEFAULT_ARCHIVE, paragraph_numbers
+from generator.quantities import Index, mentions
+
+
+def unsupported(statement: str, paragraph: str) -> list[str]:
+    """The mentions of the statement that the paragraph does not state."""
+    index = Index(paragraph)
+    return [m.shown for m in mentions(statement) if not index.has(m)]
+
+
+SUPPORTED = [
+    # numbers, thousands separators, decimals, units and scale words
+    ("put its strength at 6,500 fighters", "ISIS-K's strength reached 6500 fighters"),
+    ("some 4,000 of them", "approximately 4,000 stationed near the border"),
+    ("an estimated 1.3 million migrants", "1.3 million still migrated to Russia"),
+    ("1,300,000 migrants", "1.3 million still migrated"),
+    ("1.3m migrants", "1.3 million still migrated"),
+    ("a population that is 98 per cent Muslim", "its 98% Muslim population"),
+    # numbers in words, either side
+    ("killed eight people", "which killed 8 people"),
+    ("killed 8 people, two of them staff", "stilled eight people, including two embassy staffers"),
+    ("thirteen service members", "around 13 service members"),
+    ("two dozen recruits", "24 recruits"),
+    ("one hundred and thirty-seven dead", "killing at least 137 people"),
+    ("well over a hundred people", "killed more than 100 people"),
+    ("thousands of Tajiks", "evicting thousands of Tajiks, Hazaras"),
+    ("dozens were hurt", "dozens were injured"),
+    # ranges
+    ("2,500 to 3,500 on that border", "there were 2,500-3,500 on the Afghan-Tajikistan border"),
+    ("between 2,500 and 3,500 fighters", "2,500–3,500 fighters"),
+    # years, decades, months and dates, as precise as the source or less
+    ("formed in 2015", "In 2015, ISIS-K was formed"),
+    ("in June 2015", "In June 2015, a few months after"),
+    ("in 2015", "In June 2015, the Taliban wrote"),
+    ("in June", "In June 2015, the Taliban wrote"),
+    ("on 26 August 2021", "the August 26, 2021 suicide attack"),
+    ("in August 2021", "the August 26, 2021 suicide attack"),
+    ("the attack of 22 March", "on the night of March 22"),
+    ("in the 1990s", "the brutal Chechen Wars in the 1990s"),
+    ("ended in the 1990s", "a civil war, which ended in 1996"),
+    ("the 9/11 attacks", "responsible for the 9/11 attacks"),
+    ("in May 2016", "killed by a U.S. air strike in May 2016"),
+    # what is not a figure: a lone "one", ordinals, "may" the verb
+    ("one of the worst attacks", "among the deadliest attacks"),
+    ("the first leader and his second-in-command", "its leader and his deputy"),
+    ("Russia may try to blame Ukraine", "Putin attempted to connect the attack"),
+]
+
+UNSUPPORTED = [
+    # the audit's findings, and their kind
+    ("in June 2015, Mansour signed", "The letter, signed by Mullah Akhtar Mansour", ["June 2015"]),
+    ("more than 1,000 Central Asian recruits", "It has recruited thousands of disgruntled Central Asians", ["1,000"]),
+    ("in July 2023", "a political rally in the Bajaur tribal area last July", ["July 2023"]),
+    ("in March 2024", "Then in March of this year", ["March 2024"]),
+    ("on 22 March 2024", "on the night of March 22", ["22 March 2024"]),
+    # a number must be the same number
+    ("killed 9 people", "which killed eight people", ["9"]),
+    ("6,600 fighters", "6,500 fighters", ["6,600"]),
+    ("1.4 million", "1.3 million still migrated", ["1.4 million"]),
+    ("130 dead", "at least 137 dead", ["130"]),
+    ("thousands of recruits", "2,000 recruits", ["thousands"]),
+    ("hundreds of fighters", "thousands of fighters", ["hundreds"]),
+    ("two dozen recruits", "two recruits", ["two dozen"]),
+    # a date no more precise than its source, and in the same year and month
+    ("on 26 August 2021", "in August 2021", ["26 August 2021"]),
+    ("in June 2016", "In June 2015", ["June 2016"]),
+    ("in July 2015", "In June 2015", ["July 2015"]),
+    ("in 2016", "In June 2015", ["2016"]),
+    ("in the 1980s", "a civil war, which ended in 1996", ["1980s"]),
+    ("in May", "Russia may try", ["May"]),
+]
+
+
+@pytest.mark.parametrize(("statement", "paragraph"), SUPPORTED)
+def test_a_figure_the_paragraph_states_is_found_whatever_its_form(statement: str, paragraph: str) -> None:
+    assert unsupported(statement, paragraph) == []
+
+
+@pytest.mark.parametrize(("statement", "paragraph", "missing"), UNSUPPORTED)
+def test_a_figure_the_paragraph_does_not_state_is_reported(statement: str, paragraph: str, missing: list[str]) -> None:
+    assert unsupported(statement, paragraph) == missing
+
+
+def test_mentions_are_read_as_the_figures_they_are() -> None:
+    found = {m.shown: m for m in mentions("On 22 March 2024, 1.3 million, thirteen, the 1990s and thousands of them in May 2016")}
+    assert (found["22 March 2024"].year, found["22 March 2024"].month, found["22 March 2024"].day) == (2024, 3, 22)
+    assert found["1.3 million"].value == 1_300_000
+    assert found["thirteen"].value == 13
+    assert found["1990s"].kind == "decade"
+    assert found["thousands"].kind == "amount"
+    assert (found["May 2016"].year, found["May 2016"].month) == (2016, 5)
+
+
+def test_locators_name_their_paragraphs() -> None:
+    assert paragraph_numbers("para 4") == [4]
+    assert paragraph_numbers("paras 2-4") == [2, 3, 4]
+    assert paragraph_numbers("section 2 para 3") == [3]
+    assert paragraph_numbers('para 17; derived: July 2023, from "last July" (para 3 of another text)') == [17]
+    assert paragraph_numbers("answer 3") == []
+
+
+# -- the command, on a small project with its own archive ----------------------------------------
+
+SOURCE = """\
+id: wire
+title: A wire report
+publisher: Test Wire
+kind: news
+date: 2024-03
+archive: wire.txt
+furniture: [4]
+summary: A made-up source for the citation check.
+"""
+
+# Paragraphs are the non-empty lines: 1 June 2015, 2 the letter, 3 last July and 6,500, 4 an advert.
+ARCHIVE_TEXT = """\
+In June 2015 the Front wrote a letter.
+
+The letter, signed by its chief, asked for one flag.
+Last July a bombing killed more than 50 people; 6,500 fighters were counted in February 2023.
+Advertisement: read our other stories about the year 1999.
+"""
+
+GROUP = """\
+id: front
+name: The Front
+type: militant group
+summary:
+  text: >-
+    The Front wrote a letter in June 2015, which its chief signed.
+  cite: ["wire, para 2"]
+sections:
+  - title: Events
+    claims:
+      - text: >-
+          A bombing in July 2023 killed more than 50 people.
+        derived: "July 2023, from 'last July' in an article of March 2024"
+        cite: ["wire, para 3"]
+      - text: >-
+          A bombing in July 2023 killed more than fifty people.
+        derived: "July 2023, from 'in July' in an article of March 2024"
+        cite: ["wire, para 3"]
+      - text: It counted 6,500 fighters in February 2023.
+        cite: ["wire, para 3"]
+      - text: Nothing else happened.
+        cite: ["wire, para 9"]
+figures:
+  - id: strength
+    label: Fighters
+    unit: fighters
+    values:
+      - {value: 6500, as_of: 2024-03, cite: ["wire, para 3"]}
+      - {value: 7000, as_of: 2023-02, cite: ["wire, para 3"]}
+"""
+
+BRIEF = """\
+---
+title: A brief
+date: 2024-03
+summary: A made-up brief.
+---
+The Front wrote in June 2015 [@wire, para 1]. A bombing in July 2023 killed more than 50 people [@wire, para 3; derived: July 2023, from "last July" in an article of March 2024].
+
+- It counted 6,600 fighters [@wire, para 3] and wrote a letter [@wire, para 2].
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    for folder, name, text in (
+        ("data/sources", "wire.yaml", SOURCE),
+        ("data/groups", "front.yaml", GROUP),
+        ("briefs", "a-brief.md", BRIEF),
+    ):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / name).write_text(text, encoding="utf-8")
+    archive = tmp_path / "shared" / "sources"  # where the default looks: ../shared/sources
+    archive.mkdir(parents=True)
+    (archive / "wire.txt").write_text(ARCHIVE_TEXT, encoding="utf-8")
+    return root
+
+
+def check_citations(project: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run the command in project, with KHORASAN_BRIEF_ARCHIVE only as ``env`` gives it."""
+    environment = {k: v for k, v in ENV.items() if k != "KHORASAN_BRIEF_ARCHIVE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "check-citations", *args], cwd=project,
+        env={**environment, **(env or {})}, capture_output=True, text=True, timeout=300,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def position(path: Path, needle: str, nth: int = 0) -> str:
+    """FILE:LINE:COL of the nth occurrence of needle, FILE relative to the project."""
+    seen = 0
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        column = line.find(needle)
+        while column >= 0:
+            if seen == nth:
+                return f"{path.parent.name}/{path.name}:{number}:{column + 1}"
+            seen += 1
+            column = line.find(needle, column + 1)
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def test_findings_point_at_the_figure_and_say_where_the_source_has_it(project: Path) -> None:
+    code, out, err = check_citations(project)
+    assert code == 0, err  # findings are warnings without --strict
+    lines = err.splitlines()
+    group = project / "data" / "groups" / "front.yaml"
+    brief = project / "briefs" / "a-brief.md"
+    assert f"data/{position(group, 'June 2015')}: warning: 'June 2015' is in wire para 1, not in para 2" in lines
+    # A derived value is accepted; a derivation quoting what the paragraph does not say is not.
+    assert not any("'July 2023'" in line for line in lines)
+    derivation = position(group, "\"July 2023, from 'in July'")
+    assert f"data/{derivation}: warning: derived: quotes 'in July', which is in none of the cited paragraphs (that source)" in lines
+    assert not any("'fifty'" in line for line in lines)  # fifty is 50
+    # A figure's value; its as_of may be the source's own date (2024-03) or stated (February 2023).
+    assert f"data/{position(group, '7000')}: warning: 'value: 7000' is in none of the cited paragraphs (wire para 3), nor anywhere else in that source; cite where it is said, or say how it was worked out with derived:" in lines
+    assert not any("as_of" in line or "2024-03" in line or "2023-02" in line for line in lines)
+    missing = position(group, '"wire, para 9"')
+    assert f"data/{missing}: warning: wire has 4 paragraphs; there is no para 9" in lines
+    # In a brief each citation is checked against the text before it, at the figure's exact place.
+    assert f"{position(brief, '6,600')}: warning: '6,600' is in none of the cited paragraphs (wire para 3), nor anywhere else in that source; cite where it is said, or say how it was worked out with derived:" in lines
+    assert len(lines) == 5, err
+    assert out == "check-citations: 11 statements checked (15 numbers and dates), 0 without an archived text; 5 findings (warnings)\n"
+
+
+def test_strict_makes_findings_errors(project: Path) -> None:
+    code, _, err = check_citations(project, "--strict")
+    assert code == 1
+    assert "warning:" not in err
+    assert "front.yaml:6:33: 'June 2015' is in wire para 1, not in para 2" in err
+
+
+def test_a_clean_project_passes_strict(project: Path) -> None:
+    group = project / "data" / "groups" / "front.yaml"
+    text = group.read_text(encoding="utf-8").replace('cite: ["wire, para 2"]', 'cite: ["wire, para 1", "wire, para 2"]', 1)
+    text = text.replace("'in July'", "'last July'").replace("value: 7000", "value: 6500").replace("para 9", "para 3")
+    group.write_text(text, encoding="utf-8")
+    brief = project / "briefs" / "a-brief.md"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("6,600", "6,500"), encoding="utf-8")
+    code, out, err = check_citations(project, "--strict")
+    assert (code, err) == (0, "")
+    assert out.endswith("; 0 findings\n")
+
+
+def test_without_an_archive_one_notice_and_success(project: Path, tmp_path: Path) -> None:
+    shutil.rmtree(tmp_path / "shared")
+    code, out, err = check_citations(project, "--strict")
+    assert code == 0, err
+    assert err == f"check-citations: no archive of source texts at {(tmp_path / 'shared' / 'sources')}: cited paragraphs were not compared with what they say (give the folder with --archive DIR or $KHORASAN_BRIEF_ARCHIVE)\n"
+    assert out.startswith("check-citations: 0 statements checked")
+    code, _, err = check_citations(project, "--strict", "--format", "github")
+    assert code == 0 and err.startswith("::notice::no archive of source texts")
+
+
+def test_a_citation_of_page_furniture_is_an_error_even_without_the_texts(project: Path, tmp_path: Path) -> None:
+    shutil.rmtree(tmp_path / "shared")
+    group = project / "data" / "groups" / "front.yaml"
+    group.write_text(group.read_text(encoding="utf-8").replace('["wire, para 9"]', '["wire, para 3", "wire, para 4"]'), encoding="utf-8")
+    code, _, err = check_citations(project, "--strict")
+    assert code == 1
+    assert "wire para 4 is page furniture of the archived page" in err
+
+
+def test_the_archive_folder_is_a_setting(project: Path, tmp_path: Path) -> None:
+    moved = tmp_path / "elsewhere"
+    (tmp_path / "shared" / "sources").rename(moved)
+    code, out, _ = check_citations(project, "--archive", str(moved))
+    assert code == 0 and out.startswith("check-citations: 11 statements checked")
+    code, out, _ = check_citations(project, env={"KHORASAN_BRIEF_ARCHIVE": str(moved)})
+    assert code == 0 and out.startswith("check-citations: 11 statements checked")
+    # A folder asked for by name that is not there is a mistake, not a missing archive.
+    code, _, err = check_citations(project, "--archive", str(tmp_path / "nowhere"))
+    assert code == 2 and "is not a folder" in err
+
+
+def test_github_format_annotates_warnings_and_errors(project: Path) -> None:
+    _, _, err = check_citations(project, "--format", "github")
+    assert "::warning file=data/groups/front.yaml,line=6,col=33::'June 2015' is in wire para 1, not in para 2" in err.splitlines()
+    _, _, err = check_citations(project, "--strict", "--format", "github")
+    assert "::error file=data/groups/front.yaml,line=6,col=33::'June 2015' is in wire para 1, not in para 2" in err.splitlines()
+
+
+def test_bad_data_is_reported_as_validate_reports_it(project: Path) -> None:
+    group = project / "data" / "groups" / "front.yaml"
+    group.write_text(group.read_text(encoding="utf-8").replace("type: militant group", "typ: militant group"), encoding="utf-8")
+    code, _, err = check_citations(project)
+    assert code == 1
+    assert "data/groups/front.yaml:3:1: unknown key 'typ'; did you mean 'type'?" in err
+
+
+# -- the knowledge base itself -------------------------------------------------------------------------
+
+ARCHIVE = (ROOT / DEFAULT_ARCHIVE).resolve()
+
+
+@pytest.mark.skipif(not ARCHIVE.is_dir(), reason=f"the archived source texts are not at {ARCHIVE}")
+def test_the_knowledge_base_passes_strict() -> None:
+    code, out, err = check_citations(ROOT, "--strict", env={})
+    assert code == 0, err
+    assert err == ""
+    checked = int(out.split(" statements checked")[0].split()[-1])
+    assert checked > 500, out
+    assert " 0 without an archived text" in out
+
+
+def test_the_check_runs_in_ci() -> None:
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ".venv/bin/python -m generator check-citations --strict" in lines
+    assert lines[-1] == ".venv/bin/python -m pytest"  # the test runner's summary stays the last word
+
+
+def test_the_pull_request_workflow_runs_the_check(tmp_path: Path) -> None:
+    step = command(workflow("validate.yml"), "validate", "python -m generator check-citations")
+    assert step[-3:] == ["--strict", "--format", "github"]
+    # On GitHub the archived texts are absent: the step says so and passes.
+    project = tmp_path / "clone"
+    shutil.copytree(ROOT / "data", project / "data")
+    shutil.copytree(ROOT / "briefs", project / "briefs")
+    done = subprocess.run(step, cwd=project, env={k: v for k, v in ENV.items() if k != "KHORASAN_BRIEF_ARCHIVE"},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("::notice::no archive of source texts")
+
+
+def test_the_check_runs_without_mkdocs() -> None:
+    code, printed = cli_without_mkdocs("check-citations", cwd=ROOT)
+    assert code == 0, printed
+    assert "statements checked" in printed
