@@ -423,13 +423,13 @@ class Page:
         return current, former
 
     def tenure(self, edge: Edge, current: bool) -> str:
-        """A leadership period in words: "since January 2015", "2015 – May 2016", "as of March 2024"."""
-        period = format_period(edge.since, edge.until)
+        """A leadership period in words, for a row that already says current or former: "since
+        January 2015" or "as of March 2024" (current), "2015 – May 2016" or "from January 2015" (former)."""
         if current:
-            return period or f"as of {self.as_of(edge.cite)}"
-        if edge.until:
-            return period
-        return f"{period}; former" if period else "former"
+            return format_period(edge.since, edge.until) or f"as of {self.as_of(edge.cite)}"
+        if edge.since and not edge.until:
+            return f"from {format_date(edge.since)}"
+        return format_period(edge.since, edge.until)
 
     def strength(self, profile: ProfileView) -> str:
         """The latest value(s) of a group's ``strength`` figure, with date and source, or ""."""
