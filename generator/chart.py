@@ -56,9 +56,8 @@ def svg(points: Sequence[Point], number: Callable[[float], str] = _number) -> st
     """The chart, on one line (a blank line would end Markdown's HTML block)."""
     values = [p.value for p in points]
     times = [year_fraction(v.as_of) for v in values]
-    start, end = min(times), max(times)
-    pad = max((end - start) * 0.12, 0.4)
-    start, end = start - pad, end + pad
+    # Whole years either side, so that the axis names the year of every point.
+    start, end = math.floor(min(times) - 0.1), math.ceil(max(times) + 0.1)
     tops = [v.max if v.max is not None else v.value for v in values]
     step = nice_step(max(tops) * 1.15 or 1)
     ceiling = step * math.ceil(max(tops) * 1.15 / step) or 1

@@ -339,14 +339,14 @@ class Page:
             first, second = figures.in_date_order(found[0])
             more = len(found) - 1
             parts.append(
-                f'<span class="kb-differs">Sources differ</span>: {escape(format_value(first))} and '
+                f'<span class="kb-differs">Sources differ</span> {escape(format_value(first))} and '
                 f"{escape(format_value(second))} cannot both be true"
                 + (f" (and {more} more pair{'s' if more > 1 else ''} of values)" if more else "")
                 + "; every value is shown, none is preferred."
             )
         if view.series:
             dates = len({v.as_of for v in values})
-            parts.append(f"Values at {dates} dates, earliest first: a series over time, not a disagreement.")
+            parts.append(f"Values at {dates} dates, earliest first: values for different dates are a series over time, never a disagreement.")
         elif len(values) > 1 and not view.differs:
             parts.append("The values overlap (a qualifier such as “at least” allows the others), so the sources agree.")
         return " ".join(parts)

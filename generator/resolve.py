@@ -181,6 +181,8 @@ _MARKUP = re.compile(r"\[\[(?P<link>[^\[\]|\n]+?)(?:\|(?P<label>[^\[\]\n]+?))?\]
 # A hyphenated slug standing as a word of its own: what a source id pasted into prose looks like.
 _SLUG_WORD = re.compile(r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w-])")
 # Where the sentence before a citation starts: after a sentence end, a blank line or a list marker.
+_BLOCK_MARKER = re.compile(r"^(?:[-*+]|\d+\.|#+)\s+")  # a list item or heading the sentence opens
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:])")  # left where a citation inside the sentence was
 _SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n\s*\n|\n\s*[-*+]\s+|\n#+\s+|^)(?=[^.!?:;\s])", re.S)
 
 
@@ -314,8 +316,9 @@ class _Resolver:
         start = 0
         for match in _SENTENCE_START.finditer(before):
             start = match.end()
-        sentence = _MARKUP.sub(self._words_of, before[start:])
-        return " ".join(sentence.replace("*", "").split()).strip(" ,;")
+        sentence = _MARKUP.sub(self._words_of, before[start:]).replace("*", "")
+        sentence = _BLOCK_MARKER.sub("", " ".join(sentence.split()))
+        return _SPACE_BEFORE_MARK.sub(r"\1", sentence).strip(" ,;")
 
     def _words_of(self, match: re.Match[str]) -> str:
         """How a [[link]] reads in plain words; a [@citation] reads as nothing."""
