@@ -67,15 +67,23 @@ def _letter(index: int) -> str:
 
 
 def locators(found: Iterable[str | None]) -> str:
-    """Where in one source: "para 6", "paras 2, 6, 10"; other locators as written, in the order given."""
-    seen = [at for at in dict.fromkeys(found) if at]
-    if not seen:
-        return ""
-    numbers = [_PARA.match(at) for at in seen]
-    if all(numbers):
+    """Where in one source: "para 6", "paras 2, 6, 10"; other locators as written, in the order given.
+    What follows a semicolon in a locator is a remark on it ("para 17; derived: July 2023, from 'last
+    July'"), kept in brackets after the places."""
+    places, remarks = [], []
+    for at in dict.fromkeys(found):
+        if at:
+            place, _, remark = at.partition(";")
+            places.append(place.strip())
+            remarks += [remark.strip()] if remark.strip() else []
+    places = [p for p in dict.fromkeys(places) if p]
+    numbers = [_PARA.match(place) for place in places]
+    if places and all(numbers):
         values = sorted({int(m.group(1)) for m in numbers if m})
-        return ("para " if len(values) == 1 else "paras ") + ", ".join(map(str, values))
-    return ", ".join(seen)
+        text = ("para " if len(values) == 1 else "paras ") + ", ".join(map(str, values))
+    else:
+        text = ", ".join(places)
+    return text + (f" ({'; '.join(dict.fromkeys(remarks))})" if remarks else "")
 
 
 def by_source(citations: Sequence[Citation]) -> list[tuple[str, list[str | None]]]:

@@ -18,6 +18,7 @@ import yaml
 
 from conftest import ROOT, Site, generator, mkdocs_build
 from generator import figures
+from generator.citations import locators
 from generator.models import FigureValue
 from generator.render import attribution_words
 from htmlq import article, find, section_after
@@ -59,6 +60,20 @@ RULE = [
     ([value(5, as_of="2021"), value(9, as_of="2021-08")], True, False),  # 2021 takes in August 2021
     ([value(5)], False, False),
 ]
+
+
+@pytest.mark.parametrize(
+    ("found", "text"),
+    [
+        (["para 6"], "para 6"),
+        (["para 10", "para 2", "para 6", "para 2"], "paras 2, 6, 10"),
+        ([None], ""),
+        (["section 2 para 3", "para 5"], "section 2 para 3, para 5"),
+        (["para 17; derived: July 2023, from 'last July'"], "para 17 (derived: July 2023, from 'last July')"),
+    ],
+)
+def test_locators_read_as_a_reference_gives_them(found: list[str | None], text: str) -> None:
+    assert locators(found) == text
 
 
 @pytest.mark.parametrize(("values", "differs", "series"), RULE)
@@ -216,7 +231,8 @@ def test_series_is_in_date_order_with_a_chart_linked_to_its_notes(site: Site) ->
             assert marker.attrs["href"] == a.attrs["href"]  # the point and its row cite the same note
         labels = [t.text for t in _all(chart) if t.tag == "text" and "kb-chart-label" in t.attrs.get("class", "")]
         assert labels == [row[0].text.split(" (")[0] for row in rows]
-    assert not find(section_after(html, "figure-central-asian-recruits"), "div", class_="kb-chart")
+    # Values for one date are no series: no chart.
+    assert not find(section_after(site.page("events/crocus-city-hall-attack"), "figure-deaths"), "div", class_="kb-chart")
 
 
 def test_group_page_lists_attacks_with_tolls_linking_to_the_event(site: Site) -> None:
@@ -235,7 +251,9 @@ def test_group_page_lists_attacks_with_tolls_linking_to_the_event(site: Site) ->
 
 # -- notes and sources ---------------------------------------------------------------------------
 
-NOTE = re.compile(r"[A-Z][\w. -]+ \d{4}[a-z]?(, paras? \d+(, \d+)*)?(; [A-Z][\w. -]+ \d{4}[a-z]?(, paras? \d+(, \d+)*)?)*\.")
+# "Rafiq 2024, paras 6, 21; Johny 2024, para 10." (a remark on a locator in brackets after it)
+ONE = r"[A-Z][\w. -]+ \d{4}[a-z]?(, paras? \d+(, \d+)*( \([^()]+\))?)?"
+NOTE = re.compile(rf"{ONE}(; {ONE})*\.")
 
 
 @pytest.mark.parametrize("path", ["groups/isis-k", "events/crocus-city-hall-attack", "briefs/why-isis-k-struck-russia"])
