@@ -214,7 +214,8 @@ class Page:
         """Rich text -> Markdown. Plain runs are escaped unless they are an editor's Markdown (briefs).
 
         Citations written side by side ("... Moscow [@a] [@b].") become one marker, set right after the
-        word they follow: the space an editor leaves before a citation is not printed."""
+        word, or after the full stop that ends the sentence ("Moscow.¹"); the space an editor leaves
+        before a citation is not printed."""
         out: list[str] = []
         bundle: list[Citation] = []
         gap = ""  # spaces after a citation, printed only if no citation follows them
@@ -229,6 +230,10 @@ class Page:
             if bundle:
                 if out:
                     out[-1] = out[-1].rstrip(" \t")
+                stop = _STOP.match(token) if isinstance(token, str) and not gap else None
+                if stop:
+                    out.append(stop.group())
+                    token = token[stop.end() :]
                 out.append(self.cite(bundle) + gap)
                 bundle, gap = [], ""
             if isinstance(token, str):
@@ -468,7 +473,10 @@ class EventRow:
     toll: str
 
 
-FOOTNOTES_HERE = "///Footnotes Go Here///"  # Python-Markdown's footnotes put their list here
+FOOTNOTES_HERE = "///Footnotes Go Here///"
+# The end of a sentence, which a note number follows ("Moscow.¹"); a comma, semicolon or colon
+# follows the number instead ("Moscow¹, the capital"), so that no mark stands between word and note.
+_STOP = re.compile(r"[.!?]+(?![\w.])")  # Python-Markdown's footnotes put their list here
 
 
 # The same few folders link to the same pages over and over; relpath is slow enough to matter at scale.

@@ -160,15 +160,18 @@ def test_a_source_id_written_in_text_is_an_error(fixture_project: Path) -> None:
 
 def test_citations_side_by_side_in_a_brief_make_one_marker(fixture_project: Path, tmp_path: Path) -> None:
     brief = fixture_project / "briefs/test-brief.md"
-    brief.write_text(brief.read_text() + "\nBoth sources agree [@alpha-report, para 2] [@beta-news], mostly.\n")
+    brief.write_text(brief.read_text() + "\nBoth sources agree [@alpha-report, para 2] [@beta-news], mostly.\n\n"
+                     "It ends at 1.5 [@beta-news]. Then 2 [@beta-news].5 is not a full stop.\n")
     result = mkdocs_build(fixture_project, tmp_path / "site")
     assert result.code == 0, result.err
     html = (tmp_path / "site/briefs/test-brief/index.html").read_text()
     sentence = next(p for p in find(html, "p") if "Both sources agree" in p.text)
-    assert re.fullmatch(r"Both sources agree\d+, mostly\.", sentence.text)
+    assert re.fullmatch(r"Both sources agree\d+, mostly\.", sentence.text)  # one marker, no space before it
     number = re.search(r"agree(\d+)", sentence.text).group(1)
     note = find(html, "li", id=f"fn:{number}")[0].text
     assert note.strip().startswith("Writer 2024, para 2; Beta Wire 2024.")
+    ending = next(p for p in find(html, "p") if p.text.startswith("It ends"))
+    assert re.fullmatch(r"It ends at 1\.5\.\d+ Then 2\d+\.5 is not a full stop\.", ending.text)  # after the full stop
 
 
 # -- figures -------------------------------------------------------------------------------------
