@@ -161,8 +161,11 @@ def _signature(
     plain = tuple((k, v) for k, v in sorted(job.context.items()) if v is None or isinstance(v, (str, int, float)))
     # Profiles a page only names (and links to): their name and kind, which make the link, not their file.
     names = tuple((i, kb.profiles[i].kind, kb.profiles[i].model.name) for i in sorted(named) if i in kb.profiles)
+    # A footnote names a source by its short name, which another source's arrival can change
+    # ("Rafiq 2024" becomes "Rafiq 2024a"): the short names of the sources shown are part of it.
+    shorts = tuple(kb.short_name(i) for kind, i in shown if kind == "source" and i in kb.sources)
     # A missing digest (None) still makes a valid signature: the key set itself is part of it.
-    return (job.template, templates, plain, tuple((key, digests.get(key)) for key in shown), names)
+    return (job.template, templates, plain, tuple((key, digests.get(key)) for key in shown), names, shorts)
 
 
 def _key(kb: KnowledgeBase, subject: tuple[str, str]) -> Key:
@@ -189,6 +192,8 @@ def _shown(
         citations += [c for _, claims in view.sections for claim in claims for c in claim.cite]
         citations += [c for figure in view.figures for value in figure.figure.values for c in value.cite]
         citations += [c for edge in view.edges for c in edge.cite]
+        facts = getattr(view.model, "facts_cite", None)
+        citations += [c for _, cites in (facts.items() if facts is not None else ()) for c in cites]
         sources |= {token.source for text in texts for token in text if isinstance(token, Citation)}
         sources |= {citation.source for citation in citations}
     elif kind == "source":
@@ -199,6 +204,8 @@ def _shown(
         for subject in citing:
             if subject is not None and subject[0] == "profile":
                 ids |= _linked(kb.profiles[subject[1]])
+            elif subject is not None and subject[0] == "brief":  # a brief is quoted with its links' names
+                ids |= {token.id for token in kb.briefs[subject[1]].body if isinstance(token, EntityLink)}
         return keys, ids
     elif kind == "brief":
         body = kb.briefs[name].body
@@ -233,6 +240,7 @@ def _texts(view: ProfileView) -> list[RichText]:
         view.summary.text,
         *(claim.text for _, claims in view.sections for claim in claims),
         *(edge.note for edge in view.edges),
+        *(figure.note for figure in view.figures),
     ]
 
 

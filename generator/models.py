@@ -215,6 +215,11 @@ class FigureValue(Attributed):
     qualifier: Qualifier = "exact"
     as_of: PartialDate
     note: Line | None = None
+    category: Line | None = Field(
+        None,
+        description='What the number counts when a figure counts several things separately ("Afghans", '
+        '"U.S. service members"): values are compared only with values of the same category.',
+    )
 
     @model_validator(mode="after")
     def _range_is_ordered(self) -> "FigureValue":
@@ -241,6 +246,11 @@ class Relationship(Attributed):
     since: PartialDate | None = None
     until: PartialDate | None = None
     note: Text | None = None
+    ended: bool = Field(
+        False,
+        description="True when the link has ended but the sources give no date for its end "
+        "(a leader since killed): the pages call it former.",
+    )
 
     @model_validator(mode="after")
     def _since_before_until(self) -> "Relationship":
@@ -281,16 +291,74 @@ class Profile(Strict):
     relationships: list[Relationship] = Field(default_factory=list)
 
 
+class FactCitations(Strict):
+    """Where the facts of a profile's summary box come from: each key names a fact of the profile
+    (``type``, ``founded``, ``place`` ...) and lists the citations that give it."""
+
+    def items(self) -> list[tuple[str, list[Citation]]]:
+        """The cited facts in the order the model declares them."""
+        return [(name, cites) for name in type(self).model_fields if (cites := getattr(self, name)) is not None]
+
+
+FactCite = Annotated[Citations | None, Field(None, description="Citations that give this fact.")]
+
+
+class GroupFacts(FactCitations):
+    type: FactCite
+    founded: FactCite
+    dissolved: FactCite
+    areas: FactCite
+    base: FactCite
+    active: Citations | None = Field(
+        None,
+        description="Where a source shows the group still active: the box then says "
+        "'Active as of' the date of the latest source cited here.",
+    )
+
+
+class PersonFacts(FactCitations):
+    role: FactCite
+    born: FactCite
+    died: FactCite
+    nationality: FactCite
+
+
+class EventFacts(FactCitations):
+    type: FactCite
+    date: FactCite
+    end_date: FactCite
+    place: FactCite
+    country: FactCite
+
+
+def _cited_facts_given(profile: BaseModel, facts: FactCitations | None, extra: frozenset[str] = frozenset()) -> None:
+    """Refuse a citation for a fact the profile does not give: it would cite nothing on the page."""
+    for name, _ in facts.items() if facts is not None else ():
+        if name not in extra and getattr(profile, name, None) in (None, [], ""):
+            raise FieldError(
+                ("facts_cite", name), f"cites '{name}', which this profile does not give; add {name}: or remove this key"
+            )
+
+
+_FACTS_CITE_DESCRIPTION = (
+    "Citations for the facts of the summary box, by fact: {type: [...], founded: [...]}. "
+    "Every fact shown in the box should be cited here or come from a cited relationship."
+)
+
+
 class Group(Profile):
     KIND: ClassVar[str] = "group"
     type: Line = Field(description='What it is: "militant group", "intelligence agency", ...')
     founded: PartialDate | None = None
     dissolved: PartialDate | None = None
     areas: list[Line] = Field(default_factory=list, description="Where it operates.")
+    base: Line | None = Field(None, description="Headquarters or base area, as the sources give it.")
+    facts_cite: GroupFacts | None = Field(None, description=_FACTS_CITE_DESCRIPTION)
 
     @model_validator(mode="after")
     def _founded_before_dissolved(self) -> "Group":
         check_order(self, "founded", "dissolved")
+        _cited_facts_given(self, self.facts_cite, frozenset({"active"}))
         return self
 
 
@@ -300,10 +368,12 @@ class Person(Profile):
     born: PartialDate | None = None
     died: PartialDate | None = None
     nationality: Line | None = None
+    facts_cite: PersonFacts | None = Field(None, description=_FACTS_CITE_DESCRIPTION)
 
     @model_validator(mode="after")
     def _born_before_died(self) -> "Person":
         check_order(self, "born", "died")
+        _cited_facts_given(self, self.facts_cite)
         return self
 
 
@@ -314,10 +384,12 @@ class Event(Profile):
     end_date: PartialDate | None = None
     place: Line
     country: Line | None = None
+    facts_cite: EventFacts | None = Field(None, description=_FACTS_CITE_DESCRIPTION)
 
     @model_validator(mode="after")
     def _date_before_end_date(self) -> "Event":
         check_order(self, "date", "end_date")
+        _cited_facts_given(self, self.facts_cite)
         return self
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 
 from slugify import slugify
 
+from . import figures
+from .citations import short_names
 from .load import SourceMap, YamlPath
 from .models import BriefMeta, Citation, Claim, Event, Figure, Group, Person, Relationship, Source, date_sort_key
 from .problems import Position, Problem
@@ -49,11 +51,18 @@ class RichClaim:
 @dataclass(frozen=True)
 class FigureView:
     figure: Figure
+    note: RichText = ()  # the figure's note, with its [[links]] and [@citations]
 
-    @property
+    @functools.cached_property
     def differs(self) -> bool:
-        """True when the sources give different numbers (or read the same number differently)."""
-        return len({(v.value, v.max, v.qualifier) for v in self.figure.values}) > 1
+        """True when some two values cannot both be true (generator/figures.py has the rule): values
+        for different dates are a series, and overlapping readings ("about 13" and 13) agree."""
+        return figures.differs(self.figure.values)
+
+    @functools.cached_property
+    def series(self) -> bool:
+        """True when the values refer to more than one period: a series over time."""
+        return figures.is_series(self.figure.values)
 
 
 @dataclass
@@ -70,6 +79,7 @@ class Edge:
     by: str | None = None
     note: RichText = ()
     declared: bool = True  # False when it is the inverse of a link written on the other profile
+    ended: bool = False  # over, though the sources give no end date
 
     @property
     def canonical(self) -> bool:
@@ -136,9 +146,16 @@ class KnowledgeBase:
     names: dict[str, str]  # slug of every id, name and alias -> entity id
     # Where each of those names (and each source id) was written: for messages about a clash.
     origins: dict[str, Position] = field(default_factory=dict)
+    # How a footnote names each source: "Rafiq 2024" (citations.short_names).
+    short: dict[str, str] = field(default_factory=dict)
 
     def source_path(self, source_id: str) -> str:
         return f"sources/{source_id}.md"
+
+    def short_name(self, source_id: str) -> str:
+        if not self.short:
+            self.short = short_names(self.sources)
+        return self.short[source_id]
 
     def events(self) -> list[ProfileView]:
         events = [p for p in self.profiles.values() if p.kind == "event"]
@@ -161,6 +178,12 @@ def name_key(name: str) -> str:
 
 
 _MARKUP = re.compile(r"\[\[(?P<link>[^\[\]|\n]+?)(?:\|(?P<label>[^\[\]\n]+?))?\]\]|\[@(?P<cite>[^\[\]\n]+?)\]")
+# A hyphenated slug standing as a word of its own: what a source id pasted into prose looks like.
+_SLUG_WORD = re.compile(r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w-])")
+# Where the sentence before a citation starts: after a sentence end, a blank line or a list marker.
+_BLOCK_MARKER = re.compile(r"^(?:[-*+]|\d+\.|#+)\s+")  # a list item or heading the sentence opens
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:])")  # left where a citation inside the sentence was
+_SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n\s*\n|\n\s*[-*+]\s+|\n#+\s+|^)(?=[^.!?:;\s])", re.S)
 
 
 class _Resolver:
@@ -199,6 +222,7 @@ class _Resolver:
             cited_by=dict(self.cited_by),
             names=self.names,
             origins=self.name_origin,
+            short=short_names(self.sources),
         )
 
     # -- ids and names --------------------------------------------------------------------
@@ -262,18 +286,51 @@ class _Resolver:
         cursor = 0
         for match in _MARKUP.finditer(text):
             if match.start() > cursor:
-                tokens.append(text[cursor : match.start()])
+                tokens.append(self._plain(text, cursor, match.start(), at))
             where_match: At = lambda start=match.start(): _offset(at(), text, start)  # noqa: E731
-            tokens.append(self._reference(match, where_match, page, title))
+            tokens.append(self._reference(match, where_match, page, title, text))
             cursor = match.end()
         if cursor < len(text):
-            tokens.append(text[cursor:])
+            tokens.append(self._plain(text, cursor, len(text), at))
         return tuple(tokens)
 
-    def _reference(self, match: re.Match[str], at: At, page: str, title: str) -> Token:
+    def _plain(self, text: str, start: int, end: int, at: At) -> str:
+        """A run of plain text, checked for a source id written where a citation was meant."""
+        run = text[start:end]
+        if "-" in run:  # every source id in this contract has a hyphen; most runs need no search
+            for match in _SLUG_WORD.finditer(run):
+                if match.group() in self.sources:
+                    where = _offset(at(), text, start + match.start())
+                    self.problems.append(
+                        where.problem(
+                            f"source id '{match.group()}' in the text, where readers would see it; "
+                            f"cite it as [@{match.group()}, para N] (or in cite:), or name the source in words"
+                        )
+                    )
+        return run
+
+    def _context(self, text: str, index: int) -> str:
+        """The sentence a citation at ``text[index]`` closes, in plain words: what a source page quotes
+        to show where a brief cites it."""
+        before = text[:index]
+        start = 0
+        for match in _SENTENCE_START.finditer(before):
+            start = match.end()
+        sentence = _MARKUP.sub(self._words_of, before[start:]).replace("*", "")
+        sentence = _BLOCK_MARKER.sub("", " ".join(sentence.split()))
+        return _SPACE_BEFORE_MARK.sub(r"\1", sentence).strip(" ,;")
+
+    def _words_of(self, match: re.Match[str]) -> str:
+        """How a [[link]] reads in plain words; a [@citation] reads as nothing."""
+        if match.group("link") is None:
+            return ""
+        name = match.group("link").strip()
+        return (match.group("label") or self.display.get(name, name)).strip()  # [[id]] reads as the name
+
+    def _reference(self, match: re.Match[str], at: At, page: str, title: str, text: str = "") -> Token:
         if match.group("cite") is not None:
             citation = Citation.parse(match.group("cite"))
-            self._check_citation(citation, at, page, title, "")
+            self._check_citation(citation, at, page, title, self._context(text, match.start()) if text else "")
             return citation
         name = match.group("link").strip()
         entity_id = self.names.get(name_key(name))
@@ -330,11 +387,20 @@ class _Resolver:
             )
             for s, section in enumerate(model.sections)
         ]
+        views = []
         for f, figure in enumerate(model.figures):
             for v, value in enumerate(figure.values):
                 self.cites(value.cite, where, ("figures", f, "values", v), page, title, f"{figure.label} (figure)")
+                if value.note:
+                    self._plain(value.note, 0, len(value.note), lambda f=f, v=v: where.value(("figures", f, "values", v, "note")))
+            note = self.rich(figure.note, lambda f=f: where.value(("figures", f, "note")), page, title) if figure.note else ()
+            views.append(FigureView(figure, note))
+        facts = model.facts_cite
+        for name, cites in facts.items() if facts is not None else ():
+            shown_as = f"{name.replace('_', ' ').capitalize()} (summary box)"
+            self.cites(cites, where, ("facts_cite", name), page, title, shown_as)
         self.where_of[model.id] = where
-        return ProfileView(model, page, where.file, summary, sections, [FigureView(f) for f in model.figures])
+        return ProfileView(model, page, where.file, summary, sections, views)
 
     def _link(self, profiles: dict[str, ProfileView]) -> None:
         index: dict[tuple[str, str, str], Edge] = {}
@@ -361,7 +427,7 @@ class _Resolver:
         self.cites(relationship.cite, where, path, view.path, view.model.name, f"{rel.label} {target.model.name}")
         return Edge(
             rel, view.id, target.id, list(relationship.cite), relationship.since, relationship.until,
-            relationship.status, relationship.by, note,
+            relationship.status, relationship.by, note, ended=relationship.ended,
         )
 
     def _check_target(self, view: ProfileView, rel: RelationshipType, target: str, at: At) -> bool:
@@ -430,6 +496,7 @@ def _merge(index: dict[tuple[str, str, str], Edge], edge: Edge) -> None:
     existing.since = existing.since or edge.since
     existing.until = existing.until or edge.until
     existing.declared = existing.declared or edge.declared
+    existing.ended = existing.ended or edge.ended
 
 
 def resolve(validated: list[Validated], broken: set[str] = frozenset()) -> tuple[KnowledgeBase, list[Problem]]:

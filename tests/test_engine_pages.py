@@ -11,16 +11,30 @@ from conftest import Site
 from htmlq import article, find, parse, section_after
 
 
-def footnote_targets(html: str) -> dict[str, str]:
-    """footnote id -> href of the source link inside it."""
-    return {li.attrs["id"]: find_source_href(li) for li in find(html, "li") if li.attrs.get("id", "").startswith("fn:")}
+def footnote_targets(html: str) -> dict[str, set[str]]:
+    """footnote id -> hrefs of the source pages it leads to: each short name in a note links to the
+    page's entry for that source, which links to the source's page."""
+    entries = {p.attrs["id"]: p for p in find(html, "p", class_="kb-ref")}
+    targets = {}
+    for li in find(html, "li"):
+        if not li.attrs.get("id", "").startswith("fn:"):
+            continue
+        shorts = [a.attrs["href"] for a in descendants(li, "a") if a.attrs["href"].startswith("#ref-")]
+        targets[li.attrs["id"]] = {source_href(entries[href[1:]]) for href in shorts}
+    return targets
 
 
-def find_source_href(li) -> str:
-    links = [child for child in li.children if child.tag == "a"] or [
-        a for p in li.children for a in p.children if a.tag == "a"
-    ]
-    return links[0].attrs["href"]
+def descendants(element, tag: str) -> list:
+    found = []
+    for child in element.children:
+        if child.tag == tag:
+            found.append(child)
+        found += descendants(child, tag)
+    return found
+
+
+def source_href(entry) -> str:
+    return next(a.attrs["href"] for a in descendants(entry, "a") if "/sources/" in a.attrs["href"])
 
 
 def test_every_kind_of_page_is_built(fixture_site: Site) -> None:
@@ -45,25 +59,35 @@ def test_footnotes_link_to_source_pages_that_exist(fixture_site: Site) -> None:
     html = fixture_site.page("groups/red-front")
     targets = footnote_targets(html)
     assert targets, "no footnotes on a cited page"
-    for href in targets.values():
+    assert all(targets.values()), "a note that names no source"
+    for href in set().union(*targets.values()):
         assert re.fullmatch(r"\.\./\.\./sources/[a-z0-9-]+/", href), href
         assert (fixture_site.root / "groups/red-front" / href / "index.html").resolve().is_file()
 
 
-def test_footnote_names_publisher_author_title_date_and_locator(fixture_site: Site) -> None:
+def test_footnote_gives_the_short_form_and_the_full_reference(fixture_site: Site) -> None:
     html = fixture_site.page("groups/red-front")
-    first = find(html, "li", id="fn:1")[0].text
-    for part in ["Test Desk", "A. Writer", "[A test report on fictional groups]", "March 2024", "para 1"]:
-        assert part in first
+    notes = [li for li in find(html, "li") if li.attrs.get("id", "").startswith("fn:")]
+    # A note reads "Writer 2024, para 4." and carries the full reference for the tooltip.
+    short = {" ".join(li.text.split("Writer, A.")[0].split()): li for li in notes}
+    assert "Writer 2024, para 4." in short, list(short)
+    full = [span.text for span in descendants(short["Writer 2024, para 4."], "span")
+            if "kb-fullref" in span.attrs.get("class", "")]
+    entry = find(html, "p", id="ref-alpha-report")[0].text  # the page's one entry for the source
+    for text in (*full, entry):
+        for part in ["Test Desk", "Writer, A.", "[A test report on fictional groups]", "March 2024"]:
+            assert part in text, (part, text)
+    assert len(full) == 1 and "Writer, A.." not in entry
+    assert "Cited here: paras 1, 2, 3, 4" in " ".join(entry.split())
 
 
-def test_same_source_and_locator_share_one_footnote(fixture_site: Site) -> None:
+def test_same_citations_share_one_footnote(fixture_site: Site) -> None:
     html = fixture_site.page("groups/red-front")
-    to_beta = [fid for fid, href in footnote_targets(html).items() if href.endswith("/beta-news/")]
-    # beta-news is cited five times on the page, always without a locator: one footnote.
-    assert len(to_beta) == 1
-    refs = [a for a in find(html, "a", class_="footnote-ref") if a.attrs["href"] == f"#{to_beta[0]}"]
-    assert len(refs) >= 4
+    only_beta = [fid for fid, hrefs in footnote_targets(html).items() if hrefs == {"../../sources/beta-news/"}]
+    # beta-news alone, without a locator, is cited by several statements on the page: one note.
+    assert len(only_beta) == 1
+    refs = [a for a in find(html, "a", class_="footnote-ref") if a.attrs["href"] == f"#{only_beta[0]}"]
+    assert len(refs) >= 3
 
 
 def test_inverse_relationships_appear_on_the_other_profile(fixture_site: Site) -> None:
@@ -84,12 +108,14 @@ def test_summary_box_lists_leaders_from_relationships(fixture_site: Site) -> Non
 def test_disagreeing_figures_are_all_shown_with_source_and_date(fixture_site: Site) -> None:
     html = fixture_site.page("events/hall-attack")
     deaths = section_after(html, "figure-deaths")
-    rows = [tr for tr in find(deaths, "tr")][1:]
-    values = [tr.children[0].text for tr in rows]
-    assert values == ["at least 137", "more than 100", "143"]
-    assert all(tr.children[3].text.strip() for tr in rows), "a value without its citation"
-    assert [tr.children[1].text for tr in rows] == ["24 March 2024", "March 2024", "March 2024"]
-    assert "Sources differ" in deaths
+    header, *rows = find(deaths, "tr")
+    assert [th.text for th in header.children] == ["Value", "As of", "Source"]
+    assert [tr.children[0].text for tr in rows] == ["more than 100", "120", "at least 137"]  # by date
+    assert [tr.children[1].text for tr in rows] == ["March 2024", "March 2024", "24 March 2024"]
+    assert all(tr.children[2].text.strip() for tr in rows), "a value without its citation"
+    caption = find(deaths, "figcaption")[0].text
+    assert "Unit: people." in caption and "Sources differ" in caption
+    assert "120 and at least 137 cannot both be true" in caption
     injuries = section_after(html, "figure-injuries")
     assert "Sources differ" not in injuries
     warning = find(html, "div", class_="warning")[0]
@@ -110,7 +136,7 @@ def test_brief_links_entities_by_alias_and_cites_sources(fixture_site: Site) -> 
     assert "../../groups/blue-league/" in links
     assert "the League" in body.text
     assert "Its leader is Jo Leader" in body.text  # [[jo-leader]] reads as the profile's name
-    assert set(footnote_targets(html).values()) == {"../../sources/alpha-report/", "../../sources/beta-news/"}
+    assert set().union(*footnote_targets(html).values()) == {"../../sources/alpha-report/", "../../sources/beta-news/"}
 
 
 def test_search_index_holds_every_alias(fixture_site: Site) -> None:

@@ -76,7 +76,7 @@ def test_all_json_has_every_entity_with_inverses_and_resolved_citations(kb_json:
     deaths = next(f for f in entities["hall-attack"]["figures"] if f["id"] == "deaths")
     assert deaths["differs"] is True
     assert [(v["value"], v["qualifier"]) for v in deaths["values"]] == [(137, "at-least"), (100, "more-than"),
-                                                                         (143, "exact")]
+                                                                         (120, "exact")]
     sources = {s["id"] for s in kb_json["sources"]}
     cited = re.findall(r'"source": "([^"]+)"', json.dumps(kb_json))
     assert cited and set(cited) <= sources

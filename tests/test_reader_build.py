@@ -216,8 +216,8 @@ def test_summary_box_shows_when_each_profile_last_changed(reader_site: Site) -> 
 def test_summary_box_without_git_history_has_no_date(fixture_site: Site) -> None:
     rows = summary_rows(fixture_site.page("groups/red-front"))
     assert "Last updated" not in rows
-    assert rows["Type"] == "militant group" and rows["Active"] == "since January 2015"
-    assert rows["Leaders"] == "Jo Leader" and rows["Areas"] == "Northland"
+    assert rows["Type"] == "militant group" and rows["Founded"] == "January 2015"
+    assert rows["Leader"] == "Jo Leader (since 2020)1" and rows["Areas"] == "Northland"
     assert rows["Also known as"] == "RF · Front Rouge"
 
 
@@ -301,7 +301,7 @@ def test_disputed_figures_are_listed_before_the_first_section(fixture_site: Site
 def test_source_page_lists_claims_figures_and_relationships_that_cite_it(fixture_site: Site) -> None:
     cited_by = section_after(fixture_site.page("sources/alpha-report"), "cited-by")
     text = " ".join(cited_by.split())
-    for citing in ["Founders came from the League.", "Strength (figure)", "Led by Jo Leader", "(para 4)"]:
+    for citing in ["Founders came from the League.", "Strength (figure)", "Led by Jo Leader", "para 4:"]:
         assert citing in text, citing
 
 
