@@ -167,7 +167,7 @@ class AtomicSite:
     def commit(self) -> None:
         swap_in(self.building, self.site)
         release(self.building)  # the name only: the exchange put the old build there, now deleted
-        log.debug(f"site swapped in at {self.site}")
+        log.info(f"The new build replaced {self.site} in one step")
 
     def abandon(self) -> None:
         release(self.building)
