@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from .names import describe, invisible
 from .problems import shown
 from .vocabulary import ClaimStatus, Qualifier, RelationshipName, SourceKind
 
@@ -50,8 +51,8 @@ def find_markup(text: str) -> list[tuple[int, str]]:
     at the start (0).
     """
     if not _SUSPECT.search(text):
-        return []  # no "<", "&" or ":" and nothing invisible: none of the patterns can match
-    found = []
+        return []  # no "<", "&" or ":" and nothing invisible or outside ASCII: no pattern can match
+    found = [(index, _explain_hidden(text[index])) for index in invisible(text) if not _INVISIBLE.match(text[index])]
     decoded = html.unescape(text)
     for pattern, explain in _REFUSED:
         exact = list(pattern.finditer(text))
@@ -73,10 +74,14 @@ def _explain_invisible(found: str) -> str:
     return f"invisible control character U+{ord(found):04X} in text; delete it (it can make text read differently)"
 
 
+def _explain_hidden(found: str) -> str:
+    return f"invisible character {describe(found)} in text; delete it (it can make one name look like another)"
+
+
 _REFUSED = ((_HTML_TAG, _explain_tag), (_SCRIPT_URL, _explain_url), (_INVISIBLE, _explain_invisible))
 # A character every refused pattern needs, in the text or in what a character reference decodes to
 # (which takes "&"): most text has none, and then the patterns need not run.
-_SUSPECT = re.compile("[<&:]|" + _INVISIBLE.pattern)
+_SUSPECT = re.compile("[<&:]|" + _INVISIBLE.pattern + "|[^\x00-\x7f]")
 
 
 def _plain_text(value: str) -> str:
@@ -356,7 +361,9 @@ class Event(Profile):
         return self
 
 
-HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
+# The scheme in any case (HTTPS:// is the same address); the characters Markdown would read inside
+# a link are percent-encoded when the URL is shown (render.markdown_url).
+HttpUrl = Annotated[str, StringConstraints(pattern=r"^[hH][tT][tT][pP][sS]?://[^\s<>\"']+$", max_length=2000)]
 
 
 class Source(Strict):

@@ -96,6 +96,17 @@ def _yaml_char(char: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+# Characters a URL never holds unencoded (RFC 3986) that Markdown would read inside <...>: a code span,
+# an escape, link brackets, a table's cell separator. Percent-encoding them leaves the address as it is.
+_URL_ENCODED = str.maketrans({c: f"%{ord(c):02X}" for c in "`\\[]|{}^"})
+
+
+def markdown_url(url: str) -> str:
+    """An http(s) URL as an autolink (<https://...>) that shows and leads to exactly that address,
+    inside a table too."""
+    return "<" + url.translate(_URL_ENCODED) + ">"
+
+
 def format_date(value: str | None) -> str:
     if not value:
         return ""
@@ -250,6 +261,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         json_attribute=json_attribute,
         attribution=attribution,
         yaml_string=yaml_string,
+        markdown_url=markdown_url,
     )
     env.globals.update(kind_label=KIND_LABEL, period=format_period)
     return env

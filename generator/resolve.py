@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from slugify import slugify
 
 from .load import SourceMap, YamlPath
+from .names import oddness, skeleton
 from .models import BriefMeta, Citation, Claim, Event, Figure, Group, Person, Relationship, Source, date_sort_key
 from .problems import Position, Problem
 from .validate import Validated
@@ -160,6 +161,10 @@ def name_key(name: str) -> str:
     return slugify(name)
 
 
+# Every name of a profile is also an address: a redirect page at <folder>/<name key>/ (redirects.py).
+# A file name holds at most 255 bytes; name keys are ASCII, and this leaves room to spare.
+MAX_NAME_KEY = 120
+
 _MARKUP = re.compile(r"\[\[(?P<link>[^\[\]|\n]+?)(?:\|(?P<label>[^\[\]\n]+?))?\]\]|\[@(?P<cite>[^\[\]\n]+?)\]")
 
 
@@ -170,6 +175,8 @@ class _Resolver:
         self.problems: list[Problem] = []
         self.names: dict[str, str] = {}
         self.name_origin: dict[str, Position] = {}
+        self.spelling: dict[str, str] = {}  # name key -> the name as first written
+        self.look_alikes: dict[str, str] = {}  # name key of a skeleton -> the first name key with it
         self.kinds: dict[str, str] = {}
         self.sources: dict[str, Source] = {}
         self.cited_by: dict[str, list[Citing]] = defaultdict(list)
@@ -241,18 +248,46 @@ class _Resolver:
         if not key:
             self.problems.append(position.problem(f"name {name!r} has no letters or digits to search by"))
             return
-        owner = self.names.get(key)
-        if owner is None:
-            self.names[key] = entity_id
-            self.name_origin[key] = position
-        elif owner != entity_id:
-            first = self.name_origin[key]
+        if len(key) > MAX_NAME_KEY:
+            self.problems.append(
+                position.problem(
+                    f"this name makes an address of {len(key):,} characters ({key[:20]}...), over the limit of "
+                    f"{MAX_NAME_KEY}; shorten it"
+                )
+            )
+            return
+        # A name key another profile has, or a name that reads as one (the same TR39 skeleton, names.py).
+        look = name_key(skeleton(name))
+        taken = [other for other in (key, self.look_alikes.get(look)) if other in self.names]
+        other = next((other for other in taken if self.names[other] != entity_id), None)
+        if other is None:
+            if not taken:
+                self.names[key] = entity_id
+                self.name_origin[key] = position
+                self.spelling[key] = name
+            self.look_alikes.setdefault(look, key)
+            return
+        owner = self.names[other]
+        first, written = self.name_origin[other], self.spelling[other]
+        if other == key and oddness(name) == oddness(written):  # the same name, written in two profiles
             self.problems.append(
                 position.problem(
                     f"'{name}' is already a name of '{owner}' ({first.file}:{first.line}); "
                     "a name may belong to one profile only: remove it from one of them"
                 )
             )
+            return
+        # Two spellings that read alike: one passes for the other. The problem is reported at the odder
+        # spelling (letters of several scripts, digits among letters), whichever was read first.
+        if oddness(written) > oddness(name):
+            self.names[other], self.name_origin[other], self.spelling[other] = entity_id, position, name
+            name, written, position, first, owner = written, name, first, position, entity_id
+        self.problems.append(
+            position.problem(
+                f"'{name}' looks the same as '{written}', a name of '{owner}' ({first.file}:{first.line}), "
+                "but is spelt with other characters; write it in the letters the other name uses, or remove it"
+            )
+        )
 
     # -- text ----------------------------------------------------------------------------
 

@@ -265,7 +265,7 @@ def _message(detail: dict[str, Any], path: tuple[str | int, ...]) -> str:
             return f'{shown(given)} is not a source id; a citation is "source-id, locator", e.g. "beta-news, para 2"'
         if "a-z0-9" in str(context.get("pattern", "")):
             return f"{shown(given)} is not a valid id: use lowercase letters, digits and single hyphens (e.g. isis-k)"
-        if "https?" in str(context.get("pattern", "")):
+        if "[pP][sS]?://" in str(context.get("pattern", "")):
             return f"{shown(given)} is not an http(s) URL; only http:// and https:// links are allowed"
         return f"{shown(given)} is not in the expected form"
     if kind == "literal_error":
