@@ -75,7 +75,7 @@ def _explain_invisible(found: str) -> str:
 
 
 def _explain_hidden(found: str) -> str:
-    return f"invisible character {describe(found)} in text; delete it (it can make one name look like another)"
+    return f"invisible character {describe(found)} in text; delete it (text with it reads differently than it shows)"
 
 
 _REFUSED = ((_HTML_TAG, _explain_tag), (_SCRIPT_URL, _explain_url), (_INVISIBLE, _explain_invisible))

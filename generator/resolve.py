@@ -126,6 +126,9 @@ class BriefView:
     slug: str
     path: str
     body: RichText
+    file: str = ""  # briefs/<slug>.md, project-relative, for messages about the body
+    body_line: int = 1  # the line of that file on which the body starts
+    text: str = ""  # the body as written
 
 
 @dataclass
@@ -431,7 +434,7 @@ class _Resolver:
         path = f"briefs/{slug}.md"
         start: At = lambda: Position(document.file, document.body_line, 1)  # noqa: E731
         body = self.rich(document.body, start, path, meta.title)
-        return BriefView(meta, slug, path, body)
+        return BriefView(meta, slug, path, body, document.file, document.body_line, document.body)
 
 
 def _kinds(kinds: set[str] | frozenset[str]) -> str:

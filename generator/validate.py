@@ -101,17 +101,20 @@ def _brief_problems(document: Document) -> list[Problem]:
     return found
 
 
-# An attribute list ({: #id .class key="value" }) may name anchors and classes, not set behaviour.
+# An attribute list ({: #id .class key="value" }) may name anchors and classes, not set behaviour. Found
+# here in the text, so that it is reported even when the brief's front matter keeps it from being
+# converted; what the Markdown becomes is checked after conversion too (preflight.py).
 _ATTR_LIST = re.compile(r"\{:?[^{}\n]*\}")
 _RISKY_ATTRIBUTE = re.compile(r"(?<![\w-])(on\w+|style|href|src|srcset|action|formaction)\s*=", re.IGNORECASE)
 
 
 def markdown_problems(body: str, start: Position) -> list[Problem]:
-    """Markup a brief's Markdown must not carry: raw HTML, script or data URLs (in links or anywhere),
-    attribute lists that set event handlers or addresses. The body is the one text that is not escaped,
-    so each problem is reported, line by line, where it stands."""
+    """Markup a brief's Markdown must not carry as text: raw HTML, script or data URLs, invisible
+    characters, attribute lists that set event handlers or addresses, reported line by line where
+    each stands. Lines are split where Markdown splits them, at line feeds only (not at U+2028 and
+    the like, as str.splitlines() does)."""
     problems = []
-    for number, line in enumerate(body.splitlines()):
+    for number, line in enumerate(body.split("\n")):
         here = Position(start.file, start.line + number, 1)
         for index, reason in find_markup(line):
             problems.append(Position(here.file, here.line, index + 1).problem(reason))

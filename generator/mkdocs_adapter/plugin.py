@@ -20,12 +20,12 @@ from mkdocs.utils import CountHandler
 
 from ..cache import BuildCache
 from ..pipeline import Project, build
-from ..problems import Position, ProblemsFound
+from ..problems import ProblemsFound
 from ..render import Layout, Rendered
 from . import csp
 from .atomic import AtomicSite
 from .conversion import TwoCoreConversion
-from .exports import Exports, export_paths, listed_files
+from .exports import Exports, listed_files
 from .preview import PreviewCache
 from .search import index_in_one_pass, weigh_names_in_site
 
@@ -103,7 +103,6 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             assert self.atomic is not None
             exporter = functools.partial(self.exports.start, site_dir=self.atomic.site)
             self.rendered = build(self.project, self.layout, self.cache, exporter=exporter)
-            self._check_no_clash(config)
         except ProblemsFound as found:
             if self.exports.started != started:
                 self.exports.stop()  # this build's own job: there will be no site for it
@@ -115,20 +114,6 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             ) from None
         if self.preview is not None:
             self.preview.begin(self.rendered.pages)
-
-    def _check_no_clash(self, config: MkDocsConfig) -> None:
-        """A hand-written page where a generated one belongs: found here, before site_dir is cleaned."""
-        assert self.project is not None
-        docs = Path(config.docs_dir)
-        clashes = [
-            Position((docs / path).relative_to(self.project.root).as_posix()).problem(
-                "a hand-written page stands where a generated page belongs; remove or rename it"
-            )
-            for path in [*self.rendered.pages, *self.rendered.files, *export_paths()]
-            if (docs / path).exists()
-        ]
-        if clashes:
-            raise ProblemsFound(clashes)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Generated pages are reached through the indexes, not the nav: MkDocs would list every one of
