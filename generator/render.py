@@ -330,6 +330,7 @@ class Rendered:
     files: dict[str, str]  # other generated files, copied as they are: graph.json
     redirects: dict[str, str]  # HTML redirect pages; MkDocs drops one where a real page stands
     names: dict[str, list[str]] = field(default_factory=dict)  # profile URL -> every name, for search
+    origins: dict[str, str] = field(default_factory=dict)  # page -> the input file it shows, for messages
 
     def all(self) -> dict[str, str]:
         return {**self.pages, **self.files, **self.redirects}
@@ -414,7 +415,10 @@ def render_site(
     files = {GRAPH_FILE: json.dumps(graph.as_json(), ensure_ascii=False, separators=(",", ":")) + "\n"}
     taken = {layout.dest(path) for path in pages} | set(files)
     names = {layout.url(p.path): [p.model.name, *p.model.aliases] for p in kb.profiles.values()}
-    return Rendered(pages, files, render_redirects(env, kb, layout, taken), names)
+    origins = {p.path: p.file for p in kb.profiles.values()}
+    origins.update({b.path: b.file for b in kb.briefs.values()})
+    origins.update({kb.source_path(i): f"data/sources/{i}.yaml" for i in kb.sources})
+    return Rendered(pages, files, render_redirects(env, kb, layout, taken), names, origins)
 
 
 def template_problem(error: Exception, root: Path) -> Problem | None:

@@ -18,15 +18,16 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
+from ..allowlist import check_generated_page, check_html
 from ..cache import BuildCache
 from ..pipeline import Project, build
-from ..problems import ProblemsFound
+from ..problems import Position, Problem, ProblemsFound
 from ..render import Layout, Rendered
 from . import csp
 from .atomic import AtomicSite
 from .conversion import TwoCoreConversion
 from .exports import Exports, listed_files
-from .preview import PreviewCache
+from .preview import PreviewCache, editor_markdown
 from .search import index_in_one_pass, weigh_names_in_site
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
@@ -57,6 +58,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.conversion = TwoCoreConversion()  # half of a large build's Markdown, on a second core
         self.atomic: AtomicSite | None = None  # this build's fresh folder, swapped in at the end
         self.warnings = CountHandler()  # what --strict will count, to swap in only a build that passes
+        self.unsafe: list[Problem] = []  # generated pages whose HTML the allow-list refuses
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the
@@ -97,6 +99,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # MkDocs empties site_dir right after this event: failing here keeps the previous site whole.
         assert self.project is not None
+        self.unsafe = []
         index_in_one_pass(config)  # before the preview helper wraps the same call (its on_pre_build runs later)
         started = self.exports.started
         try:
@@ -131,6 +134,16 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             files.append(File.generated(config, path, content=html))
         return files
 
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:  # type: ignore[no-untyped-def]
+        """Every generated page and brief, as converted, passes the allow-list (generator/allowlist.py).
+        validate has checked the briefs already; this holds the templates (overrides included) to it."""
+        path = page.file.src_uri
+        if path in self.rendered.pages:
+            findings = check_html(html, brief=True).findings if editor_markdown(path) else check_generated_page(html)
+            origin = Position(self.rendered.origins.get(path) or f"{config.docs_dir}/{path}")
+            self.unsafe += [origin.problem(f"the page {path} becomes HTML where {finding.what}") for finding in findings]
+        return html
+
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # type: ignore[no-untyped-def]
         return csp.apply_policy(output, page.content or "", serving=self.serving)
 
@@ -142,6 +155,10 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         tagged = weigh_names_in_site(Path(config.site_dir), self.rendered.names)
         log.debug(f"search: names set as tags on {tagged} profile entries")
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.unsafe:
+            for problem in sorted(set(self.unsafe)):
+                log.error(str(problem))
+            raise DataProblems(f"{len(set(self.unsafe))} generated pages hold HTML outside the allow-list; nothing was published")
         atomic, self.atomic = self.atomic, None
         assert atomic is not None
         if self.warnings.get_counts():
