@@ -238,17 +238,20 @@ def _display(root: Path, path: Path) -> str:
 def _discover(root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
     data = root / "data"
+    for folder in (data, root / "briefs"):
+        if folder.is_symlink() and not folder.is_dir():
+            _inside(root, folder, problems)  # a link to nothing, or round in a loop: said, not skipped
     if data.is_dir():
         # A plain file in a real folder below a data/ that is itself inside the project cannot lead out
         # of it: only the rest needs resolving, which costs a system call per part of the path.
         data_inside = data.resolve().is_relative_to(root.resolve())
         for path, entry in sorted(_walk(data), key=lambda item: item[0].parts):
-            if entry.name.startswith(".") or (entry.is_dir() and not entry.is_symlink()):
+            if entry.name.startswith(".") or entry.is_dir(follow_symlinks=False):
                 continue
             plain = data_inside and entry.is_file(follow_symlinks=False)
             if not plain and not _inside(root, path, problems):
                 continue
-            kind = None if entry.is_dir() else _kind_of(data, path)
+            kind = None if path.is_dir() else _kind_of(data, path)  # a link, followed: it leads inside
             if kind is None:
                 problems.append(
                     Position(_display(root, path)).problem(
@@ -288,8 +291,14 @@ def _kind_of(data: Path, path: Path) -> str | None:
 def _inside(root: Path, path: Path, problems: list[Problem]) -> bool:
     """Refuse links that lead out of the project, or to nothing, and anything that is not a plain file
     (a pipe would block the build): a pull request must not publish files from elsewhere."""
-    real = path.resolve()
-    if not real.is_relative_to(root.resolve()) or not real.exists():
+    try:
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        real = None
+    except (RuntimeError, OSError):  # a loop: RuntimeError in Python 3.11, OSError (ELOOP) later
+        problems.append(Position(_display(root, path)).problem("this link leads round in a loop; replace it with a real file"))
+        return False
+    if real is None or not real.is_relative_to(root.resolve()):
         problem = "this is a link to something outside the project (or to nothing); replace it with a real file"
     elif not real.is_file() and not real.is_dir():
         problem = "this is not a regular file (a pipe or device?); replace it with a real file"
