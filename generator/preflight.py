@@ -134,9 +134,10 @@ def check_brief(
     # balanced): same lines, same columns.
     body = _REFERENCE.sub(lambda match: "\0" * len(match.group()), brief.text)
     start = Position(brief.file, brief.body_line, 1)
-    problems = _source_problems(body, start)
-    if problems or len(known) > MAX_KNOWN or not _resolved(brief, kb):
-        return problems  # converting text of these shapes is what must not be tried
+    problems = _footnotes(body, start)
+    bounds = _source_problems(body, start)
+    if bounds or len(known) > MAX_KNOWN or not _resolved(brief, kb):
+        return problems + bounds  # converting text of these shapes is what must not be tried
     try:
         page_markdown = render_page(env, kb, brief.path, "brief.md.j2", brief=brief)
     except Exception as error:  # noqa: BLE001 - an override template's mistake is reported as such
@@ -152,10 +153,20 @@ def check_brief(
         return [start.problem(f"the Markdown converter cannot take this brief ({type(error).__name__}); simplify it")]
     findings = checked.findings + _link_findings(checked, brief.path, files)
     if not findings:
-        return []
+        return problems
     blocks = _BlockFindings(rendered_body.split("\n") if offset >= 0 else [], site)
     located = [(finding, _locate(brief, body.split("\n"), blocks, finding)) for finding in findings]
-    return [problem for finding, problem in located if not _said_already(finding, problem, known)]
+    return problems + [problem for finding, problem in located if not _said_already(finding, problem, known)]
+
+
+def _footnotes(body: str, start: Position) -> list[Problem]:
+    """Footnotes written by hand: a brief's citations come only from [@source]."""
+    return [
+        Position(start.file, start.line + number, match.start() + 1).problem(
+            "a brief cannot write footnotes ([^...]); cite with [@source-id, locator] and the footnote is made from it")
+        for number, line in enumerate(body.split("\n"))
+        for match in _FOOTNOTE.finditer(line)
+    ]
 
 
 def _said_already(finding: Finding, problem: Problem, known: dict[int, list[str]]) -> bool:
@@ -180,7 +191,8 @@ MAX_KNOWN = 50  # lines with problems already, past which a brief is not convert
 
 
 def _source_problems(body: str, start: Position) -> list[Problem]:
-    """Footnotes written by hand, nesting, and brackets or link addresses left open, where each stands."""
+    """Nesting, and brackets or link addresses left open, where each stands: the shapes that must not
+    reach the converter."""
     problems = []
     open_at: tuple[int, str] | None = None  # the first line with a bracket or address still open
     state = _Brackets()
@@ -188,9 +200,6 @@ def _source_problems(body: str, start: Position) -> list[Problem]:
     lines = body.split("\n")  # as Markdown splits: not at U+2028 and the like, as str.splitlines does
     for number, line in enumerate(lines):
         here = functools.partial(Position, start.file, start.line + number)
-        for match in _FOOTNOTE.finditer(line):
-            problems.append(here(match.start() + 1).problem(
-                "a brief cannot write footnotes ([^...]); cite with [@source-id, locator] and the footnote is made from it"))
         levels = _nesting(line)
         if levels > MAX_NESTING and not deep:  # once for each run of such lines
             problems.append(here(1).problem(f"lists or quotes nested {levels} levels deep here; at most {MAX_NESTING}"))

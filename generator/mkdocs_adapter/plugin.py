@@ -23,7 +23,7 @@ from ..cache import BuildCache
 from ..pipeline import Project, build
 from ..problems import Position, Problem, ProblemsFound
 from ..render import Layout, Rendered
-from . import csp
+from . import csp, livereload
 from .atomic import AtomicSite
 from .conversion import TwoCoreConversion
 from .exports import Exports, listed_files
@@ -50,6 +50,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.layout = Layout()
         self.rendered = Rendered({}, {}, {})
         self.serving = False
+        self.relaxed_policy = False  # the preview's policy allows inline script (see livereload.py)
         self.dirty = False
         # Under `mkdocs serve`, what one build hands to the next (generator/cache.py, generator/mkdocs_adapter/preview.py).
         self.cache: BuildCache | None = None
@@ -65,6 +66,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         # next (that is where the caches live): state that belongs to one build must be reset at the
         # start of each build (on_config or on_pre_build), not only in __init__.
         self.serving = command == "serve"
+        # The preview keeps the published policy where live reload can run without inline script.
+        self.relaxed_policy = self.serving and not livereload.inline_script_replaced()
         self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -125,6 +128,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         for listed in listed_files(config):  # the exports: written when they are made (on_post_build)
             files.append(listed)
+        if self.serving and not self.relaxed_policy:
+            files.append(File.generated(config, livereload.SCRIPT_PATH, content=livereload.SCRIPT))
         # An alias's redirect never replaces a real page: a hand-written page at that address wins.
         taken = {file.dest_uri for file in files}
         for path, html in self.rendered.redirects.items():
@@ -145,10 +150,10 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         return html
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # type: ignore[no-untyped-def]
-        return csp.apply_policy(output, page.content or "", serving=self.serving)
+        return csp.apply_policy(output, page.content or "", serving=self.relaxed_policy)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-        return csp.apply_policy(output_content, serving=self.serving)
+        return csp.apply_policy(output_content, serving=self.relaxed_policy)
 
     @event_priority(-1000)  # the very last: after the search plugin has written its index, and every other plugin
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -192,6 +197,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             if path.is_dir():
                 server.watch(str(path))
         server.builder = _serve_last_good_build(server.builder)
+        if not self.relaxed_policy:
+            livereload.serve_without_inline_script(server)
         return server
 
 
