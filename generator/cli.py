@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import swap
 from .pipeline import Project, build, check
 from .problems import ProblemsFound
 from .scaffold import FILL_IN, KINDS, Refused, new_file
@@ -191,17 +192,9 @@ def replace_folder(out: Path, pages: dict[str, str]) -> None:
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(markdown, encoding="utf-8")
-        if not out.exists():
-            staging.rename(out)
-            return
-        old = staging.with_name(staging.name + "-old")  # unique, as the staging name is
-        out.rename(old)
-        try:
-            staging.rename(out)
-        except OSError:
-            old.rename(out)
-            raise
-        shutil.rmtree(old)
+        old = swap.replace_folder(staging, out, staging.with_name(staging.name + "-old"))  # unique, as staging is
+        if old is not None:
+            shutil.rmtree(old)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

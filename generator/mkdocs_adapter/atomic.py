@@ -6,8 +6,7 @@ plugin, a Markdown crash, SIGTERM, SIGKILL, a full disk) would leave half a site
 1. ``begin`` points ``config.site_dir`` at a fresh hidden folder beside the site folder
    (``.site.building-<pid>-<n>``); MkDocs cleans and fills that one.
 2. ``commit``, the very last step of a build that succeeded, swaps the two folders in one step
-   (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, with the old folder kept until the new
-   one stands) and deletes the old build.
+   (generator/swap.py) and deletes the old build.
 3. ``abandon``, on any failure, deletes the new folder; the site folder was never touched.
 
 Hidden entries of the site folder (which MkDocs leaves alone when it cleans it, e.g. a deploy clone's
@@ -21,14 +20,14 @@ one build or the other, whole.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import itertools
 import logging
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..swap import replace_folder
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -98,52 +97,12 @@ def _move_hidden(source: Path, target: Path) -> None:
             entry.rename(target / name)
 
 
-def _exchange_function():  # type: ignore[no-untyped-def]
-    """libc's renameat2, where there is one (Linux, glibc 2.28 and later)."""
-    name = ctypes.util.find_library("c")
-    try:
-        function = ctypes.CDLL(name, use_errno=True).renameat2
-    except (OSError, AttributeError, TypeError):
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    function.restype = ctypes.c_int
-    return function
-
-
-_renameat2 = _exchange_function()
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-
-
-def exchange(first: Path, second: Path) -> bool:
-    """Swap two folders in one step; False where the system cannot (then nothing was changed)."""
-    if _renameat2 is None:
-        return False
-    if _renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
-        return True
-    errno = ctypes.get_errno()
-    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this kernel or file system cannot
-        return False
-    raise OSError(errno, os.strerror(errno), str(first))
-
-
 def swap_in(new: Path, site: Path) -> None:
     """Put the folder ``new`` where ``site`` is, whole, and delete the folder it replaces."""
-    if not site.exists():
-        new.rename(site)
-        return
-    if exchange(new, site):
-        old = new  # the exchange left the previous build at the new folder's path
-    else:
-        old = sibling(site, "old")
-        site.rename(old)
-        try:
-            new.rename(site)
-        except OSError:
-            old.rename(site)
-            raise
-    _move_hidden(old, site)
-    release(old)
+    old = replace_folder(new, site, sibling(site, "old"))
+    if old is not None:
+        _move_hidden(old, site)
+        release(old)
 
 
 @dataclass
