@@ -36,6 +36,11 @@ from .site_config import SiteConfig
 
 MAX_NESTING = 10  # levels of lists and quotes; the real briefs use 2
 MAX_BRACKETS = 4  # "[" open at once: [[id|label]] in a link's text is 3
+# Python-Markdown's time for one paragraph grows with the square of its inline elements (1 MB of
+# "*a* **b** _c_" in one paragraph took minutes); the real briefs' busiest paragraph has 60 markers.
+MAX_INLINE = 500
+_INLINE_MARKERS = ("`", "*", "_", "[", "]", "(", ")", "<", "&", "\\", "!")
+_NEW_UNIT = re.compile(r"^\s*(?:[-*+]\s|\d{1,9}[.)]\s|\||#|>)")
 _RECURSION_HEADROOM = 300  # frames a brief converted here leaves free, for the build's deeper stack
 
 _FOOTNOTE = re.compile(r"(?<!\\)\[\^")
@@ -196,7 +201,8 @@ def _source_problems(body: str, start: Position) -> list[Problem]:
     problems = []
     open_at: tuple[int, str] | None = None  # the first line with a bracket or address still open
     state = _Brackets()
-    deep = False
+    deep = crowded = False
+    markers = 0  # inline markup characters of the paragraph so far
     lines = body.split("\n")  # as Markdown splits: not at U+2028 and the like, as str.splitlines does
     for number, line in enumerate(lines):
         here = functools.partial(Position, start.file, start.line + number)
@@ -207,8 +213,16 @@ def _source_problems(body: str, start: Position) -> list[Problem]:
         if not line.strip():
             if open_at is not None:
                 problems.append(Position(start.file, start.line + open_at[0], 1).problem(open_at[1]))
-            open_at, state = None, _Brackets()
+            open_at, state, markers, crowded = None, _Brackets(), 0, False
             continue
+        if _NEW_UNIT.match(line):  # a list item, table row, heading or quote: its own inline text
+            markers = 0
+        markers += sum(map(line.count, _INLINE_MARKERS))
+        if markers > MAX_INLINE and not crowded:
+            problems.append(here(1).problem(
+                f"this paragraph holds more than {MAX_INLINE} characters that Markdown reads as markup "
+                f"({' '.join(_INLINE_MARKERS)}); split it into paragraphs"))
+        crowded = markers > MAX_INLINE
         was_deep = state.deepest
         state.read(line)
         if state.deepest > MAX_BRACKETS >= was_deep:
