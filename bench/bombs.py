@@ -49,6 +49,9 @@ SIZE_CASES: dict[str, tuple[str, tuple[str, ...]]] = {
     "1 MB balanced links": (_repeat("See [a link](https://example.org/x) here.\n\n", MB - 100), ("validate", "build")),
     "1 MB prose": (_repeat("The sources differ on the toll, and each figure is given as stated.\n\n", MB - 100), ("validate", "build")),
     "1 MB emphasis": (_repeat("*a* **b** _c_ ", MB - 100) + "\n", ("validate", "build")),
+    "190 kB balanced links": (_repeat("See [a link](https://example.org/x) here.\n\n", 190_000), ("validate", "build")),
+    "190 kB prose": (_repeat("The sources differ on the toll, and each figure is given as stated.\n\n", 190_000), ("validate", "build")),
+    "190 kB tight list": (_repeat("- an item with a [link](https://example.org/x)\n", 190_000), ("validate", "build")),
 }
 UNKNOWN_LINKS = 5_000
 BASE_PROFILES = 1_000

@@ -35,6 +35,9 @@ from .resolve import BriefView, EntityLink, KnowledgeBase
 from .site_config import SiteConfig
 
 MAX_NESTING = 10  # levels of lists and quotes; the real briefs use 2
+# A brief is converted twice (here and by the build) at some 250 kB a second: this keeps both to about
+# a second. The longest real brief has under 9,000 characters.
+MAX_BRIEF = 200_000
 MAX_BRACKETS = 4  # "[" open at once: [[id|label]] in a link's text is 3
 # Python-Markdown's time for one paragraph grows with the square of its inline elements (1 MB of
 # "*a* **b** _c_" in one paragraph took minutes); the real briefs' busiest paragraph has 60 markers.
@@ -139,6 +142,8 @@ def check_brief(
     # balanced): same lines, same columns.
     body = _REFERENCE.sub(lambda match: "\0" * len(match.group()), brief.text)
     start = Position(brief.file, brief.body_line, 1)
+    if len(body) > MAX_BRIEF:
+        return [start.problem(f"the brief's text is {len(body):,} characters, over the limit of {MAX_BRIEF:,}; split it into several briefs")]
     problems = _footnotes(body, start)
     bounds = _source_problems(body, start)
     if bounds or len(known) > MAX_KNOWN or not _resolved(brief, kb):

@@ -108,6 +108,9 @@ _ATTR_LIST = re.compile(r"\{:?[^{}\n]*\}")
 _RISKY_ATTRIBUTE = re.compile(r"(?<![\w-])(on\w+|style|href|src|srcset|action|formaction)\s*=", re.IGNORECASE)
 
 
+MAX_PER_LINE = 10  # problems of markup named on one line; the rest are counted
+
+
 def markdown_problems(body: str, start: Position) -> list[Problem]:
     """Markup a brief's Markdown must not carry as text: raw HTML, script or data URLs, invisible
     characters, attribute lists that set event handlers or addresses, reported line by line where
@@ -116,8 +119,11 @@ def markdown_problems(body: str, start: Position) -> list[Problem]:
     problems = []
     for number, line in enumerate(body.split("\n")):
         here = Position(start.file, start.line + number, 1)
-        for index, reason in find_markup(line):
+        found = find_markup(line)
+        for index, reason in found[:MAX_PER_LINE]:
             problems.append(Position(here.file, here.line, index + 1).problem(reason))
+        if len(found) > MAX_PER_LINE:
+            problems.append(here.problem(f"{len(found) - MAX_PER_LINE:,} more problems of markup on this line"))
         for match in _ATTR_LIST.finditer(line):
             risky = _RISKY_ATTRIBUTE.search(match.group())
             if risky:
