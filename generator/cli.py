@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import swap
 from .check_citations import ARCHIVE_ENV, DEFAULT_ARCHIVE, archive_folder, check_citations
 from .pipeline import Project, build, check
 from .problems import ProblemsFound, printable
@@ -197,44 +198,61 @@ def _notice(message: str, github: bool) -> None:
     print(f"::notice::{message}" if github else f"check-citations: {message}", file=sys.stderr)
 
 
+# Written into every folder that render makes: the one sign that it may replace that folder.
+MARKER = ".khorasan-render"
+
+
 def _render(project: Project, args: argparse.Namespace) -> int:
-    out = Path(args.out).resolve()
+    out = Path(os.path.abspath(args.out))
     if project.root.is_relative_to(out) or out.is_relative_to(project.data_dir) or out.is_relative_to(project.briefs_dir):
         # The folder is replaced wholesale: never let that be the project or its sources.
         print(f"--out {out} would replace the project or its data; choose a folder of its own", file=sys.stderr)
         return 2
-    if out.exists() and not out.is_dir():
-        print(f"--out {out} is a file; choose a folder", file=sys.stderr)
-        return 2
     # Bad input raises here, before anything is written. Markdown pages and every other generated
     # file (graph.json, redirects, exports).
     pages = build(project).all()
-    replace_folder(out, pages)
+    refused = _not_ours(out)
+    if refused:
+        print(f"--out {out} {refused}", file=sys.stderr)
+        return 2
+    try:
+        replace_folder(out, pages)
+    except OSError as error:  # a name too long, no permission, a full disk: the folder is as it was
+        print(f"--out {out}: cannot write there: {error.strerror or error}; nothing was changed", file=sys.stderr)
+        return 2
     print(f"wrote {len(pages)} files to {out}")
     return 0
+
+
+def _not_ours(out: Path) -> str | None:
+    """Why render may not replace ``out`` (it may only create a folder, or replace one it made)."""
+    try:
+        if out.is_symlink() or (out.exists() and not out.is_dir()):
+            return "is not a folder; choose a new folder"
+        if out.is_dir() and not (out / MARKER).is_file():
+            return (
+                f"is a folder that render did not make (it has no {MARKER} file); render only creates a "
+                "folder or replaces one it made: choose a new folder"
+            )
+    except OSError as error:
+        return f"cannot be used: {error.strerror or error}"
+    return None
 
 
 def replace_folder(out: Path, pages: dict[str, str]) -> None:
     """Write pages into a new folder beside ``out``, then swap it in: whatever fails, ``out`` is either
     the old folder, untouched, or the new one, complete, and no half-written folder is left behind."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name[:50]}-", dir=out.parent))
     try:
+        (staging / MARKER).write_text("made by khorasan-brief render; the next render replaces this folder\n", encoding="utf-8")
         for path, markdown in pages.items():
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(markdown, encoding="utf-8")
-        if not out.exists():
-            staging.rename(out)
-            return
-        old = staging.with_name(staging.name + "-old")  # unique, as the staging name is
-        out.rename(old)
-        try:
-            staging.rename(out)
-        except OSError:
-            old.rename(out)
-            raise
-        shutil.rmtree(old)
+        old = swap.replace_folder(staging, out, staging.with_name(staging.name + "-old"))  # unique, as staging is
+        if old is not None:
+            shutil.rmtree(old)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

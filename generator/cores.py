@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
@@ -25,14 +26,57 @@ def second_core() -> bool:
 _work: Callable[[], object] | None = None  # set only while a child is forked
 
 
+class _Lifeline:
+    """A pipe whose write end only the parent holds: every child watches the read end, and reading
+    it returns (end of file) the moment the parent is gone, however it ended (SIGKILL included).
+
+    One pipe serves every child of a process: each child closes its inherited copy of the write end
+    at once, so a sibling forked later cannot keep it open for the parent. The pipe belongs to the
+    process that made it; a child that forked children of its own would make its own.
+    """
+
+    def __init__(self) -> None:
+        self.owner = os.getpid()
+        self.read, self.write = os.pipe()
+
+    @classmethod
+    def of_this_process(cls) -> _Lifeline:
+        global _lifeline
+        if _lifeline is None or _lifeline.owner != os.getpid():
+            _lifeline = cls()
+        return _lifeline
+
+    def hold_in_child(self) -> None:
+        """In a child, straight after the fork: let go of the write end and die with the parent."""
+        os.close(self.write)
+        watcher = threading.Thread(target=self._exit_when_parent_is_gone, name="lifeline", daemon=True)
+        watcher.start()
+        if os.getppid() != self.owner:  # the parent died before the watcher was watching
+            os._exit(1)
+
+    def _exit_when_parent_is_gone(self) -> None:
+        while True:
+            try:
+                if not os.read(self.read, 1):
+                    break
+            except InterruptedError:  # pragma: no cover - retried by Python itself since 3.5
+                continue
+        os._exit(1)  # no clean-up: the work belongs to a build that no longer exists
+
+
+_lifeline: _Lifeline | None = None
+
+
 class Forked:
-    """``work()`` run in a forked child; what it returns comes back through a pipe."""
+    """``work()`` run in a forked child; what it returns comes back through a pipe. The child ends
+    when its parent ends, however the parent ends (see _Lifeline)."""
 
     def __init__(self, work: Callable[[], object]) -> None:
         global _work
         context = mp.get_context("fork")
         self._pipe, sending = context.Pipe(duplex=False)
-        self._child = context.Process(target=_run, args=(sending,), daemon=True)
+        lifeline = _Lifeline.of_this_process()
+        self._child = context.Process(target=_run, args=(sending, lifeline), daemon=True)
         # The child gets its work by being forked, not as an argument: the Process object would keep
         # it (a whole knowledge base, say) alive here, for the cycle collector to walk.
         _work = work
@@ -41,6 +85,10 @@ class Forked:
         finally:
             _work = None
         sending.close()
+
+    @property
+    def pid(self) -> int | None:
+        return self._child.pid
 
     def result(self) -> object:
         """What work() returned, waiting for it; None if work() raised, the child died first or its
@@ -62,7 +110,8 @@ class Forked:
         self._pipe.close()
 
 
-def _run(sending: Connection) -> None:
+def _run(sending: Connection, lifeline: _Lifeline) -> None:
+    lifeline.hold_in_child()
     assert _work is not None
     try:
         outcome = _work()

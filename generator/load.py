@@ -127,11 +127,32 @@ class _FastLoader(_Bounded, _LibyamlLoader):  # type: ignore[misc]
         yaml.composer.Composer.__init__(self)
 
 
-# Dates stay text so that partial dates (2015, 2015-06) and full ones are handled alike.
-_Loader.yaml_implicit_resolvers = _LibyamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+# Only what reads the same in every YAML reader becomes a number or a yes/no value: plain decimals
+# (130, -2, 2.5) and true/false. YAML 1.1, which PyYAML follows, also reads yes/no/on/off as
+# booleans, 010 as 8, 0x7E8, 0b11111101000 and 2_024 as 2024, 1:30 as 90 and .inf as infinity; such
+# text stays text here, so that a figure or a date written that way is refused, saying what was read,
+# and a name or a locator written that way stays as written. Dates stay text too (no timestamps), so
+# that partial dates (2015, 2015-06) and full ones are handled alike.
+_PLAIN_RESOLVERS = (
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    # At most 15 digits, all that a float (which a figure is) keeps exactly; longer numbers stay text,
+    # for validation to refuse rather than round.
+    ("tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]{0,14})$"), "-0123456789"),
+    ("tag:yaml.org,2002:float", re.compile(r"^(?=-?[0-9.]{3,16}$)-?(?:0|[1-9][0-9]*)\.[0-9]+$"), "-0123456789"),
+)
+
+
+def _plain_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
+    table: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():  # null, and merge (refused later)
+        table[first] = [(tag, regexp) for tag, regexp in resolvers if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")]
+    for tag, regexp, firsts in _PLAIN_RESOLVERS:
+        for first in firsts:
+            table.setdefault(first, []).append((tag, regexp))
+    return {first: found for first, found in table.items() if found}
+
+
+_Loader.yaml_implicit_resolvers = _LibyamlLoader.yaml_implicit_resolvers = _plain_resolvers()
 _IMPLICIT = {first: tuple(found) for first, found in _LibyamlLoader.yaml_implicit_resolvers.items() if first is not None}
 assert None not in _LibyamlLoader.yaml_implicit_resolvers and not _LibyamlLoader.yaml_path_resolvers
 _HAS_LIBYAML = _CParser is not None
@@ -217,17 +238,20 @@ def _display(root: Path, path: Path) -> str:
 def _discover(root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
     data = root / "data"
+    for folder in (data, root / "briefs"):
+        if folder.is_symlink() and not folder.is_dir():
+            _inside(root, folder, problems)  # a link to nothing, or round in a loop: said, not skipped
     if data.is_dir():
         # A plain file in a real folder below a data/ that is itself inside the project cannot lead out
         # of it: only the rest needs resolving, which costs a system call per part of the path.
         data_inside = data.resolve().is_relative_to(root.resolve())
         for path, entry in sorted(_walk(data), key=lambda item: item[0].parts):
-            if entry.name.startswith(".") or (entry.is_dir() and not entry.is_symlink()):
+            if entry.name.startswith(".") or entry.is_dir(follow_symlinks=False):
                 continue
             plain = data_inside and entry.is_file(follow_symlinks=False)
             if not plain and not _inside(root, path, problems):
                 continue
-            kind = None if entry.is_dir() else _kind_of(data, path)
+            kind = None if path.is_dir() else _kind_of(data, path)  # a link, followed: it leads inside
             if kind is None:
                 problems.append(
                     Position(_display(root, path)).problem(
@@ -267,8 +291,14 @@ def _kind_of(data: Path, path: Path) -> str | None:
 def _inside(root: Path, path: Path, problems: list[Problem]) -> bool:
     """Refuse links that lead out of the project, or to nothing, and anything that is not a plain file
     (a pipe would block the build): a pull request must not publish files from elsewhere."""
-    real = path.resolve()
-    if not real.is_relative_to(root.resolve()) or not real.exists():
+    try:
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        real = None
+    except (RuntimeError, OSError):  # a loop: RuntimeError in Python 3.11, OSError (ELOOP) later
+        problems.append(Position(_display(root, path)).problem("this link leads round in a loop; replace it with a real file"))
+        return False
+    if real is None or not real.is_relative_to(root.resolve()):
         problem = "this is a link to something outside the project (or to nothing); replace it with a real file"
     elif not real.is_file() and not real.is_dir():
         problem = "this is not a regular file (a pipe or device?); replace it with a real file"

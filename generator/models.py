@@ -21,11 +21,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     WithJsonSchema,
     model_validator,
 )
 
+from .names import describe, invisible
+from .problems import shown
 from .vocabulary import ClaimStatus, Qualifier, RelationshipName, SourceKind
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -48,8 +51,8 @@ def find_markup(text: str) -> list[tuple[int, str]]:
     at the start (0).
     """
     if not _SUSPECT.search(text):
-        return []  # no "<", "&" or ":" and nothing invisible: none of the patterns can match
-    found = []
+        return []  # no "<", "&" or ":" and nothing invisible or outside ASCII: no pattern can match
+    found = [(index, _explain_hidden(text[index])) for index in invisible(text) if not _INVISIBLE.match(text[index])]
     decoded = html.unescape(text)
     for pattern, explain in _REFUSED:
         exact = list(pattern.finditer(text))
@@ -71,10 +74,14 @@ def _explain_invisible(found: str) -> str:
     return f"invisible control character U+{ord(found):04X} in text; delete it (it can make text read differently)"
 
 
+def _explain_hidden(found: str) -> str:
+    return f"invisible character {describe(found)} in text; delete it (text with it reads differently than it shows)"
+
+
 _REFUSED = ((_HTML_TAG, _explain_tag), (_SCRIPT_URL, _explain_url), (_INVISIBLE, _explain_invisible))
 # A character every refused pattern needs, in the text or in what a character reference decodes to
 # (which takes "&"): most text has none, and then the patterns need not run.
-_SUSPECT = re.compile("[<&:]|" + _INVISIBLE.pattern)
+_SUSPECT = re.compile("[<&:]|" + _INVISIBLE.pattern + "|[^\x00-\x7f]")
 
 
 def _plain_text(value: str) -> str:
@@ -102,22 +109,35 @@ class FieldError(ValueError):
         self.path = (path,) if isinstance(path, str) else path
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_FORMS = "a date is written YYYY, YYYY-MM or YYYY-MM-DD"
 
 
 def _date_to_text(value: Any) -> Any:
-    # YAML gives 2015 as an int; keep every precision as text so 2015 and 2015-06 stay partial.
+    """YAML gives 2015 as an int; keep every precision as text so 2015 and 2015-06 stay partial. The
+    number is taken as written (8 stays "8", not the year 0008); anything but text or a whole number
+    (true, 2.5) is refused here, saying what was read."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:04d}"
+        return str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"{_DATE_FORMS}; read {_read_as(value)}")
     return value
+
+
+def _read_as(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    return shown(value) if isinstance(value, str) else str(value)
 
 
 def _check_partial_date(value: str) -> str:
     match = _PARTIAL_DATE.match(value)
     if not match:
-        raise ValueError("a date is written YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(f"{_DATE_FORMS}; read {_read_as(value)}")
     year, month, day = (int(part) if part else None for part in match.groups())
+    if year == 0:
+        raise ValueError(f"year 0000 does not exist (1 BC is followed by AD 1); {_DATE_FORMS}")
     if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"month {month:02d} does not exist; a date is written YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(f"month {month:02d} does not exist; {_DATE_FORMS}")
     if day is not None:
         try:
             dt.date(year, month, day)  # type: ignore[arg-type]
@@ -134,11 +154,36 @@ PartialDate = Annotated[
         {
             "anyOf": [
                 {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
-                {"type": "integer", "minimum": 1, "maximum": 9999},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
             ],
             "description": "A date, as precise as known: YYYY, YYYY-MM or YYYY-MM-DD.",
         }
     ),
+]
+
+# A figure is a plain decimal number, as written: YAML 1.1's other ways of writing numbers (010, 0x7E8,
+# 2_024, yes, .inf) reach here as text (see load.py) and are refused, as is anything a float cannot
+# keep exactly.
+PLAIN_DECIMAL = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
+MAX_DIGITS = 15
+
+
+def _plain_number(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and PLAIN_DECIMAL.match(value):
+        digits = sum(c.isdigit() for c in value)
+        if digits > MAX_DIGITS:  # load.py leaves such numbers as text rather than round them
+            raise ValueError(f"read a number of {digits:,} digits; a figure keeps at most {MAX_DIGITS} exactly: round it")
+        raise ValueError(f"expected a number, got the text {shown(value)}: write it without quotes")
+    raise ValueError(f"expected a plain decimal number such as 130 or 2.5, got {_read_as(value)}")
+
+
+PlainNumber = Annotated[
+    float,
+    BeforeValidator(_plain_number),
+    Field(allow_inf_nan=False),
+    WithJsonSchema({"type": "number", "description": "A plain decimal number: 130, -2, 2.5."}),
 ]
 
 CITE_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\s*,\s*\S.*)?$"
@@ -210,8 +255,8 @@ class Section(Strict):
 class FigureValue(Attributed):
     """One source's number for a figure, as of a date."""
 
-    value: float = Field(allow_inf_nan=False, description="The number; the lower end of a range.")
-    max: float | None = Field(None, allow_inf_nan=False, description="Upper end, when the source gives a range.")
+    value: PlainNumber = Field(description="The number; the lower end of a range.")
+    max: PlainNumber | None = Field(None, description="Upper end, when the source gives a range.")
     qualifier: Qualifier = "exact"
     as_of: PartialDate
     note: Line | None = None
@@ -421,14 +466,16 @@ ParagraphSpan = Annotated[
     ),
 ]
 
-HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
+# The scheme in any case (HTTPS:// is the same address); the characters Markdown would read inside
+# a link are percent-encoded when the URL is shown (render.markdown_url).
+HttpUrl = Annotated[str, StringConstraints(pattern=r"^[hH][tT][tT][pP][sS]?://[^\s<>\"']+$", max_length=2000)]
 
 
 class Source(Strict):
     KIND: ClassVar[str] = "source"
     id: Slug
     title: Line = Field(description="The source's own title, or a descriptive one when it has none.")
-    title_is_descriptive: bool = Field(False, description="True when the title is ours: shown in [brackets].")
+    title_is_descriptive: StrictBool = Field(False, description="True when the title is ours: shown in [brackets].")
     publisher: Line
     authors: list[Line] = Field(default_factory=list)
     kind: SourceKind = Field(description="news, analysis, opinion, interview, explainer, ...")

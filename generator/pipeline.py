@@ -1,4 +1,5 @@
-"""The one pipeline that the CLI and the MkDocs plugin both run: load -> validate -> resolve -> render."""
+"""The one pipeline that the CLI and the MkDocs plugin both run: load -> validate -> resolve ->
+preflight -> render."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ from .render import (
     render_site,
     template_problem,
 )
+from .preflight import preflight
 from .resolve import KnowledgeBase, name_key, resolve
+from .site_config import read_site_config
 from .validate import Validated, validate_documents
 
 OVERRIDES = Path("site_src/overrides/generator")
@@ -82,7 +85,8 @@ def _collector_paused(freeze: bool = False) -> Iterator[None]:
 
 
 def resolve_project(project: Project, cache: BuildCache | None = None) -> tuple[KnowledgeBase, list[Problem]]:
-    """Load, validate and resolve: the knowledge base of every file that is sound, and every problem.
+    """Load, validate, resolve and preflight: the knowledge base of every file that is sound, and every
+    problem.
 
     With a cache (kept by ``mkdocs serve`` between rebuilds), files whose bytes are unchanged are not
     parsed or validated again; the outcome is the same as without one.
@@ -97,7 +101,10 @@ def resolve_project(project: Project, cache: BuildCache | None = None) -> tuple[
             files.end()
         problems = loaded.problems + invalid
         knowledge, unresolved = resolve(validated, _unavailable_names(loaded, validated))
-    return knowledge, problems + unresolved
+        problems += unresolved
+        env = make_environment(project.template_dirs[:1])
+        problems += preflight(project.root, knowledge, env, read_site_config(project.root), problems)
+    return knowledge, problems
 
 
 def _cache_for(project: Project, cache: BuildCache) -> BuildCache:

@@ -98,6 +98,17 @@ def _yaml_char(char: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+# Characters a URL never holds unencoded (RFC 3986) that Markdown would read inside <...>: a code span,
+# an escape, link brackets, a table's cell separator. Percent-encoding them leaves the address as it is.
+_URL_ENCODED = str.maketrans({c: f"%{ord(c):02X}" for c in "`\\[]|{}^"})
+
+
+def markdown_url(url: str) -> str:
+    """An http(s) URL as an autolink (<https://...>) that shows and leads to exactly that address,
+    inside a table too."""
+    return "<" + url.translate(_URL_ENCODED) + ">"
+
+
 def format_date(value: str | None) -> str:
     if not value:
         return ""
@@ -515,6 +526,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         attribution=attribution,
         according_to=according_to,
         yaml_string=yaml_string,
+        markdown_url=markdown_url,
     )
     env.globals.update(kind_label=KIND_LABEL, period=format_period)
     return env
@@ -583,6 +595,7 @@ class Rendered:
     files: dict[str, str]  # other generated files, copied as they are: graph.json
     redirects: dict[str, str]  # HTML redirect pages; MkDocs drops one where a real page stands
     names: dict[str, list[str]] = field(default_factory=dict)  # profile URL -> every name, for search
+    origins: dict[str, str] = field(default_factory=dict)  # page -> the input file it shows, for messages
 
     def all(self) -> dict[str, str]:
         return {**self.pages, **self.files, **self.redirects}
@@ -667,7 +680,10 @@ def render_site(
     files = {GRAPH_FILE: json.dumps(graph.as_json(), ensure_ascii=False, separators=(",", ":")) + "\n"}
     taken = {layout.dest(path) for path in pages} | set(files)
     names = {layout.url(p.path): [p.model.name, *p.model.aliases] for p in kb.profiles.values()}
-    return Rendered(pages, files, render_redirects(env, kb, layout, taken), names)
+    origins = {p.path: p.file for p in kb.profiles.values()}
+    origins.update({b.path: b.file for b in kb.briefs.values()})
+    origins.update({kb.source_path(i): f"data/sources/{i}.yaml" for i in kb.sources})
+    return Rendered(pages, files, render_redirects(env, kb, layout, taken), names, origins)
 
 
 def template_problem(error: Exception, root: Path) -> Problem | None:

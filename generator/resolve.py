@@ -7,6 +7,7 @@ nothing is a problem at the position where it was written.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
@@ -19,6 +20,7 @@ from slugify import slugify
 from . import figures
 from .citations import short_names
 from .load import SourceMap, YamlPath
+from .names import oddness, skeleton
 from .models import BriefMeta, Citation, Claim, Event, Figure, Group, Person, Relationship, Source, date_sort_key
 from .problems import Position, Problem
 from .validate import Validated
@@ -135,6 +137,9 @@ class BriefView:
     slug: str
     path: str
     body: RichText
+    file: str = ""  # briefs/<slug>.md, project-relative, for messages about the body
+    body_line: int = 1  # the line of that file on which the body starts
+    text: str = ""  # the body as written
 
 
 @dataclass
@@ -177,6 +182,11 @@ def name_key(name: str) -> str:
     return slugify(name)
 
 
+# Every name of a profile is also an address: a redirect page at <folder>/<name key>/ (redirects.py).
+# A file name holds at most 255 bytes; name keys are ASCII, and this leaves room to spare.
+MAX_NAME_KEY = 120
+MAX_GUESSES = 100  # distinct unknown names that get a "did you mean" (see _Resolver._close)
+
 _MARKUP = re.compile(r"\[\[(?P<link>[^\[\]|\n]+?)(?:\|(?P<label>[^\[\]\n]+?))?\]\]|\[@(?P<cite>[^\[\]\n]+?)\]")
 # A hyphenated slug standing as a word of its own: what a source id pasted into prose looks like.
 _SLUG_WORD = re.compile(r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w-])")
@@ -193,11 +203,15 @@ class _Resolver:
         self.problems: list[Problem] = []
         self.names: dict[str, str] = {}
         self.name_origin: dict[str, Position] = {}
+        self.spelling: dict[str, str] = {}  # name key -> the name as first written
+        self.look_alikes: dict[str, str] = {}  # name key of a skeleton -> the first name key with it
         self.kinds: dict[str, str] = {}
         self.sources: dict[str, Source] = {}
         self.cited_by: dict[str, list[Citing]] = defaultdict(list)
         self.where_of: dict[str, SourceMap] = {}
         self.display: dict[str, str] = {}  # entity id -> name
+        self.guesses: dict[tuple[str, int, float], str | None] = {}
+        self.profile_ids: dict[str, str] | None = None
 
     def run(self) -> KnowledgeBase:
         duplicates = self._register_ids()
@@ -265,18 +279,46 @@ class _Resolver:
         if not key:
             self.problems.append(position.problem(f"name {name!r} has no letters or digits to search by"))
             return
-        owner = self.names.get(key)
-        if owner is None:
-            self.names[key] = entity_id
-            self.name_origin[key] = position
-        elif owner != entity_id:
-            first = self.name_origin[key]
+        if len(key) > MAX_NAME_KEY:
+            self.problems.append(
+                position.problem(
+                    f"this name makes an address of {len(key):,} characters ({key[:20]}...), over the limit of "
+                    f"{MAX_NAME_KEY}; shorten it"
+                )
+            )
+            return
+        # A name key another profile has, or a name that reads as one (the same TR39 skeleton, names.py).
+        look = name_key(skeleton(name))
+        taken = [other for other in (key, self.look_alikes.get(look)) if other in self.names]
+        other = next((other for other in taken if self.names[other] != entity_id), None)
+        if other is None:
+            if not taken:
+                self.names[key] = entity_id
+                self.name_origin[key] = position
+                self.spelling[key] = name
+            self.look_alikes.setdefault(look, key)
+            return
+        owner = self.names[other]
+        first, written = self.name_origin[other], self.spelling[other]
+        if other == key and oddness(name) == oddness(written):  # the same name, written in two profiles
             self.problems.append(
                 position.problem(
                     f"'{name}' is already a name of '{owner}' ({first.file}:{first.line}); "
                     "a name may belong to one profile only: remove it from one of them"
                 )
             )
+            return
+        # Two spellings that read alike: one passes for the other. The problem is reported at the odder
+        # spelling (letters of several scripts, digits among letters), whichever was read first.
+        if oddness(written) > oddness(name):
+            self.names[other], self.name_origin[other], self.spelling[other] = entity_id, position, name
+            name, written, position, first, owner = written, name, first, position, entity_id
+        self.problems.append(
+            position.problem(
+                f"'{name}' looks the same as '{written}', a name of '{owner}' ({first.file}:{first.line}), "
+                "but is spelt with other characters; write it in the letters the other name uses, or remove it"
+            )
+        )
 
     # -- text ----------------------------------------------------------------------------
 
@@ -347,15 +389,27 @@ class _Resolver:
         return EntityLink(entity_id, label.strip())
 
     def _guess(self, name: str) -> str:
-        close = difflib.get_close_matches(name_key(name), list(self.names), n=1, cutoff=0.7)
-        return f"; did you mean [[{self.names[close[0]]}]]?" if close else "; check the id or add the alias"
+        close = self._close(name_key(name), self.names)
+        return f"; did you mean [[{self.names[close]}]]?" if close else "; check the id or add the alias"
+
+    def _close(self, word: str, among: dict[str, object], cutoff: float = 0.7) -> str | None:
+        """The closest of ``among`` to ``word`` (difflib), for a "did you mean": each word is looked
+        up once, and only the first MAX_GUESSES of them, since each look-up reads every name (5,000
+        unknown links on a base of 1,000 profiles took 18 s)."""
+        key = (word, id(among), cutoff)
+        if key not in self.guesses:
+            if len(self.guesses) >= MAX_GUESSES:
+                return None
+            close = difflib.get_close_matches(word, list(among), n=1, cutoff=cutoff)
+            self.guesses[key] = close[0] if close else None
+        return self.guesses[key]
 
     def _check_citation(self, citation: Citation, at: At, page: str, title: str, text: str) -> None:
         if citation.source in self.broken:
             return
         if citation.source not in self.sources:
-            close = difflib.get_close_matches(citation.source, list(self.sources), n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else "; add data/sources/<id>.yaml or fix the id"
+            close = self._close(citation.source, self.sources, 0.6)
+            hint = f"; did you mean '{close}'?" if close else "; add data/sources/<id>.yaml or fix the id"
             self.problems.append(at().problem(f"citation names unknown source '{citation.source}'{hint}"))
             return
         self.cited_by[citation.source].append(Citing(page, title, text, citation.at))
@@ -451,8 +505,10 @@ class _Resolver:
         return True
 
     def _guess_id(self, target: str) -> str:
-        close = difflib.get_close_matches(target, [i for i, k in self.kinds.items() if k != "source"], n=1, cutoff=0.6)
-        return f"; did you mean '{close[0]}'?" if close else ""
+        if self.profile_ids is None:  # every id is registered by now
+            self.profile_ids = {i: k for i, k in self.kinds.items() if k != "source"}
+        close = self._close(target, self.profile_ids, 0.6)
+        return f"; did you mean '{close}'?" if close else ""
 
     # -- briefs --------------------------------------------------------------------------
 
@@ -462,7 +518,7 @@ class _Resolver:
         path = f"briefs/{slug}.md"
         start: At = lambda: Position(document.file, document.body_line, 1)  # noqa: E731
         body = self.rich(document.body, start, path, meta.title)
-        return BriefView(meta, slug, path, body)
+        return BriefView(meta, slug, path, body, document.file, document.body_line, document.body)
 
 
 def _kinds(kinds: set[str] | frozenset[str]) -> str:
@@ -473,11 +529,17 @@ def _kinds(kinds: set[str] | frozenset[str]) -> str:
 
 def _offset(position: Position, text: str, index: int) -> Position:
     """Position of text[index], given where text starts; exact for brief bodies, the line start for YAML."""
-    before = text[:index]
-    newlines = before.count("\n")
+    starts = _line_starts(text)
+    newlines = bisect.bisect_right(starts, index) - 1
     if newlines == 0:
         return Position(position.file, position.line, position.col + index)
-    return Position(position.file, position.line + newlines, index - before.rfind("\n"))
+    return Position(position.file, position.line + newlines, index - starts[newlines] + 1)
+
+
+@functools.lru_cache(maxsize=8)
+def _line_starts(text: str) -> list[int]:
+    """Where each line of ``text`` starts: found once per text, not once per problem in it."""
+    return [0] + [match.end() for match in re.finditer("\n", text)]
 
 
 def plain_text(text: RichText) -> str:

@@ -101,20 +101,29 @@ def _brief_problems(document: Document) -> list[Problem]:
     return found
 
 
-# An attribute list ({: #id .class key="value" }) may name anchors and classes, not set behaviour.
+# An attribute list ({: #id .class key="value" }) may name anchors and classes, not set behaviour. Found
+# here in the text, so that it is reported even when the brief's front matter keeps it from being
+# converted; what the Markdown becomes is checked after conversion too (preflight.py).
 _ATTR_LIST = re.compile(r"\{:?[^{}\n]*\}")
 _RISKY_ATTRIBUTE = re.compile(r"(?<![\w-])(on\w+|style|href|src|srcset|action|formaction)\s*=", re.IGNORECASE)
 
 
+MAX_PER_LINE = 10  # problems of markup named on one line; the rest are counted
+
+
 def markdown_problems(body: str, start: Position) -> list[Problem]:
-    """Markup a brief's Markdown must not carry: raw HTML, script or data URLs (in links or anywhere),
-    attribute lists that set event handlers or addresses. The body is the one text that is not escaped,
-    so each problem is reported, line by line, where it stands."""
+    """Markup a brief's Markdown must not carry as text: raw HTML, script or data URLs, invisible
+    characters, attribute lists that set event handlers or addresses, reported line by line where
+    each stands. Lines are split where Markdown splits them, at line feeds only (not at U+2028 and
+    the like, as str.splitlines() does)."""
     problems = []
-    for number, line in enumerate(body.splitlines()):
+    for number, line in enumerate(body.split("\n")):
         here = Position(start.file, start.line + number, 1)
-        for index, reason in find_markup(line):
+        found = find_markup(line)
+        for index, reason in found[:MAX_PER_LINE]:
             problems.append(Position(here.file, here.line, index + 1).problem(reason))
+        if len(found) > MAX_PER_LINE:
+            problems.append(here.problem(f"{len(found) - MAX_PER_LINE:,} more problems of markup on this line"))
         for match in _ATTR_LIST.finditer(line):
             risky = _RISKY_ATTRIBUTE.search(match.group())
             if risky:
@@ -265,7 +274,7 @@ def _message(detail: dict[str, Any], path: tuple[str | int, ...]) -> str:
             return f'{shown(given)} is not a source id; a citation is "source-id, locator", e.g. "beta-news, para 2"'
         if "a-z0-9" in str(context.get("pattern", "")):
             return f"{shown(given)} is not a valid id: use lowercase letters, digits and single hyphens (e.g. isis-k)"
-        if "https?" in str(context.get("pattern", "")):
+        if "[pP][sS]?://" in str(context.get("pattern", "")):
             return f"{shown(given)} is not an http(s) URL; only http:// and https:// links are allowed"
         return f"{shown(given)} is not in the expected form"
     if kind == "literal_error":

@@ -7,7 +7,9 @@ A case is a folder::
         case.yaml     about, class (the failure class), expect (the exact FILE:LINE:COL: message lines),
                       and optionally remove (fixture paths to delete), symlinks (link -> target below
                       the temporary folder, or absolute), generate (files too big to commit: head +
-                      repeat * times), command (validate, the default; render; or mkdocs only)
+                      repeat * times), command (validate, the default; render; or mkdocs only), or
+                      args (a whole command line, {project} standing for the project's folder) with
+                      exit (its exit status) and expect holding its exact error lines
         outside/      copied beside the project, for links that lead out of it
         ...           every other file is dropped onto the copy at the same path
 
@@ -60,6 +62,8 @@ class Case:
     remove: tuple[str, ...] = ()
     symlinks: dict[str, str] = field(default_factory=dict)
     generate: dict[str, dict[str, object]] = field(default_factory=dict)
+    args: tuple[str, ...] = ()
+    exit: int = 1
 
     @property
     def overlay(self) -> list[Path]:
@@ -84,6 +88,8 @@ def load_cases() -> list[Case]:
                 remove=tuple(spec.get("remove", ())),
                 symlinks=spec.get("symlinks", {}),
                 generate=spec.get("generate", {}),
+                args=tuple(spec.get("args", ())),
+                exit=int(spec.get("exit", 1)),
             )
         )
     return cases
@@ -148,6 +154,13 @@ def good_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_cli_reports_every_problem(case: Case, tmp_path: Path) -> None:
     project = make_project(case, tmp_path)
     previous = tmp_path / "previous"
+    if case.args:  # a command line that must be refused, changing nothing in the project
+        before = snapshot(tmp_path)
+        result = generator(*(arg.replace("{project}", str(project)) for arg in case.args), cwd=project)
+        assert "Traceback" not in result.err
+        assert (result.code, result.err.splitlines()) == (case.exit, [e.replace("{project}", str(project)) for e in case.expect])
+        assert snapshot(tmp_path) == before
+        return
     if case.command == "render":
         previous.mkdir()
         (previous / "kept.md").write_text("an earlier render\n", encoding="utf-8")
@@ -162,21 +175,29 @@ def test_cli_reports_every_problem(case: Case, tmp_path: Path) -> None:
     assert result.err.splitlines()[-1] == count_line(len(case.expect))
 
 
+# Where the file system or the site itself is at stake, and the seven classes of issue 14 (hardening,
+# round 2): every case of these also goes through `mkdocs build`, to show site/ left as it was.
+ALWAYS_THROUGH_MKDOCS = {
+    "resource-limit", "filesystem", "site",
+    "active-content", "crash", "bounded-work", "agreement", "types", "names",
+}
+
+
 def through_mkdocs(cases: list[Case]) -> list[Case]:
     """Each case costs a second through ``mkdocs build``, so by default a representative set goes that
-    way: the first case of each failure class, and every case of the classes where the file system or
-    the site itself is at stake. KB_BAD_INPUTS_MKDOCS=all sends every case."""
+    way: the first case of each failure class, and every case of ALWAYS_THROUGH_MKDOCS.
+    KB_BAD_INPUTS_MKDOCS=all sends every case."""
     if os.environ.get("KB_BAD_INPUTS_MKDOCS") == "all":
         return cases
     chosen, seen = [], set()
     for case in cases:
-        if case.failure_class not in seen or case.failure_class in {"resource-limit", "filesystem", "site"}:
+        if case.failure_class not in seen or case.failure_class in ALWAYS_THROUGH_MKDOCS:
             chosen.append(case)
         seen.add(case.failure_class)
     return chosen
 
 
-@pytest.mark.parametrize("case", through_mkdocs(CASES), ids=lambda c: c.name)
+@pytest.mark.parametrize("case", through_mkdocs([c for c in CASES if not c.args]), ids=lambda c: c.name)
 def test_mkdocs_build_fails_and_keeps_the_previous_site(case: Case, tmp_path: Path, good_site: Path) -> None:
     project = make_project(case, tmp_path)
     site = project / "site"
@@ -194,6 +215,6 @@ def test_mkdocs_build_fails_and_keeps_the_previous_site(case: Case, tmp_path: Pa
 def test_every_case_breaks_something() -> None:
     """A case with nothing to drop onto the fixture, or nothing to expect, would pass vacuously."""
     for case in CASES:
-        assert case.overlay or case.generate or case.symlinks or case.remove, case.name
+        assert case.overlay or case.generate or case.symlinks or case.remove or case.args, case.name
         assert case.expect, case.name
         assert case.command in {"validate", "render", "mkdocs"}, case.name

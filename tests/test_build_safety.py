@@ -19,7 +19,7 @@ def files_in(folder: Path) -> dict[str, str]:
 
 def test_render_replaces_the_whole_folder(fixture_project: Path) -> None:
     out = fixture_project / "rendered"
-    out.mkdir()
+    assert generator("render", "--out", str(out), cwd=fixture_project).code == 0  # render makes the folder
     (out / "stale.md").write_text("from an earlier render\n", encoding="utf-8")
     result = generator("render", "--out", str(out), cwd=fixture_project)
     assert result.code == 0, result.err

@@ -118,9 +118,10 @@ def test_a_script_in_page_content_gets_no_hash(probe_site: Path) -> None:
     assert "'sha256-" in policy  # while the theme's own scripts are allowed
 
 
-def test_under_mkdocs_serve_inline_scripts_are_allowed_for_live_reload() -> None:
-    """`mkdocs serve` injects its reload script inline, with a new number on every request: no hash can
-    name it, so the preview (never the built site) allows inline scripts."""
+def test_the_relaxed_preview_policy_allows_inline_scripts_for_live_reload() -> None:
+    """Where `mkdocs serve` injects its reload script inline (a server whose injection livereload.py
+    cannot replace), with a new number on every request, no hash can name it: only then does the
+    preview allow inline scripts (test_preview_security.py shows the strict preview of MkDocs 1.6)."""
     page = "<html><head><meta content=\"script-src 'self' __KB_CSP_SCRIPT_HASHES__\"><script>a()</script>"
     served = apply_policy(page, serving=True)
     built = apply_policy(page)

@@ -15,7 +15,8 @@ import hashlib
 import re
 
 PLACEHOLDER = "__KB_CSP_SCRIPT_HASHES__"
-# Under ``mkdocs serve`` the live-reload script is injected inline, with a new number each time.
+# Under ``mkdocs serve`` with a server whose inline live-reload script could not be replaced by a file
+# (livereload.py): that script has a new number on every request, so no hash can name it.
 SERVE_SOURCES = "'unsafe-inline'"
 
 _SCRIPT = re.compile(r"<script\b(?P<attributes>[^>]*)>(?P<text>.*?)</script\s*>", re.IGNORECASE | re.DOTALL)

@@ -6,13 +6,15 @@ plugin forks a child process for them as soon as the knowledge base is resolved,
 files (a page links to them) without writing them, and the files are written into the site when the
 child is done:
 
-- the child writes them into a hidden staging folder inside the site folder (MkDocs leaves hidden
-  entries alone when it empties the site folder), so the parent only renames them into place;
-- ``mkdocs build`` waits for them at the end of the build (by then they are long done);
-- ``mkdocs serve`` does not wait: a page is served as soon as it is built, and the exports follow a
-  moment later. A file is only ever replaced whole (renamed over the old one), so a reader gets
-  the previous build's export or this one's, never half of one; a rebuild first stops the job of
-  the build before it, and its staging folder goes with it.
+- the child writes them into a hidden staging folder beside the site folder (generator/
+  mkdocs_adapter/atomic.py names it; the next build deletes one that a killed build left), so the
+  parent only renames them into place;
+- ``mkdocs build`` waits for them at the end of the build (by then they are long done) and moves
+  them into the new build before it is swapped in;
+- ``mkdocs serve`` does not wait: the new build is swapped in and served at once, and the exports
+  follow a moment later. A file is only ever replaced whole (renamed over the old one), so a reader
+  gets this build's export or none, never half of one; a rebuild first stops the job of the build
+  before it, and its staging folder goes with it.
 
 Without ``fork`` (or with one CPU) the exports are made in the process itself, at the same points.
 """
@@ -21,8 +23,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
 from ..cores import Forked, second_core
+from . import atomic
 from ..export import export_files
 from ..resolve import KnowledgeBase
 
@@ -87,10 +88,6 @@ class ExportJob:
             self._child.close()
 
 
-# Hidden, so that MkDocs's emptying of the site folder leaves the staged files alone.
-STAGING_PREFIX = ".khorasan-exports-"
-
-
 def _export(knowledge: KnowledgeBase, staging: Path) -> list[str] | str:
     """In the child: make and stage the exports; their paths, or the error as text."""
     try:
@@ -113,7 +110,7 @@ def move_into(site_dir: Path, staging: Path, paths: list[str]) -> None:
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         (staging / path).replace(target)
-    shutil.rmtree(staging, ignore_errors=True)
+    atomic.release(staging)
 
 
 class Exports:
@@ -127,13 +124,12 @@ class Exports:
 
     def start(self, knowledge: KnowledgeBase, site_dir: Path) -> dict[str, str]:
         """Start making the exports of this build (stopping those of the build before); an exporter
-        for pipeline.build (with site_dir bound), which gets no files now: finish() puts them in place."""
+        for pipeline.build (with the site folder bound), which gets no files now: finish() puts them
+        in place."""
         self.stop()
         export_paths()
-        for stale in site_dir.glob(f"{STAGING_PREFIX}*"):  # left by a build that was killed
-            shutil.rmtree(stale, ignore_errors=True)
         self.started += 1
-        self._job = ExportJob(knowledge, site_dir / f"{STAGING_PREFIX}{os.getpid()}-{self.started}")
+        self._job = ExportJob(knowledge, atomic.sibling(site_dir.resolve(), "exports"))
         return {}
 
     def finish(self, site_dir: Path, *, wait: bool) -> None:
@@ -173,5 +169,5 @@ class Exports:
             self._writer.join()  # after this, nothing more is written into the site
         if self._job is not None:
             self._job.close()
-            shutil.rmtree(self._job.staging, ignore_errors=True)
+            atomic.release(self._job.staging)
         self._job = self._writer = None

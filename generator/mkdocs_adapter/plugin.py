@@ -1,6 +1,7 @@
 """The MkDocs plugin, a thin adapter over the pipeline: it runs the pipeline before MkDocs touches the
-site folder, adds the generated pages as in-memory files, and has ``mkdocs serve`` watch the data,
-briefs and templates."""
+site folder, adds the generated pages as in-memory files, has ``mkdocs serve`` watch the data,
+briefs and templates, and makes every build atomic: MkDocs builds into a fresh folder that replaces
+the site folder only once the build has succeeded (generator/mkdocs_adapter/atomic.py)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import CountHandler
 
+from ..allowlist import BRIEF_END, check_brief_page, check_generated_page
 from ..cache import BuildCache
 from ..pipeline import Project, build
-from ..problems import Position, ProblemsFound
+from ..problems import Position, Problem, ProblemsFound
 from ..render import Layout, Rendered
-from . import csp
+from . import csp, livereload
+from .atomic import AtomicSite
 from .conversion import TwoCoreConversion
-from .exports import Exports, export_paths, listed_files
-from .preview import PreviewCache
+from .exports import Exports, listed_files
+from .preview import PreviewCache, editor_markdown
 from .search import index_in_one_pass, weigh_names_in_site
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
@@ -46,18 +50,24 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.layout = Layout()
         self.rendered = Rendered({}, {}, {})
         self.serving = False
+        self.relaxed_policy = False  # the preview's policy allows inline script (see livereload.py)
         self.dirty = False
         # Under `mkdocs serve`, what one build hands to the next (generator/cache.py, generator/mkdocs_adapter/preview.py).
         self.cache: BuildCache | None = None
         self.preview: PreviewCache | None = None
         self.exports = Exports()  # made on a second core while MkDocs builds the pages
         self.conversion = TwoCoreConversion()  # half of a large build's Markdown, on a second core
+        self.atomic: AtomicSite | None = None  # this build's fresh folder, swapped in at the end
+        self.warnings = CountHandler()  # what --strict will count, to swap in only a build that passes
+        self.unsafe: list[Problem] = []  # generated pages whose HTML the allow-list refuses
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the
         # next (that is where the caches live): state that belongs to one build must be reset at the
         # start of each build (on_config or on_pre_build), not only in __init__.
         self.serving = command == "serve"
+        # The preview keeps the published policy where live reload can run without inline script.
+        self.relaxed_policy = self.serving and not livereload.inline_script_replaced()
         self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -71,17 +81,34 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             config.plugins["khorasan-brief/preview"] = self.preview
         elif not self.dirty:
             config.plugins["khorasan-brief/conversion"] = self.conversion
+        self._build_beside(config)
         return config
+
+    def _build_beside(self, config: MkDocsConfig) -> None:
+        """From here on MkDocs builds into a fresh folder beside the site folder (see atomic.py)."""
+        if self.atomic is not None:  # a build before this one ended without either event
+            self.atomic.abandon()
+        try:
+            self.atomic = AtomicSite.begin(config.site_dir)
+        except OSError as error:
+            raise PluginError(str(error)) from None
+        config.site_dir = str(self.atomic.building)
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        self.warnings = CountHandler()
+        self.warnings.setLevel(logging.WARNING)
+        if config.strict:
+            logging.getLogger("mkdocs").addHandler(self.warnings)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # MkDocs empties site_dir right after this event: failing here keeps the previous site whole.
         assert self.project is not None
+        self.unsafe = []
         index_in_one_pass(config)  # before the preview helper wraps the same call (its on_pre_build runs later)
         started = self.exports.started
         try:
-            exporter = functools.partial(self.exports.start, site_dir=Path(config.site_dir))
+            assert self.atomic is not None
+            exporter = functools.partial(self.exports.start, site_dir=self.atomic.site)
             self.rendered = build(self.project, self.layout, self.cache, exporter=exporter)
-            self._check_no_clash(config)
         except ProblemsFound as found:
             if self.exports.started != started:
                 self.exports.stop()  # this build's own job: there will be no site for it
@@ -94,20 +121,6 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         if self.preview is not None:
             self.preview.begin(self.rendered.pages)
 
-    def _check_no_clash(self, config: MkDocsConfig) -> None:
-        """A hand-written page where a generated one belongs: found here, before site_dir is cleaned."""
-        assert self.project is not None
-        docs = Path(config.docs_dir)
-        clashes = [
-            Position((docs / path).relative_to(self.project.root).as_posix()).problem(
-                "a hand-written page stands where a generated page belongs; remove or rename it"
-            )
-            for path in [*self.rendered.pages, *self.rendered.files, *export_paths()]
-            if (docs / path).exists()
-        ]
-        if clashes:
-            raise ProblemsFound(clashes)
-
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Generated pages are reached through the indexes, not the nav: MkDocs would list every one of
         # them as "not included in the nav" on each build. A hand-written page left out is still listed.
@@ -115,6 +128,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         for listed in listed_files(config):  # the exports: written when they are made (on_post_build)
             files.append(listed)
+        if self.serving and not self.relaxed_policy:
+            files.append(File.generated(config, livereload.SCRIPT_PATH, content=livereload.SCRIPT))
         # An alias's redirect never replaces a real page: a hand-written page at that address wins.
         taken = {file.dest_uri for file in files}
         for path, html in self.rendered.redirects.items():
@@ -124,25 +139,60 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             files.append(File.generated(config, path, content=html))
         return files
 
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:  # type: ignore[no-untyped-def]
+        """Every generated page and brief, as converted, passes the allow-list (generator/allowlist.py).
+        validate has checked the briefs already; this holds the templates (overrides included) to it."""
+        path = page.file.src_uri
+        if path in self.rendered.pages:
+            brief = editor_markdown(path)
+            findings = check_brief_page(html).findings if brief else check_generated_page(html)
+            origin = Position(self.rendered.origins.get(path) or f"{config.docs_dir}/{path}")
+            self.unsafe += [origin.problem(f"the page {path} becomes HTML where {finding.what}") for finding in findings]
+            if brief:
+                html = html.replace(BRIEF_END, "", 1)
+        return html
+
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # type: ignore[no-untyped-def]
-        return csp.apply_policy(output, page.content or "", serving=self.serving)
+        return csp.apply_policy(output, page.content or "", serving=self.relaxed_policy)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-        return csp.apply_policy(output_content, serving=self.serving)
+        return csp.apply_policy(output_content, serving=self.relaxed_policy)
 
-    @event_priority(-100)  # after the search plugin has written its index
+    @event_priority(-1000)  # the very last: after the search plugin has written its index, and every other plugin
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         tagged = weigh_names_in_site(Path(config.site_dir), self.rendered.names)
         log.debug(f"search: names set as tags on {tagged} profile entries")
-        # A build waits for the exports; a preview is served at once, and its exports follow.
-        self.exports.finish(Path(config.site_dir), wait=not self.serving)
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.unsafe:
+            for problem in sorted(set(self.unsafe)):
+                log.error(str(problem))
+            raise DataProblems(f"{len(set(self.unsafe))} generated pages hold HTML outside the allow-list; nothing was published")
+        atomic, self.atomic = self.atomic, None
+        assert atomic is not None
+        if self.warnings.get_counts():
+            atomic.abandon()  # MkDocs aborts the strict build right after this event
+            return
+        # A build waits for the exports and swaps in the site with them; a preview is swapped in and
+        # served at once, and its exports follow.
+        if not self.serving:
+            self.exports.finish(atomic.building, wait=True)
+        atomic.commit()
+        if self.serving:
+            self.exports.finish(atomic.site, wait=False)
 
     def on_build_error(self, *, error: Exception) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.atomic is not None:  # the site folder was never touched
+            self.atomic.abandon()
+            self.atomic = None
         if not isinstance(error, DataProblems):  # then the last good build (and its exports) stays
             self.exports.stop()
 
     def on_shutdown(self) -> None:
         self.exports.stop()
+        if self.atomic is not None:
+            self.atomic.abandon()
+            self.atomic = None
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]
         assert self.project is not None
@@ -150,24 +200,27 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             if path.is_dir():
                 server.watch(str(path))
         server.builder = _serve_last_good_build(server.builder)
+        if not self.relaxed_policy:
+            livereload.serve_without_inline_script(server)
         return server
 
 
 def _serve_last_good_build(build: Callable[[], None]) -> Callable[[], None]:
     """Wrap the rebuild that `mkdocs serve` runs on every change.
 
-    MkDocs 1.6 turns a failed rebuild into Abort, prints it, and then holds every page request until a
-    rebuild succeeds ("the server will appear stuck"). When the failure is ours, nothing was written, so
-    the last good build can go on being served: the problems are in the terminal as FILE:LINE:COL, and
-    the next change that fixes them rebuilds as usual.
+    MkDocs 1.6 prints a failed rebuild and then holds every page request until a rebuild succeeds
+    ("the server will appear stuck"). Builds are atomic, so whatever failed (our data problems, a
+    crash in any plugin or in Markdown, a strict-mode warning), the site folder still holds the last
+    good build whole, and it goes on being served: the problems are in the terminal, and the next
+    change that fixes them rebuilds as usual.
     """
 
     def rebuild() -> None:
         try:
             build()
-        except SystemExit as abort:  # mkdocs.exceptions.Abort, raised while handling our DataProblems
-            if not isinstance(abort.__context__, DataProblems):
-                raise
+        except (Exception, SystemExit) as failure:  # SystemExit: mkdocs.exceptions.Abort
+            if not isinstance(failure.__context__, DataProblems):  # ours are in the terminal already
+                log.error(f"The rebuild failed: {failure!r}", exc_info=not isinstance(failure, SystemExit))
             log.warning("Not rebuilt: fix the problems above; the last good build is still served")
 
     return rebuild

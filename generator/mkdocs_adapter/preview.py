@@ -78,7 +78,7 @@ class PreviewCache(BasePlugin):  # type: ignore[type-arg]
     def begin(self, pages: Iterable[str]) -> None:
         """Start a build whose generated pages are ``pages`` (paths inside docs_dir)."""
         self._start_build()
-        self._reusable = frozenset(page for page in pages if not _editor_markdown(page))
+        self._reusable = frozenset(page for page in pages if not editor_markdown(page))
         for store in (self._converted, self._indexed, self._themed):
             for gone in set(store) - self._reusable:
                 del store[gone]
@@ -181,7 +181,7 @@ class PreviewCache(BasePlugin):  # type: ignore[type-arg]
             log.debug("reused from the previous build: %s", dict(self.reused))
 
 
-def _editor_markdown(page: str) -> bool:
+def editor_markdown(page: str) -> bool:
     """Briefs (briefs/<slug>.md; the contract's brief URL) carry the editor's own Markdown."""
     return page.startswith("briefs/") and page != "briefs/index.md"
 

@@ -1,0 +1,69 @@
+"""The allow-list's two parts of a brief's page, and the charts' SVG (generator/allowlist.py).
+
+A brief's page holds what the editor wrote, judged by the narrow brief rules, inside the container
+brief.md.j2 puts around it; the template's own parts around it (the "on this page" line, the
+references with their hidden full entries) are judged as a generated page's."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+from generator.allowlist import BRIEF_BODY, BRIEF_END, check_brief_page, check_html
+from generator.site_config import TEMPLATE_EXTENSIONS, read_site_config
+
+TEMPLATE_PART = '<nav class="kb-jump" aria-label="On this page"><div class="toc"><ul><li><a href="#a">A</a></li></ul></div></nav>'
+REFERENCES = '<div class="kb-bibliography"><p class="kb-ref" id="ref-x">X <span class="kb-full">full</span></p></div>'
+
+
+def page(body: str) -> str:
+    return f"<h1 id=\"t\">T</h1>{TEMPLATE_PART}{BRIEF_BODY}{body}</div>{BRIEF_END}{REFERENCES}"
+
+
+def whats(markup: str) -> list[str]:
+    return [finding.what for finding in check_brief_page(markup).findings]
+
+
+def test_the_template_part_of_a_brief_page_passes_and_the_body_is_plain_markdown() -> None:
+    assert whats(page('<h2 id="a">A</h2><p>Text <a href="../groups/x/">x</a>.</p><div class="admonition note"><p>n</p></div>')) == []
+
+
+def test_the_body_may_not_take_the_templates_classes() -> None:
+    # A paragraph dressed as a reference entry ({: .kb-ref } in the Markdown) would pass for a citation.
+    assert whats(page('<p class="kb-ref">Ministry of Truth, 2024</p>')) == [
+        "class 'kb-ref' is not allowed in a brief (only those Markdown's extensions set)"
+    ]
+
+
+def test_an_id_in_the_body_that_the_template_holds_is_refused() -> None:
+    assert whats(page('<p id="ref-x">taken</p>')) == ["id 'ref-x' on <p> is already the id of another element of the page"]
+
+
+def test_without_the_container_the_whole_page_is_judged_as_the_editors() -> None:
+    assert "element <nav> is not allowed" in whats(f"{TEMPLATE_PART}<p>x</p>")
+
+
+def test_a_body_that_closes_early_cannot_leave_its_container() -> None:
+    # Raw HTML is refused before conversion, but the split must not rest on that: up to the end mark,
+    # whatever follows an extra closing tag is still the body's.
+    found = whats(page('<div class="admonition note"><p>x</p></div></div><p class="kb-ref">fake</p><div>'))
+    assert found, "markup after an early close went unjudged"
+
+
+def test_chart_svg_passes_but_not_script_handlers_or_foreign_paint() -> None:
+    chart = (
+        '<div class="kb-chart" aria-hidden="true"><svg class="kb-chart-svg" viewBox="0 0 10 10" width="10" height="10" '
+        'xmlns="http://www.w3.org/2000/svg" focusable="false"><line x1="0" x2="1" y1="0" y2="1" stroke="currentColor"/>'
+        '<a class="kb-chart-point" href="#fn:1" tabindex="-1"><circle cx="1" cy="1" r="2" fill="currentColor"/></a>'
+        '<text x="1" y="1" text-anchor="end" fill="currentColor">1</text></svg></div>'
+    )
+    assert check_html(chart, brief=False).findings == []
+    for bad in ['<svg onload="alert(1)"></svg>', '<svg><script>alert(1)</script></svg>',
+                '<svg><rect fill="url(https://elsewhere/x)"/></svg>', '<svg><a href="javascript:alert(1)">x</a></svg>',
+                '<svg><set attributeName="href" to="javascript:alert(1)"/></svg>']:
+        assert check_html(bad, brief=False).findings, bad
+
+
+def test_the_sites_markdown_settings_include_what_the_templates_are_written_for() -> None:
+    site = read_site_config(ROOT)
+    for name, settings in TEMPLATE_EXTENSIONS:
+        assert name in site.extensions, name
+        assert {**site.extension_configs.get(name, {}), **settings} == site.extension_configs.get(name, {}), name
