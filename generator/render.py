@@ -23,6 +23,7 @@ from pathlib import Path
 import jinja2
 
 from .graph import Network, network
+from . import indexes
 from .history import History
 from .models import Citation, FigureValue, Source
 from .problems import Problem
@@ -250,8 +251,9 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         json_attribute=json_attribute,
         attribution=attribution,
         yaml_string=yaml_string,
+        stated=indexes.stated,
     )
-    env.globals.update(kind_label=KIND_LABEL, period=format_period)
+    env.globals.update(kind_label=KIND_LABEL, period=format_period, facts=indexes)
     return env
 
 
