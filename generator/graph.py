@@ -81,6 +81,10 @@ class Network:
         """Each relationship type the network has, as (type, label), by label: the page's filter."""
         return sorted({(link.type, link.label) for link in self.links}, key=lambda t: (t[1].casefold(), t[0]))
 
+    def url_of(self, node_id: str) -> str:
+        """A profile's URL from the site root (groups/isis-k/), for a page's script to resolve."""
+        return self._nodes[node_id].url
+
     def around(self, focus: str) -> "Network":
         """One profile, the profiles it is linked to, and those links."""
         links = self._touching.get(focus, [])

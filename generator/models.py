@@ -309,6 +309,11 @@ class Event(Profile):
     end_date: PartialDate | None = None
     place: Line
     country: Line | None = None
+    era: Line | None = Field(
+        None,
+        description='The period this event opens, drawn as a band on the timeline: "Taliban rule". The band '
+        "runs to end_date when there is one, else to the next era's start, else to the end of the timeline.",
+    )
 
     @model_validator(mode="after")
     def _date_before_end_date(self) -> "Event":

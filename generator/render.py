@@ -117,6 +117,13 @@ def format_period(since: str | None, until: str | None) -> str:
     return f"until {format_date(until)}" if until else ""
 
 
+def sentence(text: str) -> str:
+    """A phrase from the data as a sentence: a capital first, a full stop last."""
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def format_number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
@@ -252,6 +259,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         attribution=attribution,
         yaml_string=yaml_string,
         stated=indexes.stated,
+        sentence=sentence,
     )
     env.globals.update(kind_label=KIND_LABEL, period=format_period, facts=indexes)
     return env

@@ -279,3 +279,91 @@ def test_index_without_script_lists_every_row(context, real: str) -> None:  # no
     page.goto(real + "groups/?status=defunct&q=nothing")
     expect(page.locator(".kb-index tbody tr:visible")).to_have_count(len(list((ROOT / "data/groups").glob("*.yaml"))))
     expect(page.locator(".kb-index form")).to_have_count(0)
+
+
+# -- the timeline ---------------------------------------------------------------------------------
+
+CHART = """el => {
+    const events = [...el.querySelectorAll('.kb-chrono-event')].map(a => {
+        const mark = a.querySelector('.kb-chrono-mark').getBoundingClientRect();
+        return {href: a.href, x: mark.left, right: mark.right, label: a.textContent};
+    });
+    const eras = [...el.querySelectorAll('.kb-chrono-era')].map(b => ({text: b.textContent, x: b.getBoundingClientRect().left}));
+    const ticks = [...el.querySelectorAll('.kb-chrono-tick')].map(t => ({text: t.textContent, x: t.getBoundingClientRect().left}));
+    return {events, eras, ticks};
+}"""
+
+
+def chart(page: Page) -> dict:
+    box = page.locator(".kb-chrono").first
+    expect(box).to_have_attribute("data-ready", "true")
+    return box.evaluate(CHART)
+
+
+def tick_x(ticks: list[dict], label: str) -> float:
+    return next(t["x"] for t in ticks if t["text"] == label)
+
+
+def test_timeline_places_events_by_date_with_era_bands_and_zooms_to_months(page: Page, real: str) -> None:
+    page.goto(real + "timeline/")
+    drawn = chart(page)
+    listed = page.locator(".kb-timeline-item").count()
+    assert len(drawn["events"]) == listed
+    # Each event starts at its date: the Crocus City Hall attack (22 March 2024) after the start of 2024.
+    crocus = next(e for e in drawn["events"] if "crocus-city-hall-attack" in e["href"])
+    assert tick_x(drawn["ticks"], "2024") < crocus["x"] < tick_x(drawn["ticks"], "2025")
+    taliban = next(e for e in drawn["eras"] if e["text"] == "Taliban rule")
+    assert tick_x(drawn["ticks"], "2021") < taliban["x"] < tick_x(drawn["ticks"], "2022")
+
+    page.get_by_role("button", name="Years").click()
+    years = chart(page)
+    width = tick_x(years["ticks"], "2025") - tick_x(years["ticks"], "2024")
+    # "2024" alone (the Istanbul church attack) is drawn across the whole year.
+    istanbul = next(e for e in years["events"] if "istanbul-church-attack" in e["href"])
+    assert istanbul["right"] - istanbul["x"] == pytest.approx(width, abs=2)
+    page.get_by_role("button", name="Months").click()
+    months = chart(page)
+    assert {"Feb", "Mar", "Dec"} <= {t["text"] for t in months["ticks"]}
+    month = months["ticks"][1]["x"] - months["ticks"][0]["x"]
+    assert month > 5 * width / 12, "zoomed in from years to months"
+    expect(page.get_by_role("button", name="Months")).to_have_attribute("aria-pressed", "true")
+
+
+def test_timeline_filters_by_any_profile_type_and_country_and_keeps_them(page: Page, real: str) -> None:
+    page.goto(real + "timeline/")
+    names = page.locator("#kb-timeline-names option").evaluate_all("os => os.map(o => o.dataset.id)")
+    on_disk = {p.stem for folder in ("groups", "people", "events") for p in (ROOT / "data" / folder).glob("*.yaml")}
+    assert set(names) == on_disk
+    page.get_by_label("Show the events of").fill("Jamaat Ansarullah")
+    expect(page.locator(".kb-timeline-count")).to_contain_text("0 of")
+    page.get_by_label("and of the profiles linked to it").check()
+    expect(page.locator(".kb-timeline-count")).not_to_contain_text("0 of")
+    wide = page.locator(".kb-timeline-item:visible").count()
+    assert wide > 0 and len(chart(page)["events"]) == wide
+    page.get_by_label("Show the events of").fill("")
+    page.get_by_label("and of the profiles linked to it").uncheck()
+    page.get_by_label("Country").select_option("Russia")
+    visible = page.locator(".kb-timeline-item:visible")
+    expect(visible).not_to_have_count(0)
+    assert all(item.get_attribute("data-country") == "Russia" for item in visible.all())
+    count = visible.count()
+    assert parse_qs(urlsplit(page.url).query) == {"country": ["Russia"]}
+    page.reload()
+    expect(page.get_by_label("Country")).to_have_value("Russia")
+    expect(page.locator(".kb-timeline-item:visible")).to_have_count(count)
+    assert len(chart(page)["events"]) == count
+
+
+def test_timeline_lines_read_as_sentences(page: Page, real: str) -> None:
+    page.goto(real + "timeline/")
+    for line in page.locator(".kb-timeline-item p:has(time)").all_inner_texts():
+        assert "not stated" not in line.lower(), line
+        assert re.search(r"\.\s*$", line), line
+
+
+def test_profile_shows_its_own_compact_timeline(page: Page, real: str) -> None:
+    page.goto(real + "groups/isis-k/")
+    linked = page.locator("#events ~ .md-typeset__scrollwrap table tbody tr td:nth-child(2) a, #events ~ table tbody tr td:nth-child(2) a")
+    hrefs = set(linked.evaluate_all("links => links.map(a => a.href)"))
+    drawn = chart(page)
+    assert hrefs and {e["href"] for e in drawn["events"]} == hrefs

@@ -181,9 +181,16 @@ def test_timeline_items_carry_the_entities_they_can_be_filtered_by(reader_site: 
     html = reader_site.page("timeline")
     items = find(html, "li", class_="kb-timeline-item")
     entities = [set(item.attrs["data-entities"].split()) for item in items]
-    assert entities == [{"blue-league"}, {"blue-league"}, {"jo-leader"}, {"red-front"}, {"red-front"}]
-    options = [o.attrs["value"] for o in find(html, "option")]
-    assert options == ["", "blue-league", "jo-leader", "red-front"]
+    assert entities == [
+        {"new-year-raid", "blue-league"},
+        {"founding-rally", "blue-league"},
+        {"summer-march", "jo-leader"},
+        {"june-clash", "red-front"},
+        {"hall-attack", "red-front"},
+    ]
+    # Any profile can be chosen, not only those linked to an event.
+    options = [o.attrs["data-id"] for o in find(html, "option") if "data-id" in o.attrs]
+    assert options == ["blue-league", "founding-rally", "hall-attack", "jo-leader", "june-clash", "new-year-raid", "red-front", "summer-march"]
     assert find(html, "form", class_="kb-timeline-filter")[0].attrs.get("hidden") is not None
 
 
