@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +53,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.preview: PreviewCache | None = None
         self.exports = Exports()  # made on a second core while MkDocs builds the pages
         self.conversion = TwoCoreConversion()  # half of a large build's Markdown, on a second core
+        self.edit_root: str | None = None
+        self.activated: list = []  # type: ignore[type-arg]
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the
@@ -62,7 +65,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project(Path(config.config_file_path).resolve().parent)
-        self.layout = Layout(directory_urls=config.use_directory_urls)
+        self.layout = Layout(directory_urls=config.use_directory_urls, site_url=config.site_url or None, site_name=config.site_name)
+        self.edit_root = edit_root(config, self.project.root)
         if not self.serving:
             self.cache = self.preview = None
         elif self.cache is None or self.cache.root != self.project.root:
@@ -124,7 +128,24 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             files.append(File.generated(config, path, content=html))
         return files
 
+    def on_page_context(self, context, *, page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
+        """A generated page outside the navigation (a profile, a source, a brief) highlights the tab
+        of its section, and its "Edit" link points at the file it is made from."""
+        meta = page.meta.get("kb") if isinstance(page.meta, dict) else None
+        if isinstance(meta, dict):
+            section = (meta.get("section") or {}).get("url")
+            for item in nav.pages if nav is not None else []:
+                if item.url == section and not item.active:
+                    item.active = True  # MkDocs marks its ancestors too; undone in on_post_page
+                    self.activated.append(item)
+            if self.edit_root and meta.get("file"):
+                page.edit_url = self.edit_root + meta["file"]
+        return context
+
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # type: ignore[no-untyped-def]
+        for item in self.activated:
+            item.active = False
+        self.activated = []
         return csp.apply_policy(output, page.content or "", serving=self.serving)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -151,6 +172,19 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
                 server.watch(str(path))
         server.builder = _serve_last_good_build(server.builder)
         return server
+
+
+def edit_root(config: MkDocsConfig, root: Path) -> str | None:
+    """Where the repository's files are edited: repo_url + edit_uri, less the docs folder that edit_uri
+    names (edit/main/site_src/ -> edit/main/), so that a data file's path can follow it."""
+    if not config.repo_url or not config.edit_uri:
+        return None
+    base = urllib.parse.urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri)
+    if not base.endswith("/"):
+        base += "/"
+    docs = Path(config.docs_dir).resolve()
+    folder = docs.relative_to(root).as_posix() + "/" if docs.is_relative_to(root) else ""
+    return base.removesuffix(folder) if folder and base.endswith(folder) else None
 
 
 def _serve_last_good_build(build: Callable[[], None]) -> Callable[[], None]:
