@@ -148,6 +148,8 @@
     cy.on("tap", "node", function (event) { window.location.href = new URL(event.target.data("url"), kb.graphUrl).href; });
     cy.on("mouseover", "node", function (event) { canvas.classList.add("kb-graph-canvas--pointer"); self.highlight(event.target); });
     cy.on("mouseout", "node", function () { canvas.classList.remove("kb-graph-canvas--pointer"); self.highlight(null); });
+    // Leaving the picture by a node's edge sends no mouseout for the node.
+    canvas.addEventListener("mouseleave", function () { canvas.classList.remove("kb-graph-canvas--pointer"); self.highlight(null); });
     // Cytoscape maps a pointer to the picture through a cached rectangle of its container, which it
     // refreshes when it sees the page scroll. A press that comes before that scroll event (a busy
     // machine, a quick hand) would be mapped through the old rectangle and miss: refresh it first.
@@ -340,7 +342,6 @@
      ["Readable size", function () { picture.view(cy.elements().not(".off")); }]].forEach(function (item) {
       var button = document.createElement("button");
       button.type = "button";
-      button.className = "md-button";
       button.textContent = item[0];
       button.addEventListener("click", item[1]);
       bar.appendChild(button);
