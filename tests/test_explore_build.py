@@ -412,5 +412,6 @@ def test_the_atom_feed_lists_the_latest_changes(reader_site: Site) -> None:
     assert feed.entries[0].link.endswith("groups/red-front/")
     page = reader_site.page("changes")
     assert find(page, "a", href="../changes.xml")
-    assert find(page, "h2")[0].attrs["id"].startswith("change-")
+    assert [h.attrs["id"] for h in find(page, "h2")] == ["changes-2022-01-02", "changes-2021-05-06"]
+    assert find(page, "p", class_="kb-change")[0].attrs["id"].startswith("change-")
     assert find(reader_site.page("groups/red-front"), "link", type="application/atom+xml")
