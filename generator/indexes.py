@@ -35,15 +35,6 @@ def year(date: str | None) -> int | None:
     return int(date[:4]) if date else None
 
 
-def years(start: str | None, end: str | None) -> str:
-    """A span in whole years: "2015–2020", "since 2015", "until 2020", or nothing."""
-    if start and end:
-        return f"{year(start)}–{year(end)}"
-    if start:
-        return f"since {year(start)}"
-    return f"until {year(end)}" if end else ""
-
-
 def status(profile: ProfileView) -> str:
     """A group is defunct once it has a date of dissolution, active otherwise."""
     return "defunct" if getattr(profile.model, "dissolved", None) else "active"

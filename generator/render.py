@@ -127,13 +127,20 @@ def format_date(value: str | None) -> str:
     return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
 
 
-def format_period(since: str | None, until: str | None) -> str:
+def format_period(
+    since: str | None, until: str | None, show: Callable[[str], str] = format_date, dash: str = " – "
+) -> str:
     """When something held: "2015 – 2020", "since 2015", "until 2020", or nothing."""
     if since and until:
-        return f"{format_date(since)} – {format_date(until)}"
+        return f"{show(since)}{dash}{show(until)}"
     if since:
-        return f"since {format_date(since)}"
-    return f"until {format_date(until)}" if until else ""
+        return f"since {show(since)}"
+    return f"until {show(until)}" if until else ""
+
+
+def format_years(since: str | None, until: str | None) -> str:
+    """The same in whole years, for a table's narrow column: "2015–2020", "since 2015"."""
+    return format_period(since, until, lambda date: date[:4], "–")
 
 
 def sentence(text: str) -> str:
@@ -280,7 +287,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         stated=indexes.stated,
         sentence=sentence,
     )
-    env.globals.update(kind_label=KIND_LABEL, period=format_period, facts=indexes, cite_dir=CITE_DIR)
+    env.globals.update(kind_label=KIND_LABEL, period=format_period, years=format_years, facts=indexes, cite_dir=CITE_DIR)
     return env
 
 
