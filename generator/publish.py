@@ -11,6 +11,7 @@ sorted once per build (``Sections``), and each page takes a window of them.
 from __future__ import annotations
 
 import bisect
+import functools
 import datetime as dt
 import json
 import re
@@ -197,7 +198,9 @@ class Citable:
                        "date": self.updated.isoformat()}
         if self.url:
             fields["url"] = self.url
-        return BibliographyData({self.key: BibEntry("misc", fields)}).to_string("bibtex")
+        # The writer itself, not to_string("bibtex"): that looks the writer up among the installed
+        # packages' entry points on every call (10 ms each, 8 s for 800 profiles).
+        return _bibtex_writer().to_string(BibliographyData({self.key: BibEntry("misc", fields)}))
 
     def ris(self) -> str:
         import rispy
@@ -227,6 +230,13 @@ class Citable:
 
 
 CITE_DIR = "cite"
+
+
+@functools.cache
+def _bibtex_writer() -> Any:
+    from pybtex.database.output.bibtex import Writer
+
+    return Writer()
 # What latexcodec leaves for us: braces (BibTeX counts them even when escaped) and "$" (math mode).
 _BIBTEX_COMMANDS = {"{": "\\textbraceleft{}", "}": "\\textbraceright{}", "$": "\\$"}
 _BIBTEX_SPECIAL = re.compile("[{}$]")
