@@ -36,7 +36,11 @@ BRIEF_TAGS = frozenset(
 )
 # The series charts (generator/chart.py) are inline SVG: shapes and text, no script, style or animation.
 CHART_TAGS = frozenset("svg line polyline rect circle path text title".split())
-PAGE_TAGS = BRIEF_TAGS | CHART_TAGS | frozenset("span section nav figure figcaption form label select option output time small".split())
+# The indexes' filters, the timeline and network controls and "Cite this page" (their scripts read the
+# data-* attributes; inert data, like aria-*, is allowed on any element of a generated page).
+CONTROL_TAGS = frozenset("form fieldset legend label select option datalist input button output aside".split())
+PAGE_TAGS = BRIEF_TAGS | CHART_TAGS | CONTROL_TAGS | frozenset("span section nav figure figcaption time small".split())
+PAGE_ATTRIBUTE_PREFIXES = ("data-", "aria-")
 
 BRIEF_ATTRIBUTES: dict[str, frozenset[str]] = {
     "*": frozenset({"id", "class"}),
@@ -48,10 +52,8 @@ BRIEF_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 PAGE_ATTRIBUTES: dict[str, frozenset[str]] = {
     **BRIEF_ATTRIBUTES,
-    "div": frozenset({"data-figure", "data-focus", "data-graph", "data-label", "aria-hidden"}),
-    "nav": frozenset({"aria-label"}),
-    "figure": frozenset({"data-figure"}),
-    "a": frozenset({"href", "title", "tabindex"}),
+    "div": frozenset({"hidden", "role"}),
+    "a": frozenset({"href", "title", "tabindex", "download"}),
     "svg": frozenset({"viewbox", "width", "height", "xmlns", "focusable"}),
     "line": frozenset({"x1", "x2", "y1", "y2", "stroke"}),
     "polyline": frozenset({"points", "fill", "stroke", "stroke-dasharray"}),
@@ -59,12 +61,15 @@ PAGE_ATTRIBUTES: dict[str, frozenset[str]] = {
     "circle": frozenset({"cx", "cy", "r", "fill"}),
     "path": frozenset({"d", "fill", "stroke"}),
     "text": frozenset({"x", "y", "text-anchor", "fill"}),
-    "li": frozenset({"data-entities"}),
-    "form": frozenset({"hidden"}),
+    "form": frozenset({"hidden", "role"}),
     "label": frozenset({"for"}),
-    "select": frozenset({"name"}),
-    "option": frozenset({"value"}),
-    "output": frozenset({"for", "aria-live"}),
+    "select": frozenset({"name", "multiple", "size"}),
+    "option": frozenset({"value", "selected"}),
+    "output": frozenset({"for"}),
+    "input": frozenset({"type", "name", "value", "list", "min", "max", "step", "placeholder", "autocomplete", "checked", "size", "inputmode"}),
+    "button": frozenset({"type", "hidden", "disabled"}),
+    "th": frozenset({"style", "align", "scope"}),
+    "td": frozenset({"style", "align"}),
     "time": frozenset({"datetime"}),
 }
 
@@ -142,7 +147,7 @@ class _Walk(HTMLParser):
         allowed = self.attributes["*"] | self.attributes.get(tag, frozenset())
         for name, value in attrs:
             value = value or ""
-            if name not in allowed:
+            if name not in allowed and (self.brief or not name.startswith(PAGE_ATTRIBUTE_PREFIXES)):
                 self.find(f'attribute {name}="{value[:40]}" on <{tag}> is not allowed', name)
             elif name in ("href", "src"):
                 self._address(tag, name, value)
@@ -225,6 +230,7 @@ def _second_opinion(markup: str, seen: Counter[tuple[str, tuple[tuple[str, str],
         tags=set(BRIEF_TAGS if brief else PAGE_TAGS),
         attributes=_nh3_attributes(brief),
         url_schemes=set(LINK_SCHEMES),
+        generic_attribute_prefixes=set() if brief else set(PAGE_ATTRIBUTE_PREFIXES),
         link_rel=None,
         strip_comments=True,
     )

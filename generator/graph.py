@@ -73,6 +73,18 @@ class Network:
             ],
         }
 
+    def isolated(self) -> list[Node]:
+        """The profiles without any relationship, by name: the network page lists them beside the picture."""
+        return sorted((n for n in self.nodes if n.id not in self._touching), key=lambda n: (n.label.casefold(), n.id))
+
+    def types(self) -> list[tuple[str, str]]:
+        """Each relationship type the network has, as (type, label), by label: the page's filter."""
+        return sorted({(link.type, link.label) for link in self.links}, key=lambda t: (t[1].casefold(), t[0]))
+
+    def url_of(self, node_id: str) -> str:
+        """A profile's URL from the site root (groups/isis-k/), for a page's script to resolve."""
+        return self._nodes[node_id].url
+
     def around(self, focus: str) -> "Network":
         """One profile, the profiles it is linked to, and those links."""
         links = self._touching.get(focus, [])

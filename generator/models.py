@@ -429,6 +429,11 @@ class Event(Profile):
     end_date: PartialDate | None = None
     place: Line
     country: Line | None = None
+    era: Line | None = Field(
+        None,
+        description='The period this event opens, drawn as a band on the timeline: "Taliban rule". The band '
+        "runs to end_date when there is one, else to the next era's start, else to the end of the timeline.",
+    )
     facts_cite: EventFacts | None = Field(None, description=_FACTS_CITE_DESCRIPTION)
 
     @model_validator(mode="after")

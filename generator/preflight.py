@@ -29,8 +29,10 @@ import markdown
 
 from .allowlist import Checked, Finding, check_brief_page, check_html
 from .export import export_files
+from .history import History
 from .problems import Position, Problem
-from .render import GRAPH_FILE, INDEX_PAGES, NETWORK_PAGE, Page, render_page, template_problem
+from .publish import Sections
+from .render import GRAPH_FILE, INDEX_PAGES, NETWORK_PAGE, Layout, Page, brief_job, render_job, template_problem
 from .resolve import BriefView, EntityLink, KnowledgeBase
 from .site_config import SiteConfig
 
@@ -149,7 +151,7 @@ def check_brief(
     if bounds or len(known) > MAX_KNOWN or not _resolved(brief, kb):
         return problems + bounds  # converting text of these shapes is what must not be tried
     try:
-        page_markdown = render_page(env, kb, brief.path, "brief.md.j2", brief=brief)
+        page_markdown = render_job(env, kb, brief_job(brief, History(), Sections(kb, Layout().url)))
     except Exception as error:  # noqa: BLE001 - an override template's mistake is reported as such
         problem = template_problem(error, root)
         if problem is None:

@@ -22,14 +22,16 @@ from pathlib import Path
 
 import jinja2
 
-from . import chart, figures
+from . import chart, figures, indexes
 from .citations import by_source, citing_pages, locators, shorten
+from .feed import FEED_FILE, atom_feed
 from .graph import Network, network
 from .history import History
 from .models import Citation, FigureValue, Person, Source, date_sort_key
 from .problems import Problem
+from .publish import CITE_DIR, Citable, Sections, about, describe, page_meta
 from .redirects import redirects
-from .resolve import Edge, EntityLink, FigureView, KnowledgeBase, ProfileView, RichClaim, RichText
+from .resolve import BriefView, Edge, EntityLink, FigureView, KnowledgeBase, ProfileView, RichClaim, RichText, plain_text
 from .vocabulary import KIND_LABEL, QUALIFIER_WORDS
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -89,6 +91,23 @@ def yaml_string(text: str) -> str:
     return '"' + "".join(_yaml_char(c) for c in text) + '"'
 
 
+def yaml_flow(value: object) -> str:
+    """Any JSON-like value as one line of YAML flow style, every string written by yaml_string: ASCII
+    only, so that no name (a control character, a lone surrogate, a line separator) can make the
+    front matter fail to parse and be published as page text."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{yaml_string(str(k))}: {yaml_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(yaml_flow(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    return yaml_string(str(value))
+
+
 def _yaml_char(char: str) -> str:
     if char in '"\\':
         return "\\" + char
@@ -120,13 +139,27 @@ def format_date(value: str | None) -> str:
     return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
 
 
-def format_period(since: str | None, until: str | None) -> str:
+def format_period(
+    since: str | None, until: str | None, show: Callable[[str], str] = format_date, dash: str = " – "
+) -> str:
     """When something held: "2015 – 2020", "since 2015", "until 2020", or nothing."""
     if since and until:
-        return f"{format_date(since)} – {format_date(until)}"
+        return f"{show(since)}{dash}{show(until)}"
     if since:
-        return f"since {format_date(since)}"
-    return f"until {format_date(until)}" if until else ""
+        return f"since {show(since)}"
+    return f"until {show(until)}" if until else ""
+
+
+def format_years(since: str | None, until: str | None) -> str:
+    """The same in whole years, for a table's narrow column: "2015–2020", "since 2015"."""
+    return format_period(since, until, lambda date: date[:4], "–")
+
+
+def sentence(text: str) -> str:
+    """A phrase from the data as a sentence: a capital first, a full stop last."""
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def format_number(value: float) -> str:
@@ -527,8 +560,10 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         according_to=according_to,
         yaml_string=yaml_string,
         markdown_url=markdown_url,
+        stated=indexes.stated,
+        sentence=sentence,
     )
-    env.globals.update(kind_label=KIND_LABEL, period=format_period)
+    env.globals.update(kind_label=KIND_LABEL, period=format_period, years=format_years, facts=indexes, cite_dir=CITE_DIR)
     return env
 
 
@@ -556,6 +591,14 @@ class Layout:
     to MkDocs's own File class."""
 
     directory_urls: bool = True
+    site_url: str | None = None  # where the site is published (https://example.org/kb/), when known
+    site_name: str = "Khorasan Brief"
+
+    def absolute(self, page_path: str) -> str | None:
+        """A page's full address, when the site's is known: for citations and feeds."""
+        if not self.site_url:
+            return None
+        return self.site_url.rstrip("/") + "/" + self.url(page_path).removeprefix("./")
 
     def dest(self, page_path: str) -> str:
         """The file a page becomes in the built site: groups/isis-k/index.html."""
@@ -620,23 +663,70 @@ class PageJob:
     subject: tuple[str, str] | None = None
 
 
-def site_pages(kb: KnowledgeBase, history: History, graph: Network) -> list[PageJob]:
+CHANGES_PAGE = "changes.md"
+PROFILE_CHANGES = 10  # the newest changes a profile page lists; the "What changed" page has more
+
+
+def brief_job(brief: BriefView, history: History, sections: Sections) -> PageJob:
+    """A brief's page; validate renders it too, to check what the editor's Markdown becomes."""
+    file = f"briefs/{brief.slug}.md"
+    description = describe(brief.meta.summary)
+    context = {
+        "brief": brief,
+        "chrome": yaml_flow(page_meta("brief", brief.meta.title, file, sections, brief.slug, history.last_changed(file), description)),
+        "description": description,
+    }
+    return PageJob(brief.path, "brief.md.j2", context, ("brief", brief.slug))
+
+
+def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layout | None = None) -> list[PageJob]:
     """Every Markdown page the site gets from the knowledge base, in a fixed order."""
+    layout = layout or Layout()
+    sections = Sections(kb, layout.url)
     jobs = []
     for p in kb.profiles.values():
         updated = history.last_changed(p.file)
+        changes = history.changes_of(p.file, PROFILE_CHANGES)
+        cite = citable(p.id, p.model.name, p.path, updated, layout)
+        description = describe(plain_text(p.summary.text))
         context = {
             "profile": p, "model": p.model, "updated": updated.isoformat() if updated else None, "network": graph,
+            # Plain strings, so that the preview's render cache (generator/cache.py) signs them.
+            "chrome": yaml_flow(page_meta(p.kind, p.model.name, p.file, sections, p.id, updated, description, about(p))),
+            "description": description,
+            "cite": cite.text(),
+            "history_state": history.state or "",
+            "history_key": f"{changes[0].sha if changes else ''}:{history.count_of(p.file)}",
+            "changes": changes,
+            "change_count": history.count_of(p.file),
         }
         jobs.append(PageJob(p.path, PROFILE_TEMPLATES[p.kind], context, ("profile", p.id)))
     for source_id, source in kb.sources.items():
-        context = {"source": source, "citing": kb.cited_by.get(source_id, [])}
+        file = f"data/sources/{source_id}.yaml"
+        title = f"[{source.title}]" if source.title_is_descriptive else source.title
+        description = describe(source.summary)
+        context = {
+            "source": source, "citing": kb.cited_by.get(source_id, []),
+            "chrome": yaml_flow(page_meta("source", title, file, sections, source_id, history.last_changed(file), description)),
+            "description": description,
+        }
         jobs.append(PageJob(kb.source_path(source_id), "source.md.j2", context, ("source", source_id)))
-    for brief in kb.briefs.values():
-        jobs.append(PageJob(brief.path, "brief.md.j2", {"brief": brief}, ("brief", brief.slug)))
+    jobs += [brief_job(brief, history, sections) for brief in kb.briefs.values()]
     jobs += [PageJob(path, template, {}) for path, template in INDEX_PAGES.items()]
     jobs.append(PageJob(NETWORK_PAGE, "network.md.j2", {"network": graph, "table_limit": NETWORK_TABLE_LIMIT}))
+    jobs.append(PageJob(CHANGES_PAGE, "changes.md.j2", {"history": history, "files": profile_files(kb)}))
     return jobs
+
+
+def citable(key: str, title: str, path: str, updated: object, layout: Layout) -> Citable:
+    return Citable(key, title, layout.absolute(path), updated, layout.site_name)  # type: ignore[arg-type]
+
+
+def profile_files(kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
+    """Data file -> (name, page path) of what it holds, for the change list."""
+    files = {p.file: (p.model.name, p.path) for p in kb.profiles.values()}
+    files |= {f"data/sources/{i}.yaml": (s.title, kb.source_path(i)) for i, s in kb.sources.items()}
+    return files
 
 
 def render_job(env: jinja2.Environment, kb: KnowledgeBase, job: PageJob) -> str:
@@ -675,9 +765,13 @@ def render_site(
     history = history or History()
     layout = layout or Layout()
     graph: Network = network(kb, layout.url)
-    pages = pages_with(env, kb, site_pages(kb, history, graph))
+    pages = pages_with(env, kb, site_pages(kb, history, graph, layout))
     # Compact: the file is for the browser script (and people read all.json, which holds the same).
     files = {GRAPH_FILE: json.dumps(graph.as_json(), ensure_ascii=False, separators=(",", ":")) + "\n"}
+    for p in kb.profiles.values():  # "Cite this page": a BibTeX, an RIS and a CSL-JSON file per profile
+        files.update(citable(p.id, p.model.name, p.path, history.last_changed(p.file), layout).files())
+    href = lambda path: layout.absolute(path) or layout.url(path)  # noqa: E731
+    files[FEED_FILE] = atom_feed(history, profile_files(kb), href, layout.site_url, layout.site_name)
     taken = {layout.dest(path) for path in pages} | set(files)
     names = {layout.url(p.path): [p.model.name, *p.model.aliases] for p in kb.profiles.values()}
     origins = {p.path: p.file for p in kb.profiles.values()}

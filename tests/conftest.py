@@ -117,6 +117,28 @@ def reader_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return Site(out)
 
 
+# The address and repository a published build gets from the deploy workflow (see mkdocs.yml):
+# a project's GitHub Pages site, under a sub-path.
+PUBLISHED = {
+    "KB_SITE_URL": "https://example.org/khorasan-brief/",
+    "KB_REPO_URL": "https://github.com/example/khorasan-brief",
+    "KB_EDIT_URI": "edit/main/site_src/",
+}
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The real knowledge base built as the deploy workflow builds it: its own address under a
+    sub-path, and the repository for edit links."""
+    out = tmp_path_factory.mktemp("published") / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        cwd=ROOT, env={**ENV, **PUBLISHED}, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return Site(out)
+
+
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
     """Debian's Chromium driven by Playwright, one per test module (Playwright's sync API allows one

@@ -67,3 +67,13 @@ def test_the_sites_markdown_settings_include_what_the_templates_are_written_for(
     for name, settings in TEMPLATE_EXTENSIONS:
         assert name in site.extensions, name
         assert {**site.extension_configs.get(name, {}), **settings} == site.extension_configs.get(name, {}), name
+
+
+def test_pages_may_carry_inert_data_and_aria_attributes_but_briefs_may_not() -> None:
+    control = '<div data-facets="[1]" aria-label="Filters"><input type="search" list="x" data-key="name"><button type="button">Sort</button></div>'
+    assert check_html(control, brief=False).findings == []
+    assert check_html('<p data-x="1">x</p>', brief=True).findings
+    for bad in ['<input type="image" src="https://elsewhere/x.png" formaction="javascript:alert(1)">',
+                '<button onclick="alert(1)">x</button>', '<div data-x="1" onmouseover="alert(1)">x</div>',
+                '<form action="https://elsewhere/">x</form>']:
+        assert check_html(bad, brief=False).findings, bad

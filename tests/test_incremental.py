@@ -60,13 +60,13 @@ def first(project: Project, folder: str, pattern: str = "") -> Path:
 
 
 def test_a_rebuild_without_edits_renders_only_the_pages_of_the_whole(project: Project) -> None:
-    from generator.render import INDEX_PAGES, NETWORK_PAGE
+    from generator.render import CHANGES_PAGE, INDEX_PAGES, NETWORK_PAGE
 
     cache = BuildCache(project.root)
     site = build(project, cache=cache)
     assert len(cache.pages.rendered) == len(site.pages)
     assert build(project, cache=cache) == site
-    assert sorted(cache.pages.rendered) == sorted([*INDEX_PAGES, NETWORK_PAGE])  # indexes, timeline, network
+    assert sorted(cache.pages.rendered) == sorted([*INDEX_PAGES, NETWORK_PAGE, CHANGES_PAGE])  # indexes, timeline, network, changes
     assert cache.files.parsed == []
 
 
@@ -111,7 +111,7 @@ def test_an_inverse_relationship_appears_and_disappears_on_the_other_profile(pro
 
 
 def test_a_relationship_edit_renders_only_the_pages_that_show_that_file(project: Project) -> None:
-    from generator.render import INDEX_PAGES, NETWORK_PAGE
+    from generator.render import CHANGES_PAGE, INDEX_PAGES, NETWORK_PAGE
 
     cache = BuildCache(project.root)
     build(project, cache=cache)
@@ -138,7 +138,7 @@ def test_a_relationship_edit_renders_only_the_pages_that_show_that_file(project:
         p.stem for p in (project.data_dir / "sources").glob("*.yaml")
     }
     may_render = (
-        {f"people/{person.stem}.md", *INDEX_PAGES, NETWORK_PAGE}
+        {f"people/{person.stem}.md", *INDEX_PAGES, NETWORK_PAGE, CHANGES_PAGE}
         | {f"{folder_of[i]}/{i}.md" for i in linked}
         | {f"sources/{s}.md" for s in cited}
         | {path for path in site.pages if path.startswith("briefs/")}

@@ -181,9 +181,16 @@ def test_timeline_items_carry_the_entities_they_can_be_filtered_by(reader_site: 
     html = reader_site.page("timeline")
     items = find(html, "li", class_="kb-timeline-item")
     entities = [set(item.attrs["data-entities"].split()) for item in items]
-    assert entities == [{"blue-league"}, {"blue-league"}, {"jo-leader"}, {"red-front"}, {"red-front"}]
-    options = [o.attrs["value"] for o in find(html, "option")]
-    assert options == ["", "blue-league", "jo-leader", "red-front"]
+    assert entities == [
+        {"new-year-raid", "blue-league"},
+        {"founding-rally", "blue-league"},
+        {"summer-march", "jo-leader"},
+        {"june-clash", "red-front"},
+        {"hall-attack", "red-front"},
+    ]
+    # Any profile can be chosen, not only those linked to an event.
+    options = [o.attrs["data-id"] for o in find(html, "option") if "data-id" in o.attrs]
+    assert options == ["blue-league", "founding-rally", "hall-attack", "jo-leader", "june-clash", "new-year-raid", "red-front", "summer-march"]
     assert find(html, "form", class_="kb-timeline-filter")[0].attrs.get("hidden") is not None
 
 
@@ -317,7 +324,7 @@ def test_built_pages_load_nothing_from_elsewhere(fixture_site: Site) -> None:
     for html_file in fixture_site.root.rglob("*.html"):
         for element in parse(html_file.read_text(encoding="utf-8")):
             source = element.attrs.get("src") if element.tag in {"script", "img", "iframe"} else None
-            if element.tag == "link" and element.attrs.get("rel") != "canonical":
+            if element.tag == "link" and element.attrs.get("rel") not in {"canonical", "license"}:  # fetch nothing
                 source = element.attrs.get("href")
             assert not (source and re.match(r"(https?:)?//", source)), f"{html_file}: {source}"
     for css in fixture_site.root.rglob("*.css"):

@@ -84,3 +84,17 @@ def test_deploy_builds_main_and_publishes_the_built_folder(fixture_project: Path
     assert result.code == 0, result.err
     published = fixture_project / upload["with"]["path"]
     assert (published / "index.html").is_file() and (published / "exports" / "all.json").is_file()
+
+
+def test_deploy_checks_out_the_whole_history_and_publishes_at_its_own_address() -> None:
+    # "Last updated" and each profile's changes come from git: a checkout of one commit would date
+    # every file by the newest commit (the build would then show no dates at all).
+    build = workflow("deploy.yml")["jobs"]["build"]
+    checkout = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    pages = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/configure-pages@"))
+    make = next(s for s in build["steps"] if s.get("run", "").startswith("mkdocs build"))
+    assert build["steps"].index(pages) < build["steps"].index(make)
+    assert make["env"]["KB_SITE_URL"] == "${{ steps.%s.outputs.base_url }}/" % pages["id"]
+    assert make["env"]["KB_REPO_URL"] == "${{ github.server_url }}/${{ github.repository }}"
+    assert make["env"]["KB_EDIT_URI"].endswith("/site_src/")

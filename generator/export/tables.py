@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..models import Event, FigureValue, Group, Person, Profile
+from ..publish import LICENCE
 from ..resolve import BriefView, Edge, FigureView, KnowledgeBase, ProfileView, RichClaim, plain_text
 from ..vocabulary import RELATIONSHIP_TYPES
 from .common import (
@@ -38,6 +39,7 @@ _RESOLVED = {"summary", "sections", "figures", "relationships"}
 def knowledge_json(kb: KnowledgeBase) -> str:
     document = {
         "format": FORMAT,
+        "license": {"id": LICENCE["id"], "title": LICENCE["title"], "url": LICENCE["url"]},
         "entities": [_entity(profile) for profile in kb.profiles.values()],
         "sources": [_source(kb, source_id) for source_id in kb.sources],
         "briefs": [_brief(brief) for brief in kb.briefs.values()],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,6 +61,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.atomic: AtomicSite | None = None  # this build's fresh folder, swapped in at the end
         self.warnings = CountHandler()  # what --strict will count, to swap in only a build that passes
         self.unsafe: list[Problem] = []  # generated pages whose HTML the allow-list refuses
+        self.edit_root: str | None = None
+        self.activated: list = []  # type: ignore[type-arg]
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the
@@ -72,7 +75,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project(Path(config.config_file_path).resolve().parent)
-        self.layout = Layout(directory_urls=config.use_directory_urls)
+        self.layout = Layout(directory_urls=config.use_directory_urls, site_url=config.site_url or None, site_name=config.site_name)
+        self.edit_root = edit_root(config, self.project.root)
         if not self.serving:
             self.cache = self.preview = None
         elif self.cache is None or self.cache.root != self.project.root:
@@ -152,7 +156,24 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
                 html = html.replace(BRIEF_END, "", 1)
         return html
 
+    def on_page_context(self, context, *, page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
+        """A generated page outside the navigation (a profile, a source, a brief) highlights the tab
+        of its section, and its "Edit" link points at the file it is made from."""
+        meta = page.meta.get("kb") if isinstance(page.meta, dict) else None
+        if isinstance(meta, dict):
+            section = (meta.get("section") or {}).get("url")
+            for item in nav.pages if nav is not None else []:
+                if item.url == section and not item.active:
+                    item.active = True  # MkDocs marks its ancestors too; undone in on_post_page
+                    self.activated.append(item)
+            if self.edit_root and meta.get("file"):
+                page.edit_url = self.edit_root + meta["file"]
+        return context
+
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # type: ignore[no-untyped-def]
+        for item in self.activated:
+            item.active = False
+        self.activated = []
         return csp.apply_policy(output, page.content or "", serving=self.relaxed_policy)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -203,6 +224,19 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         if not self.relaxed_policy:
             livereload.serve_without_inline_script(server)
         return server
+
+
+def edit_root(config: MkDocsConfig, root: Path) -> str | None:
+    """Where the repository's files are edited: repo_url + edit_uri, less the docs folder that edit_uri
+    names (edit/main/site_src/ -> edit/main/), so that a data file's path can follow it."""
+    if not config.repo_url or not config.edit_uri:
+        return None
+    base = urllib.parse.urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri)
+    if not base.endswith("/"):
+        base += "/"
+    docs = Path(config.docs_dir).resolve()
+    folder = docs.relative_to(root).as_posix() + "/" if docs.is_relative_to(root) else ""
+    return base.removesuffix(folder) if folder and base.endswith(folder) else None
 
 
 def _serve_last_good_build(build: Callable[[], None]) -> Callable[[], None]:

@@ -1,0 +1,479 @@
+/* Khorasan Brief: the network pictures, on the network page and on each profile page.
+ *
+ * A <div class="kb-graph"> gets a picture drawn with the vendored Cytoscape library. A profile page
+ * carries its own neighbourhood in data-graph (JSON) and names its profile in data-focus; the network
+ * page draws graph.json, less the profiles that have no relationship (the page lists those beside the
+ * picture). Every text from the data is set as text, never as markup.
+ *
+ * What a reader can do: read every name at the default zoom (labels are never smaller than 11 px
+ * on screen, and never overlap: see separate()); zoom with the wheel (on a profile page with Ctrl
+ * and the wheel, so that the page still scrolls) or by pinching, and pan by dragging; hover a
+ * profile, or reach it with Tab, to see its neighbours and its relationships with the rest dimmed;
+ * open it by click, tap or Enter. The network page adds a form (data-controls names it) to show only
+ * some kinds of profile and of relationship, or only what lies within N steps of one profile; its
+ * state is kept in the address (?kinds=&types=&near=&steps=).
+ *
+ * data-ready is "true" once the picture stands still and its controls work, "false" while it is
+ * being laid out again, and "failed" when it could not be drawn. The browser tests wait for it.
+ */
+(function () {
+  "use strict";
+
+  var kb = window.KhorasanBrief;
+  // An event is a round-diamond: Cytoscape 3.34's plain "diamond" misses a tap on its very centre.
+  var SHAPES = { group: "round-rectangle", person: "ellipse", event: "round-diamond" };
+  var KIND_WORDS = { group: "group", person: "person", event: "event" };
+  var FONT = 13; // px of a label at zoom 1
+  var READABLE = 11; // px: the smallest a label may be on screen at the default zoom
+  var GAP = 6; // px between two labels, in the picture's own units
+
+  function colours(element) {
+    var style = getComputedStyle(element);
+    var read = function (name, fallback) { return style.getPropertyValue(name).trim() || fallback; };
+    return {
+      group: read("--kbx-group", "#1f5f99"),
+      person: read("--kbx-person", "#a34700"),
+      event: read("--kbx-event", "#6b3fa0"),
+      text: read("--kbx-text", "#1d1d1d"),
+      line: read("--kbx-edge", "#6b6b6b"),
+      background: read("--kbx-background", "#ffffff"),
+      focus: read("--kbx-focus", "#b3261e"),
+    };
+  }
+
+  function styles(colour, focus) {
+    return [
+      {
+        selector: "node",
+        style: {
+          shape: "ellipse",
+          "background-color": colour.line,
+          label: "data(label)",
+          color: colour.text,
+          "font-size": FONT,
+          "text-valign": "bottom",
+          "text-margin-y": 3,
+          "text-wrap": "wrap",
+          "text-max-width": 130,
+          "text-background-color": colour.background,
+          "text-background-opacity": 0.85,
+          "text-background-padding": 1,
+          width: 20,
+          height: 20,
+        },
+      },
+    ].concat(Object.keys(SHAPES).map(function (kind) {
+      return { selector: 'node[kind = "' + kind + '"]', style: { shape: SHAPES[kind], "background-color": colour[kind] } };
+    })).concat([
+      {
+        selector: "node.focus",
+        style: { width: 30, height: 30, "border-width": 3, "border-color": colour.text, "font-weight": "bold" },
+      },
+      {
+        selector: "edge",
+        style: {
+          width: 1.5,
+          "line-color": colour.line,
+          "target-arrow-color": colour.line,
+          "target-arrow-shape": "triangle",
+          "curve-style": "bezier",
+          "font-size": 11,
+          color: colour.text,
+          "text-rotation": "autorotate",
+          "text-background-color": colour.background,
+          "text-background-opacity": 0.9,
+        },
+      },
+      { selector: "edge.symmetric", style: { "target-arrow-shape": "none" } }, // rival-of, allied-with
+      // Relationship names are shown for the profile in hand (hover, Tab), not all at once.
+      { selector: "edge.near", style: { label: "data(label)", width: 2.5, "z-index": 10 } },
+      { selector: "node.near", style: { "z-index": 10 } },
+      { selector: "node.current", style: { "border-width": 4, "border-color": colour.focus, "z-index": 11 } },
+      { selector: ".dim", style: { opacity: 0.2 } },
+      { selector: ".off", style: { display: "none" } },
+    ]);
+  }
+
+  /* ---- the picture ------------------------------------------------------------------------- */
+
+  function Picture(cytoscape, container, data) {
+    this.container = container;
+    this.focus = container.dataset.focus || "";
+    this.full = !this.focus;
+    var nodes = data.nodes;
+    var degree = {};
+    data.edges.forEach(function (e) { degree[e.source] = (degree[e.source] || 0) + 1; degree[e.target] = (degree[e.target] || 0) + 1; });
+    // The network page lists the profiles without any relationship beside the picture.
+    if (this.full) nodes = nodes.filter(function (n) { return degree[n.id]; });
+    this.degree = degree;
+
+    var canvas = document.createElement("div");
+    canvas.className = "kb-graph-canvas";
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", container.dataset.label || "Network of relationships");
+    container.appendChild(canvas);
+    this.canvas = canvas;
+
+    // Start from a circle, so that the force layout below gives the same picture on every visit.
+    var radius = 40 * nodes.length;
+    var elements = nodes.map(function (n, i) {
+      var angle = (2 * Math.PI * i) / nodes.length;
+      return { group: "nodes", data: { id: n.id, label: n.label, kind: n.kind, url: n.url },
+               position: { x: radius * Math.cos(angle), y: radius * Math.sin(angle) } };
+    }).concat(data.edges.map(function (e) {
+      return { group: "edges", data: { id: e.id, source: e.source, target: e.target, label: e.label, type: e.type || "" },
+               classes: e.symmetric ? "symmetric" : "" };
+    }));
+    var cy = this.cy = cytoscape({
+      container: canvas,
+      elements: elements,
+      minZoom: 0.1,
+      maxZoom: 3,
+      boxSelectionEnabled: false,
+      autoungrabify: !this.full,
+      style: styles(colours(container), this.focus),
+      layout: { name: "preset" },
+    });
+    if (this.focus) cy.getElementById(this.focus).addClass("focus");
+    container.cy = cy; // for the browser tests, and for anyone poking at the picture in a console
+    this.listen();
+    this.keys = this.keyboard();
+    container.appendChild(controls(this));
+  }
+
+  Picture.prototype.listen = function () {
+    var self = this;
+    var cy = this.cy;
+    var canvas = this.canvas;
+    cy.on("tap", "node", function (event) { window.location.href = new URL(event.target.data("url"), kb.graphUrl).href; });
+    cy.on("mouseover", "node", function (event) { canvas.classList.add("kb-graph-canvas--pointer"); self.highlight(event.target); });
+    cy.on("mouseout", "node", function () { canvas.classList.remove("kb-graph-canvas--pointer"); self.highlight(null); });
+    // Leaving the picture by a node's edge sends no mouseout for the node.
+    canvas.addEventListener("mouseleave", function () { canvas.classList.remove("kb-graph-canvas--pointer"); self.highlight(null); });
+    // Cytoscape maps a pointer to the picture through a cached rectangle of its container, which it
+    // refreshes when it sees the page scroll. A press that comes before that scroll event (a busy
+    // machine, a quick hand) would be mapped through the old rectangle and miss: refresh it first.
+    var fresh = function () { cy.renderer().invalidateContainerClientCoordsCache(); };
+    ["mousedown", "touchstart", "pointerdown"].forEach(function (type) {
+      canvas.addEventListener(type, fresh, { capture: true, passive: true });
+    });
+    // On a profile page the wheel scrolls the page, as everywhere else; Ctrl and the wheel (or a
+    // pinch on a touchpad, which browsers send as one) zooms. The network page zooms with the wheel.
+    if (!this.full) {
+      this.container.addEventListener("wheel", function (event) { if (!event.ctrlKey) event.stopPropagation(); }, { capture: true });
+    }
+    // Colours follow the reader's choice of light or dark scheme.
+    new MutationObserver(function () { cy.style(styles(colours(self.container), self.focus)); })
+      .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+  };
+
+  /* Dim all but one profile, its neighbours and the relationships between them (null: none). */
+  Picture.prototype.highlight = function (node) {
+    var cy = this.cy;
+    cy.batch(function () {
+      cy.elements().removeClass("dim near current");
+      if (!node) return;
+      var near = node.closedNeighborhood().filter(function (e) { return !e.hasClass("off"); });
+      cy.elements().not(near).addClass("dim");
+      near.addClass("near");
+      node.addClass("current");
+    });
+  };
+
+  /* A link per profile, in name order, for the keyboard: Tab reaches each node and a screen reader
+     reads its name, kind and number of links; Enter opens it. The focused link is drawn over its node. */
+  Picture.prototype.keyboard = function () {
+    var self = this;
+    var box = document.createElement("div");
+    box.className = "kb-graph-keys";
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Profiles in the picture, by name");
+    var list = document.createElement("ul");
+    var links = {};
+    this.cy.nodes().sort(function (a, b) { return a.data("label").localeCompare(b.data("label")); }).forEach(function (node) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = new URL(node.data("url"), kb.graphUrl).href;
+      var count = self.degree[node.id()] || 0;
+      link.textContent = node.data("label") + " (" + KIND_WORDS[node.data("kind")] + ", " + count + (count === 1 ? " link)" : " links)");
+      link.addEventListener("focus", function () { self.reveal(node); self.highlight(node); self.place(link, node); });
+      link.addEventListener("blur", function () { self.highlight(null); });
+      item.appendChild(link);
+      list.appendChild(item);
+      links[node.id()] = item;
+    });
+    box.appendChild(list);
+    this.container.insertBefore(box, this.canvas.nextSibling);
+    this.cy.on("viewport", function () {
+      var active = document.activeElement;
+      if (active && active.parentNode && active.parentNode.parentNode === list) {
+        var node = self.cy.nodes().filter(function (n) { return links[n.id()] === active.parentNode; });
+        if (node.length) self.place(active, node[0]);
+      }
+    });
+    return links;
+  };
+
+  /* Put the focused link's outline around its node (position from the picture, set by script). */
+  Picture.prototype.place = function (link, node) {
+    var box = node.renderedBoundingBox({ includeLabels: true });
+    var top = this.canvas.offsetTop;
+    link.style.left = Math.round(box.x1 - 4) + "px";
+    link.style.top = Math.round(top + box.y1 - 4) + "px";
+    link.style.width = Math.round(box.w + 8) + "px";
+    link.style.height = Math.round(box.h + 8) + "px";
+  };
+
+  /* Bring a node into view if it lies outside the picture's box. */
+  Picture.prototype.reveal = function (node) {
+    var at = node.renderedPosition();
+    var cy = this.cy;
+    if (at.x < 20 || at.y < 20 || at.x > cy.width() - 20 || at.y > cy.height() - 20) cy.center(node);
+  };
+
+  /* Show only what `visible` (a Cytoscape collection) holds, lay it out again, and signal ready. */
+  Picture.prototype.show = function (visible) {
+    var self = this;
+    var cy = this.cy;
+    var container = this.container;
+    container.dataset.ready = "false";
+    cy.batch(function () {
+      cy.elements().addClass("off");
+      visible.removeClass("off");
+    });
+    Object.keys(this.keys).forEach(function (id) { self.keys[id].hidden = cy.getElementById(id).hasClass("off"); });
+    var shown = visible.filter(function (e) { return !e.hasClass("off"); });
+    var layout = shown.layout(this.focus
+      ? { name: "concentric", concentric: function (n) { return n.id() === self.focus ? 2 : 1; },
+          levelWidth: function () { return 1; }, minNodeSpacing: 30, avoidOverlap: true,
+          nodeDimensionsIncludeLabels: true, animate: false, fit: false }
+      : { name: "cose", animate: false, randomize: false, fit: false, nodeDimensionsIncludeLabels: true,
+          nodeRepulsion: function () { return 120000; }, idealEdgeLength: function () { return 45; },
+          edgeElasticity: function () { return 100; }, nodeOverlap: 30, gravity: 1.2, numIter: 2000,
+          componentSpacing: 40 });
+    layout.one("layoutstop", function () {
+      separate(shown.nodes());
+      self.view(shown);
+      self.count(shown);
+      container.dataset.ready = "true";
+    });
+    layout.run();
+  };
+
+  /* The default view: everything when its labels stay readable, else readable labels around the
+     busiest profile (or the page's own), the rest a drag or a zoom away. */
+  Picture.prototype.view = function (shown) {
+    var cy = this.cy;
+    if (!shown.nodes().length) return;
+    cy.fit(shown, 16);
+    var least = READABLE / FONT;
+    if (cy.zoom() >= least) {
+      if (cy.zoom() > 1.25) cy.zoom({ level: 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+      cy.center(shown);
+      return;
+    }
+    var self = this;
+    var centre = this.focus ? cy.getElementById(this.focus) : shown.nodes().max(function (n) { return self.degree[n.id()] || 0; }).ele;
+    cy.zoom(least);
+    cy.center(centre);
+  };
+
+  Picture.prototype.count = function (shown) {
+    var output = this.output;
+    if (!output) return;
+    var nodes = shown.nodes().length;
+    var edges = shown.edges().length;
+    output.textContent = nodes + (nodes === 1 ? " profile, " : " profiles, ") + edges + (edges === 1 ? " relationship shown" : " relationships shown");
+  };
+
+  /* Push apart nodes whose boxes (shape and label) overlap, until none do. Deterministic: the same
+     layout always gives the same picture. Boxes are compared after sorting by their left edge, so
+     each round costs n log n plus the pairs that really are close. */
+  function separate(nodes) {
+    var list = nodes.toArray();
+    for (var round = 0; round < 200; round += 1) {
+      var boxes = list.map(function (node, index) {
+        var b = node.boundingBox({ includeLabels: true, includeOverlays: false });
+        return { node: node, index: index, x1: b.x1 - GAP / 2, x2: b.x2 + GAP / 2, y1: b.y1 - GAP / 2, y2: b.y2 + GAP / 2 };
+      });
+      boxes.sort(function (a, b) { return a.x1 - b.x1 || a.index - b.index; });
+      var moves = {};
+      var moved = false;
+      for (var i = 0; i < boxes.length; i += 1) {
+        var a = boxes[i];
+        for (var j = i + 1; j < boxes.length && boxes[j].x1 < a.x2; j += 1) {
+          var b = boxes[j];
+          if (b.y1 >= a.y2 || a.y1 >= b.y2) continue;
+          var dx = Math.min(a.x2 - b.x1, b.x2 - a.x1);
+          var dy = Math.min(a.y2 - b.y1, b.y2 - a.y1);
+          var ma = moves[a.index] || (moves[a.index] = { x: 0, y: 0 });
+          var mb = moves[b.index] || (moves[b.index] = { x: 0, y: 0 });
+          if (dy <= dx) {
+            var down = (b.y1 + b.y2) >= (a.y1 + a.y2) ? 1 : -1;
+            ma.y -= down * (dy / 2 + 0.5);
+            mb.y += down * (dy / 2 + 0.5);
+          } else {
+            var right = (b.x1 + b.x2) >= (a.x1 + a.x2) ? 1 : -1;
+            ma.x -= right * (dx / 2 + 0.5);
+            mb.x += right * (dx / 2 + 0.5);
+          }
+          moved = true;
+        }
+      }
+      if (!moved) return;
+      Object.keys(moves).forEach(function (index) {
+        var node = list[index];
+        var at = node.position();
+        node.position({ x: at.x + moves[index].x, y: at.y + moves[index].y });
+      });
+    }
+  }
+
+  /* ---- controls ---------------------------------------------------------------------------- */
+
+  function controls(picture) {
+    var cy = picture.cy;
+    var bar = document.createElement("div");
+    bar.className = "kb-graph-controls";
+    var centre = function () { return { x: cy.width() / 2, y: cy.height() / 2 }; };
+    [["Zoom in", function () { cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: centre() }); }],
+     ["Zoom out", function () { cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: centre() }); }],
+     ["Show all", function () { cy.fit(cy.elements().not(".off"), 16); }],
+     ["Readable size", function () { picture.view(cy.elements().not(".off")); }]].forEach(function (item) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = item[0];
+      button.addEventListener("click", item[1]);
+      bar.appendChild(button);
+    });
+    return bar;
+  }
+
+  /* The network page's form: kinds, relationship types, and "within N steps of". */
+  function Filter(picture, form) {
+    this.picture = picture;
+    this.form = form;
+    var cy = picture.cy;
+    var byName = this.byName = {};
+    cy.nodes().forEach(function (n) { byName[n.data("label").toLowerCase()] = n.id(); });
+    // A profile without relationships has no node; "within N steps of" it is the profile alone.
+    Array.prototype.forEach.call(form.querySelectorAll("datalist option"), function (option) {
+      if (!(option.value.toLowerCase() in byName)) byName[option.value.toLowerCase()] = option.dataset.id;
+    });
+    picture.output = form.querySelector("output");
+    var self = this;
+    this.read(new URLSearchParams(window.location.search));
+    form.addEventListener("change", function () { self.apply(true); });
+    form.addEventListener("input", function (event) { if (event.target.type === "search") self.apply(true); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); self.apply(true); });
+    form.addEventListener("reset", function () { window.setTimeout(function () { self.apply(true); }, 0); });
+    form.hidden = false;
+  }
+
+  Filter.prototype.boxes = function (name) {
+    return Array.prototype.slice.call(this.form.querySelectorAll('input[name="' + name + '"]'));
+  };
+
+  Filter.prototype.read = function (query) {
+    var lists = { kinds: query.get("kinds"), types: query.get("types") };
+    var self = this;
+    Object.keys(lists).forEach(function (name) {
+      if (lists[name] === null) return;
+      var wanted = lists[name].split(",");
+      self.boxes(name).forEach(function (box) { box.checked = wanted.indexOf(box.value) >= 0; });
+    });
+    var near = query.get("near");
+    var steps = query.get("steps");
+    var input = this.form.querySelector('input[name="near"]');
+    if (near) {
+      var node = this.picture.cy.getElementById(near);
+      var label = node.length ? node.data("label") : "";
+      if (!label) {
+        var option = this.form.querySelector('datalist option[data-id="' + near.replace(/[^a-z0-9-]/g, "") + '"]');
+        label = option ? option.value : "";
+      }
+      input.value = label;
+    }
+    if (steps) this.form.querySelector('select[name="steps"]').value = steps;
+  };
+
+  Filter.prototype.checked = function (name) {
+    return this.boxes(name).filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+  };
+
+  Filter.prototype.apply = function (remember) {
+    var cy = this.picture.cy;
+    var kinds = this.checked("kinds");
+    var types = this.checked("types");
+    var nearName = this.form.querySelector('input[name="near"]').value.trim().toLowerCase();
+    var near = this.byName[nearName] || "";
+    var steps = parseInt(this.form.querySelector('select[name="steps"]').value, 10) || 1;
+    var edges = cy.edges().filter(function (e) {
+      return types.indexOf(e.data("type")) >= 0 && kinds.indexOf(e.source().data("kind")) >= 0 &&
+        kinds.indexOf(e.target().data("kind")) >= 0;
+    });
+    var nodes = edges.connectedNodes();
+    if (near) {
+      var start = cy.getElementById(near);
+      var reached = start.length ? start : cy.collection();
+      var frontier = reached;
+      for (var step = 0; step < steps && frontier.length; step += 1) {
+        var next = frontier.connectedEdges().intersection(edges).connectedNodes().difference(reached);
+        reached = reached.union(next);
+        frontier = next;
+      }
+      nodes = reached;
+      edges = edges.filter(function (e) { return reached.contains(e.source()) && reached.contains(e.target()); });
+    }
+    cy.nodes().removeClass("focus");
+    if (near) cy.getElementById(near).addClass("focus");
+    this.picture.focusId = near;
+    this.picture.show(nodes.union(edges));
+    if (near && !cy.getElementById(near).length && this.picture.output) {
+      this.picture.output.textContent = "This profile has no relationship in the knowledge base.";
+    }
+    if (remember) {
+      var url = new URL(window.location.href);
+      var all = function (name, list) { return list.length === this.boxes(name).length; }.bind(this);
+      if (all("kinds", kinds)) url.searchParams.delete("kinds"); else url.searchParams.set("kinds", kinds.join(","));
+      if (all("types", types)) url.searchParams.delete("types"); else url.searchParams.set("types", types.join(","));
+      if (near) { url.searchParams.set("near", near); url.searchParams.set("steps", String(steps)); }
+      else { url.searchParams.delete("near"); url.searchParams.delete("steps"); }
+      window.history.replaceState(null, "", url.href);
+    }
+  };
+
+  /* ---- start ------------------------------------------------------------------------------- */
+
+  function graphFor(container) {
+    if (!container.dataset.graph) return kb.loadGraph();
+    return Promise.resolve(JSON.parse(container.dataset.graph));
+  }
+
+  function failed(container, error) {
+    var note = document.createElement("p");
+    note.className = "kb-graph-failed";
+    note.textContent = "The picture could not be drawn (" + error.message + "). The tables on this page list every link.";
+    container.appendChild(note);
+    container.dataset.ready = "failed";
+  }
+
+  function start() {
+    var containers = Array.prototype.slice.call(document.querySelectorAll(".kb-graph"));
+    if (!containers.length || !kb) return;
+    containers.forEach(function (container) { container.dataset.ready = "false"; });
+    Promise.all([kb.loadLibrary()].concat(containers.map(graphFor))).then(function (loaded) {
+      containers.forEach(function (container, i) {
+        var picture = new Picture(loaded[0], container, loaded[i + 1]);
+        var form = container.dataset.controls && document.getElementById(container.dataset.controls);
+        if (form) new Filter(picture, form).apply(false);
+        else picture.show(picture.cy.elements());
+      });
+    }).catch(function (error) {
+      containers.forEach(function (container) { failed(container, error); });
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

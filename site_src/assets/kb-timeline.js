@@ -1,0 +1,328 @@
+/* Khorasan Brief: the timeline, drawn on an axis of years.
+ *
+ * The timeline page lists every event as an <li> of <ol class="kb-timeline"> (data-date, data-end,
+ * data-type, data-country, data-era, data-entities): that list is what screen readers, print and
+ * readers without script get. This script draws the same events on an axis in <div class="kb-chrono">
+ * (aria-hidden: the list is its accessible form), each placed by its partial date (a year alone spans
+ * the year, a month the month), with the eras some events open drawn as bands behind them; zoom runs
+ * from decades to months (buttons), and the axis scrolls sideways. The filter form (entity, type,
+ * country) narrows list and chart alike and is kept in the address (?entity=&wide=&type=&country=).
+ * "Wide" adds the events of the profiles linked to the chosen one, read from graph.json.
+ *
+ * A profile page's compact timeline is a <div class="kb-chrono kb-chrono--compact"> whose
+ * data-events holds its events (JSON, URLs from the site root); it is drawn to fit its box, without
+ * controls.
+ *
+ * data-ready on each chart is "true" once it is drawn for the current filter and zoom.
+ */
+(function () {
+  "use strict";
+
+  var kb = window.KhorasanBrief;
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var SCALES = { years: 110, months: 1100 }; // px per year; "decades" fits the whole span in the box
+  var LANE = 24; // px between two rows of events
+  var GAP = 10; // px between an event's label and the next event in its row
+
+  /* A partial date as [start, end) in years: 2015 -> [2015, 2016), 2015-06 -> [2015.42, 2015.5). */
+  function span(date) {
+    var parts = date.split("-").map(function (p) { return parseInt(p, 10); });
+    var start = new Date(Date.UTC(parts[0], (parts[1] || 1) - 1, parts[2] || 1));
+    var end = parts.length === 1 ? new Date(Date.UTC(parts[0] + 1, 0, 1))
+      : parts.length === 2 ? new Date(Date.UTC(parts[0], parts[1], 1))
+      : new Date(start.getTime() + 86400000);
+    return [fraction(start), fraction(end)];
+  }
+
+  function fraction(date) {
+    var year = date.getUTCFullYear();
+    var first = Date.UTC(year, 0, 1);
+    return year + (date.getTime() - first) / (Date.UTC(year + 1, 0, 1) - first);
+  }
+
+  function formatYear(value) { return String(Math.floor(value)); }
+
+  /* ---- the chart ---------------------------------------------------------------------------- */
+
+  function Chart(box, events, controls) {
+    this.box = box;
+    this.events = events;
+    this.controls = controls;
+    this.compact = box.classList.contains("kb-chrono--compact");
+    var starts = events.map(function (e) { return e.start; });
+    var ends = events.map(function (e) { return e.end; });
+    this.first = Math.floor(Math.min.apply(null, starts)) - 1;
+    this.last = Math.ceil(Math.max.apply(null, ends)) + 1;
+    this.scale = "decades";
+    this.pxPerYear = 0;
+    this.viewport = document.createElement("div");
+    this.viewport.className = "kb-chrono-viewport";
+    this.inner = document.createElement("div");
+    this.inner.className = "kb-chrono-inner";
+    this.viewport.appendChild(this.inner);
+    box.appendChild(this.viewport);
+    var self = this;
+    if (controls) {
+      controls.hidden = false;
+      Array.prototype.forEach.call(controls.querySelectorAll("button"), function (button) {
+        button.addEventListener("click", function () {
+          if (button.dataset.scale) self.zoom(button.dataset.scale);
+          else self.zoom(button.dataset.zoom === "in" ? self.pxPerYear * 2 : self.pxPerYear / 2);
+        });
+      });
+    }
+    window.addEventListener("resize", function () { if (self.scale === "decades") self.draw(); });
+  }
+
+  Chart.prototype.fitPx = function () {
+    return Math.max(4, (this.viewport.clientWidth - 4) / (this.last - this.first));
+  };
+
+  /* Zoom to a named scale or a number of px per year, keeping the middle of the view where it is. */
+  Chart.prototype.zoom = function (scale) {
+    var middle = (this.viewport.scrollLeft + this.viewport.clientWidth / 2) / (this.pxPerYear || 1) + this.first;
+    if (typeof scale === "number") {
+      var fit = this.fitPx();
+      scale = Math.min(Math.max(scale, fit), SCALES.months * 4);
+      this.scale = scale <= fit ? "decades" : scale;
+    } else {
+      this.scale = scale;
+    }
+    this.draw();
+    this.viewport.scrollLeft = Math.max(0, (middle - this.first) * this.pxPerYear - this.viewport.clientWidth / 2);
+  };
+
+  Chart.prototype.x = function (year) { return (year - this.first) * this.pxPerYear; };
+
+  Chart.prototype.draw = function () {
+    var self = this;
+    this.box.dataset.ready = "false";
+    var px = this.pxPerYear = typeof this.scale === "number" ? this.scale
+      : this.scale === "decades" ? this.fitPx() : SCALES[this.scale];
+    if (this.controls) {
+      Array.prototype.forEach.call(this.controls.querySelectorAll("[data-scale]"), function (b) {
+        b.setAttribute("aria-pressed", String(b.dataset.scale === self.scale));
+      });
+    }
+    var inner = this.inner;
+    while (inner.firstChild) inner.removeChild(inner.firstChild);
+    var width = Math.ceil((this.last - this.first) * px);
+    inner.style.width = width + "px";
+    var shown = this.events.filter(function (e) { return !e.hidden; });
+    this.eras(shown);
+    this.axis(px);
+    var placed = this.place(shown);
+    var height = 36 + Math.max(1, placed.rows) * LANE + 8;
+    inner.style.height = height + "px";
+    // Room for the labels of the last events, past the end of the axis.
+    if (placed.right > width) inner.style.width = Math.ceil(placed.right + 8) + "px";
+    this.box.dataset.ready = "true";
+  };
+
+  Chart.prototype.axis = function (px) {
+    var step = px < 14 ? 10 : px < 40 ? 5 : px < 400 ? 1 : 1 / 12;
+    var start = Math.ceil(this.first / step) * step;
+    for (var t = start; t <= this.last + 1e-9; t += step) {
+      var at = Math.round(t * 12) / 12;
+      var tick = document.createElement("span");
+      var month = Math.round((at - Math.floor(at)) * 12);
+      var major = step < 1 ? month === 0 : true;
+      tick.className = "kb-chrono-tick" + (major ? " kb-chrono-tick--major" : "");
+      tick.style.left = Math.round(this.x(at)) + "px";
+      tick.textContent = step < 1 ? (month === 0 ? formatYear(at) : MONTHS[month]) : formatYear(at);
+      this.inner.appendChild(tick);
+    }
+  };
+
+  /* Bands for the eras the shown events open: to their end date, else to the next era, else the end. */
+  Chart.prototype.eras = function (shown) {
+    var eras = this.events.filter(function (e) { return e.era; }).sort(function (a, b) { return a.start - b.start; });
+    var self = this;
+    eras.forEach(function (event, i) {
+      var end = event.endDate ? event.end : i + 1 < eras.length ? eras[i + 1].start : self.last;
+      var band = document.createElement("div");
+      band.className = "kb-chrono-era";
+      band.style.left = Math.round(self.x(event.start)) + "px";
+      band.style.width = Math.max(2, Math.round(self.x(end) - self.x(event.start))) + "px";
+      var label = document.createElement("span");
+      label.textContent = event.era;
+      band.appendChild(label);
+      self.inner.appendChild(band);
+    });
+  };
+
+  /* Each event in the first row where it and its label fit; returns the number of rows and where
+     the rightmost label ends. */
+  Chart.prototype.place = function (shown) {
+    var self = this;
+    var rows = [];
+    var measure = this.measurer();
+    var limit = Math.max(this.x(this.last), this.viewport.clientWidth);
+    shown.slice().sort(function (a, b) { return a.start - b.start || a.end - b.end; }).forEach(function (event) {
+      var left = self.x(event.start);
+      var bar = Math.max(8, self.x(event.end) - left);
+      var text = event.name + " (" + event.when + ")";
+      var total = bar + 6 + measure(text);
+      // A label that would run past the end of the axis goes on the left of its mark instead.
+      var flip = left + total > limit && left + bar - total >= 0;
+      var from = flip ? left + bar - total : left;
+      var row = 0;
+      while (row < rows.length && rows[row] > from - GAP) row += 1;
+      rows[row] = from + total;
+      var item = document.createElement("a");
+      // An event known only to the year or month (or lasting a while) is drawn across that time,
+      // as a hollow bar, once the zoom makes that visible.
+      item.className = "kb-chrono-event" + ((event.precision < 3 || event.endDate) && bar >= 16 ? " kb-chrono-event--span" : "") +
+        (flip ? " kb-chrono-event--flip" : "");
+      item.href = event.url;
+      item.tabIndex = -1; // the list below is the keyboard's and the screen reader's way in
+      item.style.left = Math.round(from) + "px";
+      item.style.top = (36 + row * LANE) + "px";
+      var mark = document.createElement("span");
+      mark.className = "kb-chrono-mark";
+      mark.style.width = Math.round(bar) + "px";
+      var label = document.createElement("span");
+      label.className = "kb-chrono-label";
+      label.textContent = text;
+      label.title = text;
+      // No room either way (a narrow screen): the label stops at the edge with an ellipsis.
+      if (!flip && left + total > limit) label.style.maxWidth = Math.max(40, Math.floor(limit - left - bar - 10)) + "px";
+      item.appendChild(mark);
+      item.appendChild(label);
+      self.inner.appendChild(item);
+      if (flip) item.style.left = Math.round(left + bar - item.offsetWidth) + "px"; // the mark ends where the event does
+    });
+    return { rows: rows.length, right: Math.max.apply(null, rows.concat([0])) };
+  };
+
+  Chart.prototype.measurer = function () {
+    var canvas = document.createElement("canvas").getContext("2d");
+    var probe = document.createElement("span");
+    probe.className = "kb-chrono-label";
+    this.inner.appendChild(probe);
+    var style = getComputedStyle(probe);
+    canvas.font = style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
+    this.inner.removeChild(probe);
+    return function (text) { return canvas.measureText(text).width; };
+  };
+
+  /* ---- the page's list and filter ----------------------------------------------------------- */
+
+  function eventOf(id, name, url, date, end, era, when) {
+    var a = span(date);
+    var b = end ? span(end) : a;
+    return { id: id, name: name, url: url, start: a[0], end: b[1], precision: date.split("-").length,
+             endDate: !!end, era: era || "", when: when, hidden: false };
+  }
+
+  function fromList(list) {
+    return Array.prototype.map.call(list.querySelectorAll(".kb-timeline-item"), function (item) {
+      var link = item.querySelector("strong a") || item.querySelector("a");
+      var time = item.querySelector("time");
+      var event = eventOf(item.id.replace(/^event-/, ""), link.textContent, link.href, item.dataset.date,
+        item.dataset.end, item.dataset.era, time ? time.textContent : item.dataset.date);
+      event.item = item;
+      event.entities = (item.dataset.entities || "").split(" ");
+      event.type = item.dataset.type || "";
+      event.country = item.dataset.country || "";
+      return event;
+    });
+  }
+
+  function Filter(form, events, chart) {
+    this.form = form;
+    this.events = events;
+    this.chart = chart;
+    this.byName = {};
+    this.nameOf = {};
+    var self = this;
+    Array.prototype.forEach.call(form.querySelectorAll("datalist option"), function (option) {
+      self.byName[option.value.toLowerCase()] = option.dataset.id;
+      self.nameOf[option.dataset.id] = option.value;
+    });
+    this.output = form.querySelector("output");
+    var query = new URLSearchParams(window.location.search);
+    var entity = query.get("entity");
+    if (entity && this.nameOf[entity]) form.elements.entity.value = this.nameOf[entity];
+    form.elements.wide.checked = query.get("wide") === "1";
+    ["type", "country"].forEach(function (name) {
+      var value = query.get(name);
+      if (value !== null) form.elements[name].value = value;
+    });
+    form.addEventListener("input", function () { self.apply(true); });
+    form.addEventListener("change", function () { self.apply(true); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("reset", function () { window.setTimeout(function () { self.apply(true); }, 0); });
+    form.hidden = false;
+  }
+
+  Filter.prototype.apply = function (remember) {
+    var self = this;
+    var form = this.form;
+    var id = this.byName[form.elements.entity.value.trim().toLowerCase()] || "";
+    var wide = form.elements.wide.checked;
+    var type = form.elements.type.value;
+    var country = form.elements.country.value;
+    var near = wide && id ? kb.loadGraph().then(function (graph) {
+      var set = {};
+      set[id] = true;
+      graph.edges.forEach(function (e) {
+        if (e.source === id) set[e.target] = true;
+        if (e.target === id) set[e.source] = true;
+      });
+      return set;
+    }).catch(function () { var set = {}; set[id] = true; return set; }) : Promise.resolve(id ? [id].reduce(function (s, i) { s[i] = true; return s; }, {}) : null);
+    if (this.chart) this.chart.box.dataset.ready = "false";
+    var asked = this.asked = {};
+    near.then(function (ids) {
+      if (self.asked !== asked) return; // a newer choice came meanwhile
+      var shown = 0;
+      self.events.forEach(function (event) {
+        var match = (!ids || event.entities.some(function (e) { return ids[e]; })) &&
+          (!type || event.type === type) && (!country || event.country === country);
+        event.hidden = !match;
+        event.item.hidden = !match;
+        if (match) shown += 1;
+      });
+      var total = self.events.length;
+      var noun = function (n) { return n === 1 ? " event" : " events"; };
+      var text = shown === total ? "All " + total + noun(total) : shown + " of " + total + noun(total);
+      if (id && !shown && !wide) text += "; none is linked to " + self.nameOf[id] + " directly: tick the box to add the events of the profiles linked to it";
+      self.output.textContent = text;
+      if (self.chart) self.chart.draw();
+      if (remember) {
+        var url = new URL(window.location.href);
+        var set = function (name, value) { if (value) url.searchParams.set(name, value); else url.searchParams.delete(name); };
+        set("entity", id);
+        set("wide", wide && id ? "1" : "");
+        set("type", type);
+        set("country", country);
+        window.history.replaceState(null, "", url.href);
+      }
+    });
+  };
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll(".kb-chrono"), function (box) {
+      var list = box.dataset.list && document.getElementById(box.dataset.list);
+      var events;
+      if (list) {
+        events = fromList(list);
+      } else {
+        events = JSON.parse(box.dataset.events || "[]").map(function (e) {
+          return eventOf(e.id, e.name, new URL(e.url, kb.graphUrl).href, e.date, e.end, "", e.when);
+        });
+      }
+      if (!events.length) return;
+      var controls = box.previousElementSibling && box.previousElementSibling.classList.contains("kb-chrono-controls")
+        ? box.previousElementSibling : null;
+      var chart = new Chart(box, events, controls);
+      var form = document.getElementById("kb-timeline-filter");
+      if (list && form) new Filter(form, events, chart).apply(false);
+      else chart.draw();
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
