@@ -6,8 +6,11 @@ references with their hidden full entries) are judged as a generated page's."""
 
 from __future__ import annotations
 
-from conftest import ROOT
-from generator.allowlist import BRIEF_BODY, BRIEF_END, check_brief_page, check_html
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, Site
+from generator.allowlist import BRIEF_BODY, BRIEF_END, check_brief_page, check_generated_page, check_html
 from generator.site_config import TEMPLATE_EXTENSIONS, read_site_config
 
 TEMPLATE_PART = '<nav class="kb-jump" aria-label="On this page"><div class="toc"><ul><li><a href="#a">A</a></li></ul></div></nav>'
@@ -77,3 +80,64 @@ def test_pages_may_carry_inert_data_and_aria_attributes_but_briefs_may_not() -> 
                 '<button onclick="alert(1)">x</button>', '<div data-x="1" onmouseover="alert(1)">x</div>',
                 '<form action="https://elsewhere/">x</form>']:
         assert check_html(bad, brief=False).findings, bad
+
+
+# -- the fast path for generated pages -------------------------------------------------------------
+
+_names = st.sampled_from(
+    ["p", "a", "div", "span", "img", "td", "th", "input", "rect", "em", "svg", "script", "iframe", "object", "embed", "meta", "base", "marquee"]
+)
+_attributes = st.sampled_from([
+    ' class="x"', ' href="../groups/isis-k/"', ' href="#fn:1"', ' href="https://example.org/a"', ' href="javascript:alert(1)"',
+    ' href="java&#115;cript:alert(1)"', ' href="/\\\\elsewhere.org/x"', ' HREF="mailto:a@b.c"', ' href="data:text/html,x"',
+    ' src="../assets/x.png"', ' src="https://elsewhere.org/x.png"', ' src="//elsewhere.org/x.png"', ' id="a"', ' id="a"',
+    ' id="fn:1"', ' id="__a"', ' id="a b"', ' id="a&amp;b"', ' style="text-align: left;"', ' style="color: red"',
+    ' fill="currentColor"', ' fill="url(#x)"', ' stroke="none"', ' onclick="x()"', ' data-x="1"', ' aria-label="y"',
+    ' data-href="javascript:alert(1)"', ' xlink:href="#x"', ' formaction="javascript:x"', ' checked', ' type="button"',
+])
+_text = st.sampled_from(["text", ' id="a" ', "a &amp; b", " href=\"javascript:x\" ", "", "&lt;script&gt;"])
+
+
+@st.composite
+def _page(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 8))):
+        name = draw(_names)
+        attributes = "".join(draw(st.lists(_attributes, max_size=3)))
+        parts.append(f"<{name}{attributes}>{draw(_text)}</{name}>")
+    return "".join(parts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_page())
+# Pages with one thing wrong each, beside clean tags the fast path has learned (one rule per page).
+@example('<p id="a">x</p><td style="color: red">y</td>')
+@example('<p id="a">x</p><rect fill="url(#x)"></rect>')
+@example('<p id="a">x</p><rect stroke="red"></rect>')
+@example('<p id="a">x</p><object data-x="1">y</object>')
+@example('<p id="a">x</p><p id="a">y</p>')
+@example('<p id="a">x</p><p id="__b">y</p>')
+@example('<p id="a">x</p><a href="java&#115;cript:alert(1)">y</a>')
+@example('<p id="a">x</p><a href="/\\elsewhere.org/x">y</a><img src="/\\elsewhere.org/x.png">')
+@example('<p id="a">x</p><img src="//elsewhere.org/x.png">')
+@example('<p id="a">x</p><p onclick="x()">y</p>')
+def test_the_fast_path_finds_a_page_clean_only_when_the_walk_does(markup: str) -> None:
+    walked = check_html(markup, brief=False, second_opinion=False).findings
+    fast = check_generated_page(markup)
+    if walked:  # anything to say: the whole walk says it (with nh3's reading on top)
+        assert {f.what for f in walked} <= {f.what for f in fast}
+    else:
+        assert {f.what for f in fast} <= {f.what for f in check_html(markup, brief=False).findings}
+
+
+def test_every_page_of_the_real_site_gets_the_walks_answer(site: Site) -> None:
+    import re
+
+    pages = sorted(site.root.rglob("*.html"))
+    assert len(pages) > 100
+    for path in pages:
+        content = re.search(r"<article[^>]*>(.*)</article>", path.read_text(encoding="utf-8"), re.S)
+        if content is None:
+            continue
+        html = content.group(1).replace("<!-- kb-brief-end -->", "")
+        assert {f.what for f in check_generated_page(html)} == {f.what for f in check_html(html, brief=False).findings}, path
