@@ -1,10 +1,11 @@
-"""A large build converts part of its Markdown in a second process (generator/mkdocs_adapter/conversion.py).
+"""A large build converts part of its Markdown (generator/mkdocs_adapter/conversion.py) and builds part
+of its pages in the theme (generator/mkdocs_adapter/theming.py) in a second process.
 
 The site must be the one a single process builds, byte for byte; what the second process logs must
 be reported and counted by --strict as if MkDocs had logged it; and whenever the second process's
-result might differ (another plugin changed the Markdown, or the process died), the page is
-converted as MkDocs converts it. The real project is small, so these builds lower the page count
-from which the second process is used.
+result might differ (another plugin changed the Markdown or has page events of its own, or the
+process died), the page is converted or built as MkDocs does it. The real project is small, so these
+builds lower the page count from which the second process is used.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from conftest import copy_project, run
 # mode: "two" (a second process from one page on), "one" (never), "all" (the second process takes
 # every page), "died" (it exits before sending anything), "no-affinity" (as "two", on a Python
 # without os.sched_getaffinity, as on macOS), "no-fork" (as "two", where fork is missing, as on
-# Windows). Prints how many pages took the second process's result.
+# Windows), "theme-warns" (as "all", and a page event warns about one page while the theme is built).
+# Prints how many pages took the second process's conversion, then its theme.
 BUILD = """
 import logging, multiprocessing, os, sys
 site, mode = sys.argv[1:3]
@@ -29,14 +31,23 @@ if mode == "no-affinity":
 if mode == "no-fork":
     multiprocessing.get_all_start_methods = lambda: ["spawn"]
 import generator.mkdocs_adapter.conversion as conversion
+import generator.mkdocs_adapter.theming as theming
+from generator.mkdocs_adapter.plugin import KhorasanBriefPlugin
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-conversion.PARALLEL_FROM = 10**9 if mode == "one" else 1
-if mode == "all":
-    conversion.CHILD_SHARE = 1.0
+conversion.PARALLEL_FROM = theming.PARALLEL_FROM = 10**9 if mode == "one" else 1
+if mode in ("all", "theme-warns"):
+    conversion.CHILD_SHARE = theming.CHILD_SHARE = 1.0
 if mode == "died":
-    conversion._convert = lambda *args: os._exit(3)
+    conversion._convert = theming._build_in_child = lambda *args: os._exit(3)
+if mode == "theme-warns":
+    on_post_page = KhorasanBriefPlugin.on_post_page
+    def warning(self, output, *, page, config):
+        if page.file.src_uri == "methodology.md":
+            logging.getLogger("mkdocs.plugins.khorasan_brief").warning("a warning while the theme built methodology.md")
+        return on_post_page(self, output, page=page, config=config)
+    KhorasanBriefPlugin.on_post_page = warning
 logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
 config = load_config("mkdocs.yml", site_dir=site, strict=True)
 try:
@@ -45,14 +56,21 @@ except Abort as abort:
     print(abort, file=sys.stderr)
     sys.exit(1)
 finally:
-    print(config.plugins["khorasan-brief/conversion"].taken)
+    print(config.plugins["khorasan-brief/conversion"].taken, config.plugins["khorasan-brief/theming"].taken)
 """
 
 
 def build(project: Path, mode: str) -> tuple[int, int, str]:
-    """(exit code, pages that took the second process's result, stderr)."""
+    """(exit code, pages that took the second process's conversion, stderr)."""
+    code, converted, _, err = build_both(project, mode)
+    return code, converted, err
+
+
+def build_both(project: Path, mode: str) -> tuple[int, int, int, str]:
+    """(exit code, pages converted by the second process, pages it built in the theme, stderr)."""
     done = run([sys.executable, "-c", BUILD, str(project / f"site-{mode}"), mode], project)
-    return done.code, int(done.out.split()[-1]), done.err
+    converted, themed = done.out.split()[-2:]
+    return done.code, int(converted), int(themed), done.err
 
 
 def same_tree(left: Path, right: Path) -> list[str]:
@@ -72,12 +90,21 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_two_processes_build_the_site_one_builds(project: Path) -> None:
-    code, taken, err = build(project, "two")
+    code, converted, themed, err = build_both(project, "two")
     assert code == 0, err
-    assert taken > 20
-    code, none, err = build(project, "one")
-    assert (code, none) == (0, 0), err
-    assert same_tree(project / "site-two", project / "site-one") == []
+    assert converted > 20 and themed > 20
+    code, converted, themed, err = build_both(project, "one")
+    assert (code, converted, themed) == (0, 0, 0), err
+    assert same_tree(project / "site-two", project / "site-one") == []  # the search index among them
+
+
+def test_what_the_second_process_logs_while_theming_is_reported_once_and_fails_strict(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    code, _, themed, err = build_both(project, "theme-warns")
+    assert themed > 50  # every page, methodology.md included, was built by the second process
+    assert code == 1
+    assert err.count("a warning while the theme built methodology.md") == 1, err
+    assert "Aborted with 1 warnings in strict mode" in err
 
 
 def test_what_the_second_process_logs_is_reported_once_and_fails_strict(tmp_path: Path) -> None:
@@ -103,9 +130,23 @@ def test_markdown_changed_by_another_plugin_is_converted_here(tmp_path: Path) ->
     assert "Added by a hook." in (project / "site-all" / "groups" / "isis-k" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_plugin_with_page_events_of_its_own_keeps_the_theme_here(tmp_path: Path) -> None:
+    # Its on_page_context could count pages or gather state: in a second process that would be lost.
+    project = copy_project(tmp_path)
+    (project / "hook.py").write_text(
+        "seen = []\ndef on_page_context(context, page, **kwargs):\n    seen.append(page)\n    return context\n",
+        encoding="utf-8",
+    )
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("\nhooks:\n  - hook.py\n")
+    code, converted, themed, err = build_both(project, "all")
+    assert code == 0, err
+    assert (converted > 50, themed) == (True, 0)
+
+
 def test_a_second_process_that_dies_leaves_the_pages_to_this_one(project: Path) -> None:
-    code, taken, err = build(project, "died")
-    assert (code, taken) == (0, 0), err
+    code, taken, themed, err = build_both(project, "died")
+    assert (code, taken, themed) == (0, 0, 0), err
     if not (project / "site-one").exists():
         assert build(project, "one")[0] == 0
     assert same_tree(project / "site-died", project / "site-one") == []
@@ -113,9 +154,9 @@ def test_a_second_process_that_dies_leaves_the_pages_to_this_one(project: Path) 
 
 @pytest.mark.parametrize(("mode", "second_process"), [("no-affinity", True), ("no-fork", False)])
 def test_builds_where_python_lacks_what_linux_has(project: Path, mode: str, second_process: bool) -> None:
-    code, taken, err = build(project, mode)
+    code, taken, themed, err = build_both(project, mode)
     assert code == 0, err
-    assert (taken > 0) == second_process
+    assert (taken > 0, themed > 0) == (second_process, second_process)
     if not (project / "site-one").exists():
         assert build(project, "one")[0] == 0
     assert same_tree(project / f"site-{mode}", project / "site-one") == []

@@ -175,7 +175,7 @@ def _last_share(pages: list[File]) -> list[str]:
 def _convert(config: MkDocsConfig, files: Files, names: list[str]) -> dict[str, _Result]:
     """In the forked child: convert the named pages; for each, what its render set and logged."""
     gc.freeze()  # the parent's objects: not the child's garbage to walk
-    logged = _keep_log_records()
+    logged = keep_log_records()
     results: dict[str, _Result] = {}
     for name in names:
         file = files.get_file_from_path(name)
@@ -204,7 +204,7 @@ class _Keeper(logging.Handler):
         self.kept.append(record)
 
 
-def _keep_log_records() -> list[logging.LogRecord]:
+def keep_log_records() -> list[logging.LogRecord]:
     """In the child: log records are kept for the parent instead of being written. MkDocs's command
     line gives the "mkdocs" logger its handlers and stops it from propagating; other loggers end at the
     root. Each record is kept once, and handled in the parent by the logger that made it."""

@@ -27,6 +27,7 @@ from ..render import Layout, Rendered
 from . import csp, livereload
 from .atomic import AtomicSite
 from .conversion import TwoCoreConversion
+from .theming import TwoCoreTheming
 from .exports import Exports, listed_files
 from .preview import PreviewCache, editor_markdown
 from .search import index_in_one_pass, weigh_names_in_site
@@ -58,6 +59,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.preview: PreviewCache | None = None
         self.exports = Exports()  # made on a second core while MkDocs builds the pages
         self.conversion = TwoCoreConversion()  # half of a large build's Markdown, on a second core
+        self.theming = TwoCoreTheming(known=self._page_events_stay_on_the_page)  # half of the pages' theme
         self.atomic: AtomicSite | None = None  # this build's fresh folder, swapped in at the end
         self.warnings = CountHandler()  # what --strict will count, to swap in only a build that passes
         self.unsafe: list[Problem] = []  # generated pages whose HTML the allow-list refuses
@@ -85,8 +87,15 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             config.plugins["khorasan-brief/preview"] = self.preview
         elif not self.dirty:
             config.plugins["khorasan-brief/conversion"] = self.conversion
+            config.plugins["khorasan-brief/theming"] = self.theming
         self._build_beside(config)
         return config
+
+    def _page_events_stay_on_the_page(self, plugin: object) -> bool:
+        """Whether a plugin's on_page_context and on_post_page may run in the theming child: this
+        plugin's (its page events change only the page), and Material's search (its entries are
+        carried back)."""
+        return plugin is self or type(plugin).__module__.startswith("material.plugins.search.")
 
     def _build_beside(self, config: MkDocsConfig) -> None:
         """From here on MkDocs builds into a fresh folder beside the site folder (see atomic.py)."""
