@@ -34,6 +34,21 @@ _WHOLE_FILE = 1_000_000
 _NAMED = 6
 
 
+HEADLINE = 90  # characters of a commit's subject that a profile's list of changes shows
+
+
+def headline(subject: str) -> str:
+    """A commit subject cut to its first clause ("Audit fixes, each with its siblings: June 2015 ..."
+    becomes "Audit fixes, each with its siblings"), or to whole words within HEADLINE characters."""
+    for mark in (": ", "; ", ". "):
+        cut = subject.find(mark)
+        if 24 <= cut <= HEADLINE:  # a clause long enough to say something
+            return subject[:cut]
+    if len(subject) <= HEADLINE:
+        return subject
+    return subject[: subject.rfind(" ", 0, HEADLINE)].rstrip(",;:") + " …"
+
+
 @dataclass(frozen=True)
 class Commit:
     """One file changed by one commit."""
@@ -44,6 +59,10 @@ class Commit:
     subject: str
     fields: tuple[str, ...] = ()  # what changed in the file: "leader added", "summary changed"
     time: str = ""  # the committer date and time, ISO 8601 with its offset
+
+    @property
+    def headline(self) -> str:
+        return headline(self.subject)
 
 
 @dataclass(frozen=True)

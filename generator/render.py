@@ -664,7 +664,7 @@ class PageJob:
 
 
 CHANGES_PAGE = "changes.md"
-PROFILE_CHANGES = 10  # the newest changes a profile page lists; the "What changed" page has more
+PROFILE_CHANGES = 5  # the newest changes a profile page lists; the "What changed" page has more
 
 
 def brief_job(brief: BriefView, history: History, sections: Sections) -> PageJob:

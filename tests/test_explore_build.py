@@ -415,3 +415,12 @@ def test_the_atom_feed_lists_the_latest_changes(reader_site: Site) -> None:
     assert [h.attrs["id"] for h in find(page, "h2")] == ["changes-2022-01-02", "changes-2021-05-06"]
     assert find(page, "p", class_="kb-change")[0].attrs["id"].startswith("change-")
     assert find(reader_site.page("groups/red-front"), "link", type="application/atom+xml")
+
+
+def test_a_profile_lists_its_changes_by_their_headlines() -> None:
+    from generator.history import HEADLINE, headline
+
+    assert headline("Audit fixes, each with its siblings: June 2015 cited to para 2; more") == "Audit fixes, each with its siblings"
+    assert headline("Data: cite the box") == "Data: cite the box"  # no clause long enough to stand alone
+    long = "word " * 40
+    assert len(headline(long)) <= HEADLINE + 2 and headline(long).endswith(" …")
