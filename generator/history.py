@@ -31,7 +31,7 @@ _FORMAT = f"{_RECORD}%H{_FIELD}%cs{_FIELD}%cI{_FIELD}%D{_FIELD}%s"
 # that each change comes with the whole file before and after it.
 _WHOLE_FILE = 1_000_000
 # At most this many field changes are named for one file in one commit; the rest are counted.
-_NAMED = 6
+_NAMED = 4
 
 
 HEADLINE = 90  # characters of a commit's subject that a profile's list of changes shows
@@ -240,7 +240,8 @@ def changed_fields(before: str | None, after: str | None) -> list[str]:
     for key in [*new, *(k for k in old if k not in new)]:
         found += _compare(key, old.get(key), new.get(key))
     if len(found) > _NAMED:
-        found = [*found[:_NAMED], f"{len(found) - _NAMED} more changes"]
+        rest = len(found) - _NAMED
+        found = [*found[:_NAMED], f"{rest} more change{'s' if rest != 1 else ''}"]
     return found or ["layout changed"]
 
 

@@ -424,3 +424,11 @@ def test_a_profile_lists_its_changes_by_their_headlines() -> None:
     assert headline("Data: cite the box") == "Data: cite the box"  # no clause long enough to stand alone
     long = "word " * 40
     assert len(headline(long)) <= HEADLINE + 2 and headline(long).endswith(" …")
+
+
+def test_a_long_list_of_changed_fields_is_counted_in_words() -> None:
+    before = "id: a\nname: A\ntype: t\nsummary: {text: S., cite: [x]}\n"
+    five = before.replace("type: t", "type: u").replace("S.", "T.").replace("id: a", "id: a\naliases: [B]\nfounded: 2015\ndissolved: 2020")
+    assert changed_fields(before, five) == ["alias added", "founded added", "dissolved added", "type changed", "1 more change"]
+    six = five.replace("type: u", "type: u\nareas: [Q]")
+    assert changed_fields(before, six)[-1] == "2 more changes"
