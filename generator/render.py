@@ -88,13 +88,15 @@ def yaml_string(text: str) -> str:
     """A double-quoted YAML string for front matter, for any text. Everything outside printable ASCII
     is written as an escape: MkDocs reads front matter that fails to parse as page text, so one stray
     control character would otherwise publish the front matter, unescaped, as Markdown."""
-    return '"' + "".join(_yaml_char(c) for c in text) + '"'
+    return '"' + _YAML_ESCAPED.sub(_yaml_escape, text) + '"'
 
 
 def yaml_flow(value: object) -> str:
     """Any JSON-like value as one line of YAML flow style, every string written by yaml_string: ASCII
     only, so that no name (a control character, a lone surrogate, a line separator) can make the
     front matter fail to parse and be published as page text."""
+    if isinstance(value, str):  # first: most values are (a page's chrome holds some hundred)
+        return yaml_string(str(value))
     if isinstance(value, dict):
         return "{" + ", ".join(f"{yaml_string(str(k))}: {yaml_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
@@ -108,11 +110,13 @@ def yaml_flow(value: object) -> str:
     return yaml_string(str(value))
 
 
-def _yaml_char(char: str) -> str:
+_YAML_ESCAPED = re.compile(r'[^ -~]|["\\]')  # outside printable ASCII, or a quote or backslash
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    char = match.group()
     if char in '"\\':
         return "\\" + char
-    if " " <= char <= "~":
-        return char
     code = ord(char)
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
