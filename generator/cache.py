@@ -125,10 +125,11 @@ class RenderCache:
         overridden = overrides.is_dir() and any(overrides.rglob("*.j2"))
         templates = _templates_key(TEMPLATE_DIR)
         subjects = {job.path: job.subject for job in jobs if job.subject is not None}
+        linked: dict[str, set[str]] = {}  # _linked of each profile, made once per build (a source asks for many)
         pages: dict[str, str] = {}
         self.rendered = []
         for job in jobs:
-            signature = None if overridden or job.subject is None else _signature(kb, job, digests, subjects, templates)
+            signature = None if overridden or job.subject is None else _signature(kb, job, digests, subjects, templates, linked)
             cached = self.pages.get(job.path)
             if signature is not None and cached is not None and cached[0] == signature:
                 pages[job.path] = cached[1]
@@ -153,9 +154,10 @@ def _signature(
     digests: dict[Key, bytes],
     subjects: dict[str, tuple[str, str] | None],
     templates: object,
+    linked: dict[str, set[str]],
 ) -> Signature:
     assert job.subject is not None
-    files, named = _shown(kb, job.subject, subjects)
+    files, named = _shown(kb, job.subject, subjects, linked)
     shown = sorted(files | {_key(kb, job.subject)})
     # Plain values in the context (a profile's date of last change) are part of it as they are.
     plain = tuple((k, v) for k, v in sorted(job.context.items()) if v is None or isinstance(v, (str, int, float)))
@@ -177,7 +179,7 @@ def _key(kb: KnowledgeBase, subject: tuple[str, str]) -> Key:
 
 
 def _shown(
-    kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tuple[str, str] | None]
+    kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tuple[str, str] | None], linked: dict[str, set[str]]
 ) -> tuple[set[Key], set[str]]:
     """The files whose data a page shows besides its own, and the profiles it only names (see the
     module docstring)."""
@@ -186,7 +188,7 @@ def _shown(
     sources: set[str] = set()
     if kind == "profile":
         view = kb.profiles[name]
-        ids |= _linked(view)
+        ids |= _linked(view, linked)
         texts = _texts(view)
         citations: list[Citation] = [*view.summary.cite]
         citations += [c for _, claims in view.sections for claim in claims for c in claim.cite]
@@ -203,7 +205,7 @@ def _shown(
         # relationship, a linked profile's name for "[[id]]" in a claim. Only their names show.
         for subject in citing:
             if subject is not None and subject[0] == "profile":
-                ids |= _linked(kb.profiles[subject[1]])
+                ids |= _linked(kb.profiles[subject[1]], linked)
             elif subject is not None and subject[0] == "brief":  # a brief is quoted with its links' names
                 ids |= {token.id for token in kb.briefs[subject[1]].body if isinstance(token, EntityLink)}
         return keys, ids
@@ -244,10 +246,14 @@ def _texts(view: ProfileView) -> list[RichText]:
     ]
 
 
-def _linked(view: ProfileView) -> set[str]:
+def _linked(view: ProfileView, known: dict[str, set[str]]) -> set[str]:
     """The profiles a profile page names: the other ends of its relationships and its [[links]]."""
-    ids = {edge.target for edge in view.edges}
-    return ids | {token.id for text in _texts(view) for token in text if isinstance(token, EntityLink)}
+    ids = known.get(view.id)
+    if ids is None:
+        ids = known[view.id] = {edge.target for edge in view.edges} | {
+            token.id for text in _texts(view) for token in text if isinstance(token, EntityLink)
+        }
+    return ids
 
 
 @dataclass
