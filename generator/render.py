@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 
 from . import chart, figures, indexes
 from .citations import by_source, citing_pages, locators, shorten
@@ -30,7 +31,7 @@ from .history import History
 from .models import Citation, FigureValue, Person, Source, date_sort_key
 from .problems import Problem
 from .publish import CITE_DIR, Citable, Sections, about, describe, page_meta
-from .redirects import redirects
+from .redirects import Redirect, redirects
 from .resolve import BriefView, Edge, EntityLink, FigureView, KnowledgeBase, ProfileView, RichClaim, RichText, plain_text
 from .vocabulary import KIND_LABEL, QUALIFIER_WORDS
 
@@ -607,6 +608,9 @@ class Layout:
             return None
         return self.site_url.rstrip("/") + "/" + self.url(page_path).removeprefix("./")
 
+    # dest, url and relative are cached: a page's template asks for the URLs of the pages it links to,
+    # and a rebuild asks again for every redirect page's.
+    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019 - a Layout is a small frozen value
     def dest(self, page_path: str) -> str:
         """The file a page becomes in the built site: groups/isis-k/index.html."""
         folder, name = posixpath.split(page_path)
@@ -618,6 +622,7 @@ class Layout:
             return posixpath.join(folder, stem + ".html")
         return posixpath.join(folder, stem, "index.html")
 
+    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019
     def url(self, page_path: str) -> str:
         """URL of a page from the site root: groups/isis-k/ (or groups/isis-k.html)."""
         dest = self.dest(page_path)
@@ -627,6 +632,7 @@ class Layout:
         return urllib.parse.quote(dest)
 
     @staticmethod
+    @functools.lru_cache(maxsize=1 << 16)
     def relative(url: str, from_dest: str) -> str:
         """``url`` (from the site root) as a link from the built file ``from_dest``."""
         link = posixpath.relpath("/" + url, "/" + posixpath.dirname(from_dest))
@@ -749,15 +755,48 @@ def render_pages(env: jinja2.Environment, kb: KnowledgeBase, jobs: list[PageJob]
 
 def render_redirects(env: jinja2.Environment, kb: KnowledgeBase, layout: Layout, taken: set[str]) -> dict[str, str]:
     """A redirect page at every other address of every profile, except where ``taken`` has a file."""
-    template = env.get_template("redirect.html.j2")
+    name = "redirect.html.j2"
+    template = env.get_template(name)
+    sources = _sources(env, name)
+    made = _redirect_pages(sources) if sources is not None else {}
+    used: dict[tuple[Redirect, str], str] = {}
     out: dict[str, str] = {}
     for redirect in redirects(kb):
         dest = layout.dest(redirect.old)
         if dest in taken or dest in out:
             continue
         href = layout.relative(layout.url(redirect.page), dest)
-        out[dest] = template.render(redirect=redirect, href=href)
+        page = made.get((redirect, href))
+        if page is None:
+            page = template.render(redirect=redirect, href=href)
+        out[dest] = used[(redirect, href)] = page
+    made.clear()
+    made.update(used)
     return out
+
+
+@functools.lru_cache(maxsize=2)
+def _redirect_pages(sources: tuple[tuple[str, str], ...]) -> dict[tuple[Redirect, str], str]:
+    """The redirect pages of the last build made from templates of these sources, kept while the
+    process lives: a rebuild under `mkdocs serve` makes again only those of names that changed."""
+    return {}
+
+
+def _sources(env: jinja2.Environment, name: str) -> tuple[tuple[str, str], ...] | None:
+    """The source of template ``name`` and of every template it extends, includes or imports; None
+    when one of them is named only at rendering time."""
+    found: dict[str, str] = {}
+    waiting = [name]
+    while waiting:
+        current = waiting.pop()
+        if current in found or env.loader is None:
+            continue
+        found[current] = env.loader.get_source(env, current)[0]
+        referenced = list(jinja2.meta.find_referenced_templates(env.parse(found[current])))
+        if None in referenced:
+            return None
+        waiting += referenced  # type: ignore[arg-type]
+    return tuple(sorted(found.items()))
 
 
 def render_site(
