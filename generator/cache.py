@@ -13,6 +13,10 @@ base holds. Three caches serve that, and none can hand out stale data:
   since a cited relationship is listed by the name of its other end, the names of those ends (not
   their files: an edit to a group's text does not touch the pages of every source cited near it);
   for a brief, what it links to and cites. Index pages, which list a whole kind, are always rendered.
+  Nor is every signature made again (that alone took a fifth of a rebuild at 1,000 profiles): only
+  those of the pages that drew on a changed file and of the pages a changed file now shows itself on
+  (a relationship or a citation added), unless something any page may show changed (the set of
+  pages, a name, how footnotes name the sources, the templates, the layout, the history): then all.
 - ``TemplateCache`` keeps compiled Jinja templates, checked against a checksum of their source.
 
 Resolving (names, inverse relationships, citations) always runs on the whole knowledge base: it is
@@ -113,34 +117,111 @@ class FileCache:
 
 @dataclass
 class RenderCache:
-    """Rendered Markdown of each page, with the signature it was rendered under."""
+    """Rendered Markdown of each page, with the signature it was rendered under and the files that
+    signature drew on (its dependencies)."""
 
     pages: dict[str, tuple[Signature, str]] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)  # pages the last build rendered (the rest were reused)
+    signed: list[str] = field(default_factory=list)  # pages whose signature the last build made again
+    deps: dict[str, frozenset[Key]] = field(default_factory=dict)
+    world: tuple[object, ...] | None = None  # what any page may show besides its files, at the last build
+    digests: dict[Key, bytes] = field(default_factory=dict)  # every file's, at the last build
 
     def render(
-        self, env: jinja2.Environment, kb: KnowledgeBase, jobs: list[PageJob], *, digests: dict[Key, bytes], overrides: Path
+        self,
+        env: jinja2.Environment,
+        kb: KnowledgeBase,
+        jobs: list[PageJob],
+        *,
+        digests: dict[Key, bytes],
+        overrides: Path,
+        world: tuple[object, ...] = (),
     ) -> dict[str, str]:
-        """render.render_pages, reusing each page whose signature is unchanged."""
-        overridden = overrides.is_dir() and any(overrides.rglob("*.j2"))
-        templates = _templates_key(TEMPLATE_DIR)
+        """render.render_pages, reusing each page whose signature is unchanged. ``world``: what the
+        caller's contexts draw on besides the knowledge base (the layout, the history)."""
+        self.rendered, self.signed = [], []
+        if overrides.is_dir() and any(overrides.rglob("*.j2")):
+            # A project's own templates may read anything: every page is rendered, and none is kept.
+            self.pages, self.deps, self.world = {}, {}, None
+            self.rendered = [job.path for job in jobs]
+            return {job.path: render_job(env, kb, job) for job in jobs}
+        now = (_templates_key(TEMPLATE_DIR), world, _world(kb, jobs))
         subjects = {job.path: job.subject for job in jobs if job.subject is not None}
         linked: dict[str, set[str]] = {}  # _linked of each profile, made once per build (a source asks for many)
+        unchanged = self._unchanged(now, kb, digests, subjects, linked)
         pages: dict[str, str] = {}
-        self.rendered = []
         for job in jobs:
-            signature = None if overridden or job.subject is None else _signature(kb, job, digests, subjects, templates, linked)
             cached = self.pages.get(job.path)
-            if signature is not None and cached is not None and cached[0] == signature:
+            if cached is not None and job.path in unchanged:
                 pages[job.path] = cached[1]
                 continue
+            signature = None
+            if job.subject is not None:
+                signature, self.deps[job.path] = _signature(kb, job, digests, subjects, now[0], linked)
+                self.signed.append(job.path)
+                if cached is not None and cached[0] == signature:
+                    pages[job.path] = cached[1]
+                    continue
             markdown = pages[job.path] = render_job(env, kb, job)
             self.rendered.append(job.path)
             if signature is not None:
                 self.pages[job.path] = (signature, markdown)
         for gone in set(self.pages) - set(pages):
             del self.pages[gone]
+        for gone in set(self.deps) - set(self.pages):
+            del self.deps[gone]
+        self.world, self.digests = now, dict(digests)
         return pages
+
+    def _unchanged(
+        self,
+        now: tuple[object, ...],
+        kb: KnowledgeBase,
+        digests: dict[Key, bytes],
+        subjects: dict[str, tuple[str, str] | None],
+        linked: dict[str, set[str]],
+    ) -> set[str]:
+        """Pages whose signature cannot have changed since the last build, without making it again:
+        the world is the same, none of the files it drew on changed, and none of the changed files
+        shows it now (a relationship added to it, a citation of it)."""
+        if now != self.world:
+            return set()
+        changed = {key for key in digests.keys() | self.digests.keys() if digests.get(key) != self.digests.get(key)}
+        reach: set[str] = set()
+        paths = {subject: path for path, subject in subjects.items() if subject is not None}
+        for key in changed:
+            subject = _subject(kb, key)
+            if subject is not None:
+                keys, named = _shown(kb, subject, subjects, linked)
+                shown = {_subject(kb, other) for other in keys} | {("profile", i) for i in named}
+                reach |= {paths[other] for other in shown if other in paths}
+        return {page for page, deps in self.deps.items() if deps.isdisjoint(changed)} - reach
+
+
+def _world(kb: KnowledgeBase, jobs: list[PageJob]) -> tuple[object, ...]:
+    """What a page may show that no signature holds: the pages there are, and every name of every
+    kind (the left column of a page lists its neighbours by name; a name can lead a link elsewhere),
+    and how footnotes name the sources."""
+    return (
+        [job.path for job in jobs],
+        kb.names,
+        {i: (p.kind, p.model.name) for i, p in kb.profiles.items()},
+        {i: (source.title, source.title_is_descriptive) for i, source in kb.sources.items()},
+        {slug: brief.meta.title for slug, brief in kb.briefs.items()},
+        kb.short,
+    )
+
+
+def _subject(kb: KnowledgeBase, key: Key) -> tuple[str, str] | None:
+    """The page subject of the file ``key`` (its kind and stem), if it has a page."""
+    kind, name = key
+    if name in kb.profiles and kb.profiles[name].kind == kind:
+        return ("profile", name)
+    if kind == "source" and name in kb.sources:
+        return ("source", name)
+    if kind == "brief" and name in kb.briefs:
+        return ("brief", name)
+    return None
 
 
 def _templates_key(folder: Path) -> tuple[tuple[str, bytes], ...]:
@@ -155,7 +236,8 @@ def _signature(
     subjects: dict[str, tuple[str, str] | None],
     templates: object,
     linked: dict[str, set[str]],
-) -> Signature:
+) -> tuple[Signature, frozenset[Key]]:
+    """The page's signature, and the files it draws on."""
     assert job.subject is not None
     files, named = _shown(kb, job.subject, subjects, linked)
     shown = sorted(files | {_key(kb, job.subject)})
@@ -167,7 +249,8 @@ def _signature(
     # ("Rafiq 2024" becomes "Rafiq 2024a"): the short names of the sources shown are part of it.
     shorts = tuple(kb.short_name(i) for kind, i in shown if kind == "source" and i in kb.sources)
     # A missing digest (None) still makes a valid signature: the key set itself is part of it.
-    return (job.template, templates, plain, tuple((key, digests.get(key)) for key in shown), names, shorts)
+    signature = (job.template, templates, plain, tuple((key, digests.get(key)) for key in shown), names, shorts)
+    return signature, frozenset(shown).union((kb.profiles[i].kind, i) for i in named if i in kb.profiles)
 
 
 def _key(kb: KnowledgeBase, subject: tuple[str, str]) -> Key:

@@ -153,7 +153,9 @@ def build(
         pages_with = _render_on_two_cores
     else:
         env.bytecode_cache = cache.templates
-        pages_with = functools.partial(cache.pages.render, digests=cache.files.digests(), overrides=project.template_dirs[0])
+        pages_with = functools.partial(
+            cache.pages.render, digests=cache.files.digests(), overrides=project.template_dirs[0], world=(layout or Layout(), history)
+        )
     try:
         with _collector_paused(freeze=cache is None):
             rendered = render_site(knowledge, env, history, layout, pages_with)

@@ -666,14 +666,20 @@ def render_page(env: jinja2.Environment, kb: KnowledgeBase, path: str, template:
 class PageJob:
     """One generated page: where it goes, its template, what the template gets, and what it is about.
 
+    ``given``: the template's context, or what makes it (a profile's takes some work to make, and the
+    preview's render cache, generator/cache.py, asks only for those of pages whose inputs changed).
     ``subject`` is ("profile", id), ("source", id) or ("brief", slug); None for the pages that list or
     draw the whole knowledge base (indexes, timeline, network).
     """
 
     path: str
     template: str
-    context: dict[str, object]
+    given: dict[str, object] | Callable[[], dict[str, object]]
     subject: tuple[str, str] | None = None
+
+    @functools.cached_property
+    def context(self) -> dict[str, object]:
+        return self.given() if callable(self.given) else self.given
 
 
 CHANGES_PAGE = "changes.md"
@@ -696,13 +702,13 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
     """Every Markdown page the site gets from the knowledge base, in a fixed order."""
     layout = layout or Layout()
     sections = Sections(kb, layout.url)
-    jobs = []
-    for p in kb.profiles.values():
+
+    def profile_context(p: ProfileView) -> dict[str, object]:
         updated = history.last_changed(p.file)
         changes = history.changes_of(p.file, PROFILE_CHANGES)
         cite = citable(p.id, p.model.name, p.path, updated, layout)
         description = describe(plain_text(p.summary.text))
-        context = {
+        return {
             "profile": p, "model": p.model, "updated": updated.isoformat() if updated else None, "network": graph,
             # Plain strings, so that the preview's render cache (generator/cache.py) signs them.
             "chrome": yaml_flow(page_meta(p.kind, p.model.name, p.file, sections, p.id, updated, description, about(p))),
@@ -713,17 +719,25 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
             "changes": changes,
             "change_count": history.count_of(p.file),
         }
-        jobs.append(PageJob(p.path, PROFILE_TEMPLATES[p.kind], context, ("profile", p.id)))
-    for source_id, source in kb.sources.items():
+
+    def source_context(source_id: str, source: Source) -> dict[str, object]:
         file = f"data/sources/{source_id}.yaml"
         title = f"[{source.title}]" if source.title_is_descriptive else source.title
         description = describe(source.summary)
-        context = {
+        return {
             "source": source, "citing": kb.cited_by.get(source_id, []),
             "chrome": yaml_flow(page_meta("source", title, file, sections, source_id, history.last_changed(file), description)),
             "description": description,
         }
-        jobs.append(PageJob(kb.source_path(source_id), "source.md.j2", context, ("source", source_id)))
+
+    jobs = [
+        PageJob(p.path, PROFILE_TEMPLATES[p.kind], functools.partial(profile_context, p), ("profile", p.id))
+        for p in kb.profiles.values()
+    ]
+    jobs += [
+        PageJob(kb.source_path(i), "source.md.j2", functools.partial(source_context, i, source), ("source", i))
+        for i, source in kb.sources.items()
+    ]
     jobs += [brief_job(brief, history, sections) for brief in kb.briefs.values()]
     jobs += [PageJob(path, template, {}) for path, template in INDEX_PAGES.items()]
     jobs.append(PageJob(NETWORK_PAGE, "network.md.j2", {"network": graph, "table_limit": NETWORK_TABLE_LIMIT}))
