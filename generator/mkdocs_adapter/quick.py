@@ -105,6 +105,7 @@ class _Built:
     rendered: Rendered
     search: _SearchIndex | None
     in_nav: frozenset[int]
+    doc_files: list[File]  # the pages MkDocs builds, in its order
 
 
 class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
@@ -206,7 +207,8 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
             log.debug(f"quick rebuilds off until the next full build: {error!r}")
             return
         in_nav = frozenset(id(page) for page in capture.nav.pages)
-        self.last = _Built(capture, site, rendered, search, in_nav)
+        doc_files = capture.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        self.last = _Built(capture, site, rendered, search, in_nav, list(doc_files))
 
     def on_build_error(self, *, error: Exception) -> None:
         # A failed full build leaves the served folder as the last good build made it: quick rebuilds
@@ -255,6 +257,7 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
             raise Fallback("problems in the data (the full build reports them)") from None
         step("pipeline")
         changed = _changes(last.rendered, rendered)
+        retag = _renamed(last, rendered)
         # From here on the last build's objects change: should anything fail, nothing builds on them.
         self.last = None
         self.wait()
@@ -274,15 +277,11 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         finally:
             atomic.release(staging)
         step("written")
-        assert capture.files is not None
-        log_level = config.validation.links.anchors
-        for file in capture.files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
-            if file.page is not None:
-                file.page.validate_anchor_links(files=capture.files, log_level=log_level)
+        _validate_anchors(last, pages)
         last.rendered = rendered
         self.rebuilt = [page.file.src_uri for page in pages]
         if last.search is not None:
-            self._writer = last.search.update(entries, rendered.names, last.site)
+            self._writer = last.search.update(entries, retag, rendered.names, last.site)
         owner.exports.finish(last.site, wait=False)
         step("search, anchors, exports")
         self.last = last
@@ -311,6 +310,7 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         capture = last.capture
         assert capture.files is not None
         owner = self.owner
+        owner.rendered = rendered
         owner.unsafe = []
         if owner.preview is not None:
             owner.preview.begin(rendered.pages)
@@ -336,7 +336,7 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         Returns (staged file, its place in the site) for each, and the search entries each made."""
         capture = last.capture
         assert capture.files is not None and capture.nav is not None and capture.env is not None
-        doc_files = capture.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        doc_files = last.doc_files
         indexes = list(material_indexes(capture.config))
         writes: list[tuple[Path, Path]] = []
         entries: dict[str, list[dict[str, Any]]] = {}
@@ -427,6 +427,28 @@ def _changes(before: Rendered, now: Rendered) -> _Changes:
     files = {path: text for path, text in now.files.items() if before.files[path] != text}
     files |= {path: text for path, text in now.redirects.items() if before.redirects[path] != text}
     return _Changes(pages, files)
+
+
+def _renamed(last: _Built, rendered: Rendered) -> list[str]:
+    """The pages whose names (the search tags of their entry) changed."""
+    before, now = last.rendered.names, rendered.names
+    if before.keys() != now.keys():
+        raise Fallback("the profiles are not those of the last build")
+    urls = {url for url, names in now.items() if before[url] != names}
+    return [file.src_uri for file in last.doc_files if file.url in urls]
+
+
+def _validate_anchors(last: _Built, rebuilt: list[Page]) -> None:
+    """MkDocs's check of links to anchors (it logs what it finds), for the rebuilt pages and the pages
+    that link to an anchor in one of them."""
+    files = last.capture.files
+    assert files is not None
+    changed = {id(page.file) for page in rebuilt}
+    level = last.capture.config.validation.links.anchors
+    for file in last.doc_files:
+        page = file.page
+        if page is not None and (id(file) in changed or any(id(target) in changed for target in page.links_to_anchors or ())):
+            page.validate_anchor_links(files=files, log_level=level)
 
 
 def _known(plugin: object, quick: QuickRebuild) -> bool:
@@ -532,21 +554,30 @@ class _SearchIndex:
     def joined(self) -> bytes:
         return self.head + b",".join(part for page in self.order if (part := self.parts[page])) + b"]}"
 
-    def update(self, entries: dict[str, list[dict[str, Any]]], names: dict[str, list[str]], site: Path) -> threading.Thread:
+    def update(
+        self, entries: dict[str, list[dict[str, Any]]], retag: list[str], names: dict[str, list[str]], site: Path
+    ) -> threading.Thread:
         """Replace the entries of the rebuilt pages, as the full build would write them (Material's
-        JSON read back, the names set as tags), and write the index in the background."""
+        JSON read back, the names set as tags), set the names again on the pages of ``retag``, and
+        write the index in the background."""
         for page, made in entries.items():
             # What the full build writes is Material's json.dumps, read back and written by orjson.
-            docs = orjson.loads(json.dumps(made, separators=(",", ":"), default=str))
-            weigh_names({"docs": docs}, names)
-            self.parts[page] = b",".join(orjson.dumps(doc) for doc in docs)
-        data = self.joined()
-        writer = threading.Thread(target=_write_index, args=(data, site), name="search index", daemon=True)
+            self._put(page, orjson.loads(json.dumps(made, separators=(",", ":"), default=str)), names)
+        for page in retag:
+            if page not in entries:
+                self._put(page, orjson.loads(b"[" + self.parts[page] + b"]"), names)
+        parts = [part for page in self.order if (part := self.parts[page])]
+        writer = threading.Thread(target=_write_index, args=(self.head, parts, site), name="search index", daemon=True)
         writer.start()
         return writer
 
+    def _put(self, page: str, docs: list[dict[str, Any]], names: dict[str, list[str]]) -> None:
+        weigh_names({"docs": docs}, names)
+        self.parts[page] = b",".join(orjson.dumps(doc) for doc in docs)
 
-def _write_index(data: bytes, site: Path) -> None:
+
+def _write_index(head: bytes, parts: list[bytes], site: Path) -> None:
+    data = head + b",".join(parts) + b"]}"
     target = site / INDEX_FILE
     staged = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
     try:
