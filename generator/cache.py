@@ -39,7 +39,7 @@ from .load import Document, load_file, read_bounded
 from .models import Citation, Strict
 from .problems import Problem
 from .render import TEMPLATE_DIR, PageJob, render_job
-from .resolve import EntityLink, KnowledgeBase, ProfileView, RichText
+from .resolve import EntityLink, KnowledgeBase, ProfileView, ResolveMemo, RichText
 from .validate import validate_document
 
 Key = tuple[str, str]  # (kind, id): ("group", "isis-k"), ("source", "usip-mir-2024"), ("brief", slug)
@@ -126,6 +126,8 @@ class RenderCache:
     deps: dict[str, frozenset[Key]] = field(default_factory=dict)
     world: tuple[object, ...] | None = None  # what any page may show besides its files, at the last build
     digests: dict[Key, bytes] = field(default_factory=dict)  # every file's, at the last build
+    models: dict[Key, object] = field(default_factory=dict)  # every profile's model, at the last build
+    citations: dict[str, int] = field(default_factory=dict)  # how often each source is cited, at the last build
 
     def render(
         self,
@@ -164,13 +166,15 @@ class RenderCache:
                     continue
             markdown = pages[job.path] = render_job(env, kb, job)
             self.rendered.append(job.path)
-            if signature is not None:
-                self.pages[job.path] = (signature, markdown)
+            if signature is not None or job.path in WHOLE_PAGES:
+                self.pages[job.path] = (signature or (), markdown)
         for gone in set(self.pages) - set(pages):
             del self.pages[gone]
         for gone in set(self.deps) - set(self.pages):
             del self.deps[gone]
         self.world, self.digests = now, dict(digests)
+        self.models = {(view.kind, view.id): view.model for view in kb.profiles.values()}
+        self.citations = _citations(kb)
         return pages
 
     def _unchanged(
@@ -195,7 +199,52 @@ class RenderCache:
                 keys, named = _shown(kb, subject, subjects, linked)
                 shown = {_subject(kb, other) for other in keys} | {("profile", i) for i in named}
                 reach |= {paths[other] for other in shown if other in paths}
-        return {page for page, deps in self.deps.items() if deps.isdisjoint(changed)} - reach
+        same = {page for page, deps in self.deps.items() if deps.isdisjoint(changed)} - reach
+        changes = self._kinds_of_change(kb, changed)
+        return same | {page for page, shows in WHOLE_PAGES.items() if page in self.pages and shows.isdisjoint(changes)}
+
+    def _kinds_of_change(self, kb: KnowledgeBase, changed: set[Key]) -> set[str]:
+        """What the changed files changed, in the terms of WHOLE_PAGES."""
+        changes = {kind for kind, _ in changed if kind in ("event", "source", "brief")}
+        for key in changed:
+            if _subject(kb, key) == ("profile", key[1]):
+                before = self.models.get(key)
+                if before is None or _beyond_narrative(before, kb.profiles[key[1]].model):
+                    changes.add("profile")
+        if _citations(kb) != self.citations:
+            changes.add("citations")
+        return changes
+
+
+# The pages of the whole knowledge base (render.INDEX_PAGES, the network, the changes) and what they
+# show, as the kinds of change that can change them when nothing any page may show changed (see
+# _world). "profile": a profile's file changed beyond its narrative (its summary and sections, which
+# no index shows); "event", "source", "brief": any change to such a file (the timeline tells each
+# event's summary, with its notes); "citations": how often a source is cited. A page not listed here
+# is rendered every time.
+WHOLE_PAGES: dict[str, frozenset[str]] = {
+    "groups/index.md": frozenset({"profile"}),
+    "people/index.md": frozenset({"profile"}),
+    "events/index.md": frozenset({"profile"}),
+    "network.md": frozenset({"profile", "source"}),
+    "timeline.md": frozenset({"profile", "event", "source"}),
+    "sources/index.md": frozenset({"source", "citations"}),
+    "briefs/index.md": frozenset({"brief"}),
+    "changes.md": frozenset(),
+}
+NARRATIVE = frozenset({"summary", "sections"})
+
+
+def _beyond_narrative(before: object, now: object) -> bool:
+    """Whether a profile's model changed in anything but its summary and sections."""
+    if type(before) is not type(now):
+        return True
+    fields = type(now).model_fields  # type: ignore[attr-defined]
+    return any(getattr(before, name) != getattr(now, name) for name in fields if name not in NARRATIVE)
+
+
+def _citations(kb: KnowledgeBase) -> dict[str, int]:
+    return {source: len(kb.cited_by.get(source, ())) for source in kb.sources}
 
 
 def _world(kb: KnowledgeBase, jobs: list[PageJob]) -> tuple[object, ...]:
@@ -250,7 +299,7 @@ def _signature(
     shorts = tuple(kb.short_name(i) for kind, i in shown if kind == "source" and i in kb.sources)
     # A missing digest (None) still makes a valid signature: the key set itself is part of it.
     signature = (job.template, templates, plain, tuple((key, digests.get(key)) for key in shown), names, shorts)
-    return signature, frozenset(shown).union((kb.profiles[i].kind, i) for i in named if i in kb.profiles)
+    return signature, frozenset(shown)  # names and short names are in the world (_world)
 
 
 def _key(kb: KnowledgeBase, subject: tuple[str, str]) -> Key:
@@ -345,5 +394,6 @@ class BuildCache:
 
     root: Path
     files: FileCache = field(default_factory=FileCache)
+    resolved: ResolveMemo = field(default_factory=ResolveMemo)
     pages: RenderCache = field(default_factory=RenderCache)
     templates: TemplateCache = field(default_factory=TemplateCache)
