@@ -100,7 +100,7 @@ def resolve_project(project: Project, cache: BuildCache | None = None) -> tuple[
         if files:
             files.end()
         problems = loaded.problems + invalid
-        knowledge, unresolved = resolve(validated, _unavailable_names(loaded, validated))
+        knowledge, unresolved = resolve(validated, _unavailable_names(loaded, validated), cache.resolved if cache else None)
         problems += unresolved
         env = make_environment(project.template_dirs[:1])
         problems += preflight(project.root, knowledge, env, read_site_config(project.root), problems)
