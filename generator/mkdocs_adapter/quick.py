@@ -124,6 +124,7 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         self._capture: _Capture | None = None
         self._inputs_before: tuple[tuple[str, ...], bytes] | None = None
         self._writer: threading.Thread | None = None
+        self._collector = _Collector()
 
     # -- the server ------------------------------------------------------------------------------
 
@@ -132,13 +133,14 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         self.server = server
 
         def rebuild() -> None:
-            if self.rebuild():
-                return
-            gc.unfreeze()  # see _collector_held
-            # Taken before MkDocs reads mkdocs.yml: a change made while it builds is caught next time.
-            tracked = self._tracked(self.last.capture.config if self.last else None)
-            self._inputs_before = (tracked, _digest_tree(tracked)) if tracked else None
-            full_build()
+            with self._collector.held():
+                if self.rebuild():
+                    return
+                gc.unfreeze()  # see _Collector
+                # Taken before MkDocs reads mkdocs.yml: a change made while it builds is caught next time.
+                tracked = self._tracked(self.last.capture.config if self.last else None)
+                self._inputs_before = (tracked, _digest_tree(tracked)) if tracked else None
+                full_build()
 
         return rebuild
 
@@ -224,7 +226,7 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         self.rebuilt = []
         self.timings = {}
         try:
-            with _collector_held():
+            with self._collector.frozen():
                 self._rebuild()
         except Fallback as reason:
             self.fallback = str(reason)
@@ -392,23 +394,53 @@ class _Steps:
         self.last = now
 
 
-@contextmanager
-def _collector_held() -> Iterator[None]:
-    """Keep Python's cycle collector out of a quick rebuild, and what it leaves out of later ones.
+class _Collector:
+    """Python's cycle collector kept out of quick rebuilds, and its work done while the editor pauses.
 
-    A rebuild allocates a new knowledge base and its pages (some hundred thousand objects at 1,000
-    profiles), which the collector would walk in the middle of the next one (30 to 50 ms, a tenth of
-    the rebuild). Frozen after it, they are never walked; what they leave as cyclic garbage (a few
-    hundred objects a rebuild) waits for the next full build, which unfreezes everything first.
+    A quick rebuild allocates a new knowledge base and the pages it renders (some hundred thousand
+    objects at 1,000 profiles), which the collector would walk during the rebuild and again during
+    the next one (30 to 50 ms each time). So it does not run during one, and what is alive at the
+    end is frozen (``gc.freeze``): later collections do not walk it. What the rebuild leaves as
+    cyclic garbage (some two thousand objects, half a megabyte) is collected, everything unfrozen
+    and walked once (a few hundred milliseconds), when no rebuild has run for ``IDLE`` seconds, or
+    by the next full build, which unfreezes everything first.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+
+    IDLE = 5.0
+
+    def __init__(self) -> None:
+        self._building = threading.Lock()  # held by a rebuild, quick or full: no collection meanwhile
+        self._timer: threading.Timer | None = None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._building:
+            yield
+        self._timer = threading.Timer(self.IDLE, self._collect)
+        self._timer.daemon = True
+        self._timer.start()
+
+    @contextmanager
+    def frozen(self) -> Iterator[None]:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            yield
+        finally:
+            gc.freeze()
+            if was_enabled:
+                gc.enable()
+
+    def _collect(self) -> None:
+        if self._building.acquire(blocking=False):  # else a rebuild has started: it comes again after
+            try:
+                gc.unfreeze()
+                gc.collect()
+                gc.freeze()
+            finally:
+                self._building.release()
 
 
 @dataclass
