@@ -10,11 +10,18 @@ Three kinds of edit, each repeated on different files:
 
 The page is fetched over HTTP every 20 ms. MkDocs' server holds a request while a rebuild runs, so a
 page that contains the new text is the rebuilt one.
+
+MkDocs's watcher looks at the files every 0.5 s, so a latency is the wait for its next look (0 to
+0.5 s), its 0.1 s of waiting for more changes, the rebuild and the fetch. Edits made at a fixed
+interval after each rebuild would all fall at the same point of the watcher's cycle (with a rebuild of
+0.43 s, every one just after a look: 0.45 s of waiting each time); the pause between edits is random
+(seeded, so that runs compare) to sample that cycle evenly, as an editor's saves do.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 import socket
@@ -31,6 +38,7 @@ from pathlib import Path
 from .measure import ENV, python
 
 POLL = 0.02
+PAUSE = 1.0  # seconds at least between one edit's rebuilt page and the next edit; up to half a second more
 TIMEOUT = 300.0
 
 
@@ -169,11 +177,12 @@ def measure_preview(project: Path, size: int, edits: int, extra: tuple[str, ...]
     result = PreviewResult(size, " ".join(["mkdocs serve", *extra]), 0.0)
     start = time.perf_counter()
     log = project.parent / f"serve{''.join(extra)}.log"
+    pauses = random.Random(18)  # the next edit falls anywhere in the watcher's cycle (see above)
     with serving(project, log, *extra) as base:
         result.startup_s = wait_for(base, "<html", start)
         kinds = (("summary", summary_edits), ("inverse", inverse_edits), ("brief", brief_edits))
         for kind, planned in ((kind, plan(project, edits)) for kind, plan in kinds):
-            result.latencies[kind] = [_apply(edit, base) for edit in planned]
+            result.latencies[kind] = [_apply(edit, base, PAUSE + pauses.uniform(0.0, 0.5)) for edit in planned]
     result.load_average = os.getloadavg()
     result.rebuilds_s, result.full_rebuilds = rebuild_times(log.read_text(encoding="utf-8", errors="replace"))
     return result
@@ -194,12 +203,12 @@ def rebuild_times(log: str) -> tuple[list[float], int]:
     return [seconds for seconds, _ in rebuilds], sum(full for _, full in rebuilds)
 
 
-def _apply(edit: Edit, base: str) -> float:
+def _apply(edit: Edit, base: str, pause: float) -> float:
     if edit.token in fetch(base + edit.url):
         raise RuntimeError(f"{base + edit.url} shows {edit.token!r} before the edit; the figure would mean nothing")
     lines = edit.path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[edit.line] = edit.new_line
     edit.path.write_text("".join(lines), encoding="utf-8")
     latency = wait_for(base + edit.url, edit.token, time.perf_counter())
-    time.sleep(1.0)  # let the server settle before the next edit
+    time.sleep(pause)  # let the server settle
     return latency
