@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -112,6 +113,12 @@ def table(results: list[SizeResult], previews: list[PreviewResult]) -> str:
         medians = ", ".join(f"{kind} {value:.2f} s" for kind, value in p.medians.items())
         runs = "; ".join(f"{kind}: " + " ".join(f"{v:.2f}" for v in values) for kind, values in p.latencies.items())
         lines.append(f"\nPreview at N={p.size:,} (`{p.command}`, first build {p.startup_s:.1f} s): median {medians} ({runs})")
+        if p.rebuilds_s:
+            quick = sorted(p.rebuilds_s)
+            lines.append(
+                f"  the server's own rebuilds: median {statistics.median(quick):.2f} s, longest {quick[-1]:.2f} s, "
+                f"{p.full_rebuilds} of {len(quick)} full builds; load average {p.load_average[0]:.1f}"
+            )
     return "\n".join(lines)
 
 

@@ -1,18 +1,27 @@
 """Preview latency: with ``mkdocs serve`` running, the time from saving a one-line change to a YAML file
 until the server hands out the rebuilt page.
 
-Two kinds of edit, each repeated on different files:
+Three kinds of edit, each repeated on different files:
 
 - ``summary``: a word of a profile's summary changes; the page of that profile is polled.
 - ``inverse``: the ``since:`` year of a relationship changes; the page of its *target* is polled, where
   the relationship shows as its inverse (so the edit must reach a page other than the edited file's).
+- ``brief``: a word is added to a paragraph of a brief (Markdown in briefs/); the brief's page is polled.
 
 The page is fetched over HTTP every 20 ms. MkDocs' server holds a request while a rebuild runs, so a
 page that contains the new text is the rebuilt one.
+
+MkDocs's watcher looks at the files every 0.5 s, so a latency is the wait for its next look (0 to
+0.5 s), its 0.1 s of waiting for more changes, the rebuild and the fetch. Edits made at a fixed
+interval after each rebuild would all fall at the same point of the watcher's cycle (with a rebuild of
+0.43 s, every one just after a look: 0.45 s of waiting each time); the pause between edits is random
+(seeded, so that runs compare) to sample that cycle evenly, as an editor's saves do.
 """
 
 from __future__ import annotations
 
+import os
+import random
 import re
 import signal
 import socket
@@ -29,6 +38,7 @@ from pathlib import Path
 from .measure import ENV, python
 
 POLL = 0.02
+PAUSE = 1.0  # seconds at least between one edit's rebuilt page and the next edit; up to half a second more
 TIMEOUT = 300.0
 
 
@@ -38,6 +48,9 @@ class PreviewResult:
     command: str
     startup_s: float
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    rebuilds_s: list[float] = field(default_factory=list)  # each rebuild as the server timed it (its log)
+    full_rebuilds: int = 0  # of those, the full builds (the rest were quick rebuilds)
+    load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)  # of the machine at the end: other work skews the figures
 
     @property
     def medians(self) -> dict[str, float]:
@@ -50,6 +63,9 @@ class PreviewResult:
             "startup_s": self.startup_s,
             "latencies_s": self.latencies,
             "median_s": self.medians,
+            "rebuilds_s": self.rebuilds_s,
+            "full_rebuilds": self.full_rebuilds,
+            "load_average": self.load_average,
         }
 
 
@@ -121,6 +137,22 @@ def inverse_edits(project: Path, count: int) -> list[Edit]:
     return edits
 
 
+def brief_edits(project: Path, count: int) -> list[Edit]:
+    """Edits of a paragraph of a brief, one brief after another (and again from the first when there
+    are fewer briefs than edits, a later paragraph each round)."""
+    briefs = sorted((project / "briefs").glob("*.md"))
+    edits = []
+    for number in range(count):
+        path = briefs[number % len(briefs)]
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        body = lines.index("---\n", 1) + 1  # the line after the front matter
+        paragraphs = [i for i in range(body, len(lines)) if lines[i][:1].isalpha()]
+        index = paragraphs[(number // len(briefs)) % len(paragraphs)]
+        token = f"Benchbrief{number}x{int(time.time())}"
+        edits.append(Edit(path, index, f"{token} {lines[index]}", f"briefs/{path.stem}/", token))
+    return edits
+
+
 @contextmanager
 def serving(project: Path, log: Path, *extra: str) -> Iterator[str]:
     """``mkdocs serve`` running on a free port in project, for the with block; yields its base URL."""
@@ -144,19 +176,39 @@ def serving(project: Path, log: Path, *extra: str) -> Iterator[str]:
 def measure_preview(project: Path, size: int, edits: int, extra: tuple[str, ...] = ()) -> PreviewResult:
     result = PreviewResult(size, " ".join(["mkdocs serve", *extra]), 0.0)
     start = time.perf_counter()
-    with serving(project, project.parent / f"serve{''.join(extra)}.log", *extra) as base:
+    log = project.parent / f"serve{''.join(extra)}.log"
+    pauses = random.Random(18)  # the next edit falls anywhere in the watcher's cycle (see above)
+    with serving(project, log, *extra) as base:
         result.startup_s = wait_for(base, "<html", start)
-        for kind, planned in (("summary", summary_edits(project, edits)), ("inverse", inverse_edits(project, edits))):
-            result.latencies[kind] = [_apply(edit, base) for edit in planned]
+        kinds = (("summary", summary_edits), ("inverse", inverse_edits), ("brief", brief_edits))
+        for kind, planned in ((kind, plan(project, edits)) for kind, plan in kinds):
+            result.latencies[kind] = [_apply(edit, base, PAUSE + pauses.uniform(0.0, 0.5)) for edit in planned]
+    result.load_average = os.getloadavg()
+    result.rebuilds_s, result.full_rebuilds = rebuild_times(log.read_text(encoding="utf-8", errors="replace"))
     return result
 
 
-def _apply(edit: Edit, base: str) -> float:
+_QUICK = re.compile(r"Rebuilt \d+ pages? in ([\d.]+) seconds")
+_FULL = re.compile(r"Documentation built in ([\d.]+) seconds")
+
+
+def rebuild_times(log: str) -> tuple[list[float], int]:
+    """The server's own time for each rebuild after the first build, and how many were full builds."""
+    found = []
+    for line in log.splitlines():
+        quick, full = _QUICK.search(line), _FULL.search(line)
+        if quick or full:
+            found.append((float((quick or full)[1]), full is not None))  # type: ignore[index]
+    rebuilds = found[1:]  # the first is the build the server starts with
+    return [seconds for seconds, _ in rebuilds], sum(full for _, full in rebuilds)
+
+
+def _apply(edit: Edit, base: str, pause: float) -> float:
     if edit.token in fetch(base + edit.url):
         raise RuntimeError(f"{base + edit.url} shows {edit.token!r} before the edit; the figure would mean nothing")
     lines = edit.path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[edit.line] = edit.new_line
     edit.path.write_text("".join(lines), encoding="utf-8")
     latency = wait_for(base + edit.url, edit.token, time.perf_counter())
-    time.sleep(1.0)  # let the server settle before the next edit
+    time.sleep(pause)  # let the server settle
     return latency

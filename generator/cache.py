@@ -13,6 +13,10 @@ base holds. Three caches serve that, and none can hand out stale data:
   since a cited relationship is listed by the name of its other end, the names of those ends (not
   their files: an edit to a group's text does not touch the pages of every source cited near it);
   for a brief, what it links to and cites. Index pages, which list a whole kind, are always rendered.
+  Nor is every signature made again (that alone took a fifth of a rebuild at 1,000 profiles): only
+  those of the pages that drew on a changed file and of the pages a changed file now shows itself on
+  (a relationship or a citation added), unless something any page may show changed (the set of
+  pages, a name, how footnotes name the sources, the templates, the layout, the history): then all.
 - ``TemplateCache`` keeps compiled Jinja templates, checked against a checksum of their source.
 
 Resolving (names, inverse relationships, citations) always runs on the whole knowledge base: it is
@@ -35,7 +39,7 @@ from .load import Document, load_file, read_bounded
 from .models import Citation, Strict
 from .problems import Problem
 from .render import TEMPLATE_DIR, PageJob, render_job
-from .resolve import EntityLink, KnowledgeBase, ProfileView, RichText
+from .resolve import EntityLink, KnowledgeBase, ProfileView, ResolveMemo, RichText
 from .validate import validate_document
 
 Key = tuple[str, str]  # (kind, id): ("group", "isis-k"), ("source", "usip-mir-2024"), ("brief", slug)
@@ -113,33 +117,160 @@ class FileCache:
 
 @dataclass
 class RenderCache:
-    """Rendered Markdown of each page, with the signature it was rendered under."""
+    """Rendered Markdown of each page, with the signature it was rendered under and the files that
+    signature drew on (its dependencies)."""
 
     pages: dict[str, tuple[Signature, str]] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)  # pages the last build rendered (the rest were reused)
+    signed: list[str] = field(default_factory=list)  # pages whose signature the last build made again
+    deps: dict[str, frozenset[Key]] = field(default_factory=dict)
+    world: tuple[object, ...] | None = None  # what any page may show besides its files, at the last build
+    digests: dict[Key, bytes] = field(default_factory=dict)  # every file's, at the last build
+    models: dict[Key, object] = field(default_factory=dict)  # every profile's model, at the last build
+    citations: dict[str, int] = field(default_factory=dict)  # how often each source is cited, at the last build
 
     def render(
-        self, env: jinja2.Environment, kb: KnowledgeBase, jobs: list[PageJob], *, digests: dict[Key, bytes], overrides: Path
+        self,
+        env: jinja2.Environment,
+        kb: KnowledgeBase,
+        jobs: list[PageJob],
+        *,
+        digests: dict[Key, bytes],
+        overrides: Path,
+        world: tuple[object, ...] = (),
     ) -> dict[str, str]:
-        """render.render_pages, reusing each page whose signature is unchanged."""
-        overridden = overrides.is_dir() and any(overrides.rglob("*.j2"))
-        templates = _templates_key(TEMPLATE_DIR)
+        """render.render_pages, reusing each page whose signature is unchanged. ``world``: what the
+        caller's contexts draw on besides the knowledge base (the layout, the history)."""
+        self.rendered, self.signed = [], []
+        if overrides.is_dir() and any(overrides.rglob("*.j2")):
+            # A project's own templates may read anything: every page is rendered, and none is kept.
+            self.pages, self.deps, self.world = {}, {}, None
+            self.rendered = [job.path for job in jobs]
+            return {job.path: render_job(env, kb, job) for job in jobs}
+        now = (_templates_key(TEMPLATE_DIR), world, _world(kb, jobs))
         subjects = {job.path: job.subject for job in jobs if job.subject is not None}
+        linked: dict[str, set[str]] = {}  # _linked of each profile, made once per build (a source asks for many)
+        unchanged = self._unchanged(now, kb, digests, subjects, linked)
         pages: dict[str, str] = {}
-        self.rendered = []
         for job in jobs:
-            signature = None if overridden or job.subject is None else _signature(kb, job, digests, subjects, templates)
             cached = self.pages.get(job.path)
-            if signature is not None and cached is not None and cached[0] == signature:
+            if cached is not None and job.path in unchanged:
                 pages[job.path] = cached[1]
                 continue
+            signature = None
+            if job.subject is not None:
+                signature, self.deps[job.path] = _signature(kb, job, digests, subjects, now[0], linked)
+                self.signed.append(job.path)
+                if cached is not None and cached[0] == signature:
+                    pages[job.path] = cached[1]
+                    continue
             markdown = pages[job.path] = render_job(env, kb, job)
             self.rendered.append(job.path)
-            if signature is not None:
-                self.pages[job.path] = (signature, markdown)
+            if signature is not None or job.path in WHOLE_PAGES:
+                self.pages[job.path] = (signature or (), markdown)
         for gone in set(self.pages) - set(pages):
             del self.pages[gone]
+        for gone in set(self.deps) - set(self.pages):
+            del self.deps[gone]
+        self.world, self.digests = now, dict(digests)
+        self.models = {(view.kind, view.id): view.model for view in kb.profiles.values()}
+        self.citations = _citations(kb)
         return pages
+
+    def _unchanged(
+        self,
+        now: tuple[object, ...],
+        kb: KnowledgeBase,
+        digests: dict[Key, bytes],
+        subjects: dict[str, tuple[str, str] | None],
+        linked: dict[str, set[str]],
+    ) -> set[str]:
+        """Pages whose signature cannot have changed since the last build, without making it again:
+        the world is the same, none of the files it drew on changed, and none of the changed files
+        shows it now (a relationship added to it, a citation of it)."""
+        if now != self.world:
+            return set()
+        changed = {key for key in digests.keys() | self.digests.keys() if digests.get(key) != self.digests.get(key)}
+        reach: set[str] = set()
+        paths = {subject: path for path, subject in subjects.items() if subject is not None}
+        for key in changed:
+            subject = _subject(kb, key)
+            if subject is not None:
+                keys, named = _shown(kb, subject, subjects, linked)
+                shown = {_subject(kb, other) for other in keys} | {("profile", i) for i in named}
+                reach |= {paths[other] for other in shown if other in paths}
+        same = {page for page, deps in self.deps.items() if deps.isdisjoint(changed)} - reach
+        changes = self._kinds_of_change(kb, changed)
+        return same | {page for page, shows in WHOLE_PAGES.items() if page in self.pages and shows.isdisjoint(changes)}
+
+    def _kinds_of_change(self, kb: KnowledgeBase, changed: set[Key]) -> set[str]:
+        """What the changed files changed, in the terms of WHOLE_PAGES."""
+        changes = {kind for kind, _ in changed if kind in ("event", "source", "brief")}
+        for key in changed:
+            if _subject(kb, key) == ("profile", key[1]):
+                before = self.models.get(key)
+                if before is None or _beyond_narrative(before, kb.profiles[key[1]].model):
+                    changes.add("profile")
+        if _citations(kb) != self.citations:
+            changes.add("citations")
+        return changes
+
+
+# The pages of the whole knowledge base (render.INDEX_PAGES, the network, the changes) and what they
+# show, as the kinds of change that can change them when nothing any page may show changed (see
+# _world). "profile": a profile's file changed beyond its narrative (its summary and sections, which
+# no index shows); "event", "source", "brief": any change to such a file (the timeline tells each
+# event's summary, with its notes); "citations": how often a source is cited. A page not listed here
+# is rendered every time.
+WHOLE_PAGES: dict[str, frozenset[str]] = {
+    "groups/index.md": frozenset({"profile"}),
+    "people/index.md": frozenset({"profile"}),
+    "events/index.md": frozenset({"profile"}),
+    "network.md": frozenset({"profile", "source"}),
+    "timeline.md": frozenset({"profile", "event", "source"}),
+    "sources/index.md": frozenset({"source", "citations"}),
+    "briefs/index.md": frozenset({"brief"}),
+    "changes.md": frozenset(),
+}
+NARRATIVE = frozenset({"summary", "sections"})
+
+
+def _beyond_narrative(before: object, now: object) -> bool:
+    """Whether a profile's model changed in anything but its summary and sections."""
+    if type(before) is not type(now):
+        return True
+    fields = type(now).model_fields  # type: ignore[attr-defined]
+    return any(getattr(before, name) != getattr(now, name) for name in fields if name not in NARRATIVE)
+
+
+def _citations(kb: KnowledgeBase) -> dict[str, int]:
+    return {source: len(kb.cited_by.get(source, ())) for source in kb.sources}
+
+
+def _world(kb: KnowledgeBase, jobs: list[PageJob]) -> tuple[object, ...]:
+    """What a page may show that no signature holds: the pages there are, and every name of every
+    kind (the left column of a page lists its neighbours by name; a name can lead a link elsewhere),
+    and how footnotes name the sources."""
+    return (
+        [job.path for job in jobs],
+        kb.names,
+        {i: (p.kind, p.model.name) for i, p in kb.profiles.items()},
+        {i: (source.title, source.title_is_descriptive) for i, source in kb.sources.items()},
+        {slug: brief.meta.title for slug, brief in kb.briefs.items()},
+        kb.short,
+    )
+
+
+def _subject(kb: KnowledgeBase, key: Key) -> tuple[str, str] | None:
+    """The page subject of the file ``key`` (its kind and stem), if it has a page."""
+    kind, name = key
+    if name in kb.profiles and kb.profiles[name].kind == kind:
+        return ("profile", name)
+    if kind == "source" and name in kb.sources:
+        return ("source", name)
+    if kind == "brief" and name in kb.briefs:
+        return ("brief", name)
+    return None
 
 
 def _templates_key(folder: Path) -> tuple[tuple[str, bytes], ...]:
@@ -153,9 +284,11 @@ def _signature(
     digests: dict[Key, bytes],
     subjects: dict[str, tuple[str, str] | None],
     templates: object,
-) -> Signature:
+    linked: dict[str, set[str]],
+) -> tuple[Signature, frozenset[Key]]:
+    """The page's signature, and the files it draws on."""
     assert job.subject is not None
-    files, named = _shown(kb, job.subject, subjects)
+    files, named = _shown(kb, job.subject, subjects, linked)
     shown = sorted(files | {_key(kb, job.subject)})
     # Plain values in the context (a profile's date of last change) are part of it as they are.
     plain = tuple((k, v) for k, v in sorted(job.context.items()) if v is None or isinstance(v, (str, int, float)))
@@ -165,7 +298,8 @@ def _signature(
     # ("Rafiq 2024" becomes "Rafiq 2024a"): the short names of the sources shown are part of it.
     shorts = tuple(kb.short_name(i) for kind, i in shown if kind == "source" and i in kb.sources)
     # A missing digest (None) still makes a valid signature: the key set itself is part of it.
-    return (job.template, templates, plain, tuple((key, digests.get(key)) for key in shown), names, shorts)
+    signature = (job.template, templates, plain, tuple((key, digests.get(key)) for key in shown), names, shorts)
+    return signature, frozenset(shown)  # names and short names are in the world (_world)
 
 
 def _key(kb: KnowledgeBase, subject: tuple[str, str]) -> Key:
@@ -177,7 +311,7 @@ def _key(kb: KnowledgeBase, subject: tuple[str, str]) -> Key:
 
 
 def _shown(
-    kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tuple[str, str] | None]
+    kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tuple[str, str] | None], linked: dict[str, set[str]]
 ) -> tuple[set[Key], set[str]]:
     """The files whose data a page shows besides its own, and the profiles it only names (see the
     module docstring)."""
@@ -186,7 +320,7 @@ def _shown(
     sources: set[str] = set()
     if kind == "profile":
         view = kb.profiles[name]
-        ids |= _linked(view)
+        ids |= _linked(view, linked)
         texts = _texts(view)
         citations: list[Citation] = [*view.summary.cite]
         citations += [c for _, claims in view.sections for claim in claims for c in claim.cite]
@@ -203,7 +337,7 @@ def _shown(
         # relationship, a linked profile's name for "[[id]]" in a claim. Only their names show.
         for subject in citing:
             if subject is not None and subject[0] == "profile":
-                ids |= _linked(kb.profiles[subject[1]])
+                ids |= _linked(kb.profiles[subject[1]], linked)
             elif subject is not None and subject[0] == "brief":  # a brief is quoted with its links' names
                 ids |= {token.id for token in kb.briefs[subject[1]].body if isinstance(token, EntityLink)}
         return keys, ids
@@ -244,10 +378,14 @@ def _texts(view: ProfileView) -> list[RichText]:
     ]
 
 
-def _linked(view: ProfileView) -> set[str]:
+def _linked(view: ProfileView, known: dict[str, set[str]]) -> set[str]:
     """The profiles a profile page names: the other ends of its relationships and its [[links]]."""
-    ids = {edge.target for edge in view.edges}
-    return ids | {token.id for text in _texts(view) for token in text if isinstance(token, EntityLink)}
+    ids = known.get(view.id)
+    if ids is None:
+        ids = known[view.id] = {edge.target for edge in view.edges} | {
+            token.id for text in _texts(view) for token in text if isinstance(token, EntityLink)
+        }
+    return ids
 
 
 @dataclass
@@ -256,5 +394,6 @@ class BuildCache:
 
     root: Path
     files: FileCache = field(default_factory=FileCache)
+    resolved: ResolveMemo = field(default_factory=ResolveMemo)
     pages: RenderCache = field(default_factory=RenderCache)
     templates: TemplateCache = field(default_factory=TemplateCache)

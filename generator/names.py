@@ -89,8 +89,10 @@ def _prototypes() -> dict[str, str]:
     return {char: find(char) for char in parent}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def skeleton(text: str) -> str:
-    """The TR39 skeleton of ``text``: NFD, every character replaced by its class's prototype, NFD."""
+    """The TR39 skeleton of ``text``: NFD, every character replaced by its class's prototype, NFD.
+    Cached: every name is looked at again on every rebuild under `mkdocs serve`."""
     prototypes = _prototypes()
     decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize("NFD", "".join(prototypes.get(char, char) for char in decomposed))

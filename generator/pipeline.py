@@ -100,7 +100,7 @@ def resolve_project(project: Project, cache: BuildCache | None = None) -> tuple[
         if files:
             files.end()
         problems = loaded.problems + invalid
-        knowledge, unresolved = resolve(validated, _unavailable_names(loaded, validated))
+        knowledge, unresolved = resolve(validated, _unavailable_names(loaded, validated), cache.resolved if cache else None)
         problems += unresolved
         env = make_environment(project.template_dirs[:1])
         problems += preflight(project.root, knowledge, env, read_site_config(project.root), problems)
@@ -153,7 +153,9 @@ def build(
         pages_with = _render_on_two_cores
     else:
         env.bytecode_cache = cache.templates
-        pages_with = functools.partial(cache.pages.render, digests=cache.files.digests(), overrides=project.template_dirs[0])
+        pages_with = functools.partial(
+            cache.pages.render, digests=cache.files.digests(), overrides=project.template_dirs[0], world=(layout or Layout(), history)
+        )
     try:
         with _collector_paused(freeze=cache is None):
             rendered = render_site(knowledge, env, history, layout, pages_with)

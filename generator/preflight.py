@@ -136,10 +136,11 @@ def _bad_link(path: Path, real_root: Path) -> str | None:
 
 def check_brief(
     root: Path, brief: BriefView, kb: KnowledgeBase, env: jinja2.Environment, site: SiteConfig, files: frozenset[str],
-    known: dict[int, list[str]],
+    known: dict[int, list[str]], sections: Sections | None = None,
 ) -> list[Problem]:
     """The brief's problems; ``known`` holds, by line, the messages the stages before reported on its
-    file (the same cause is not reported twice)."""
+    file (the same cause is not reported twice). ``sections``: the knowledge base's, made once for all
+    the briefs."""
     # The body as written, its [[links]] and [@citations] blanked (they are the generator's, and
     # balanced): same lines, same columns.
     body = _REFERENCE.sub(lambda match: "\0" * len(match.group()), brief.text)
@@ -151,7 +152,7 @@ def check_brief(
     if bounds or len(known) > MAX_KNOWN or not _resolved(brief, kb):
         return problems + bounds  # converting text of these shapes is what must not be tried
     try:
-        page_markdown = render_job(env, kb, brief_job(brief, History(), Sections(kb, Layout().url)))
+        page_markdown = render_job(env, kb, brief_job(brief, History(), sections or Sections(kb, Layout().url)))
     except Exception as error:  # noqa: BLE001 - an override template's mistake is reported as such
         problem = template_problem(error, root)
         if problem is None:
@@ -406,6 +407,7 @@ def preflight(
     docs = docs_files(root, site.docs_dir, problems)
     problems += _clashes(kb, docs, site.docs_dir)
     files = frozenset(docs) | fixed_pages() | frozenset(path for path, _, _ in _own_pages(kb))
+    sections = Sections(kb, Layout().url) if kb.briefs else None
     for brief in kb.briefs.values():
-        problems += check_brief(root, brief, kb, env, site, files, lines.get(brief.file, {}))
+        problems += check_brief(root, brief, kb, env, site, files, lines.get(brief.file, {}), sections)
     return problems

@@ -222,11 +222,18 @@ class Citable:
 
     def files(self) -> dict[str, str]:
         """The downloads, by path inside the site."""
-        return {
-            f"{CITE_DIR}/{self.key}.bib": self.bibtex(),
-            f"{CITE_DIR}/{self.key}.ris": self.ris(),
-            f"{CITE_DIR}/{self.key}.json": self.csl_json(),
-        }
+        return dict(_downloads(self))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _downloads(citable: Citable) -> tuple[tuple[str, str], ...]:
+    """Kept while the process lives: under ``mkdocs serve`` a rebuild makes again only the downloads of
+    a page whose title, address or date changed (pybtex takes half a millisecond for one)."""
+    return (
+        (f"{CITE_DIR}/{citable.key}.bib", citable.bibtex()),
+        (f"{CITE_DIR}/{citable.key}.ris", citable.ris()),
+        (f"{CITE_DIR}/{citable.key}.json", citable.csl_json()),
+    )
 
 
 CITE_DIR = "cite"

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 
 from . import chart, figures, indexes
 from .citations import by_source, citing_pages, locators, shorten
@@ -30,7 +31,7 @@ from .history import History
 from .models import Citation, FigureValue, Person, Source, date_sort_key
 from .problems import Problem
 from .publish import CITE_DIR, Citable, Sections, about, describe, page_meta
-from .redirects import redirects
+from .redirects import Redirect, redirects
 from .resolve import BriefView, Edge, EntityLink, FigureView, KnowledgeBase, ProfileView, RichClaim, RichText, plain_text
 from .vocabulary import KIND_LABEL, QUALIFIER_WORDS
 
@@ -84,17 +85,22 @@ def json_attribute(value: object) -> str:
     return html.escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")), quote=True)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def yaml_string(text: str) -> str:
     """A double-quoted YAML string for front matter, for any text. Everything outside printable ASCII
     is written as an escape: MkDocs reads front matter that fails to parse as page text, so one stray
-    control character would otherwise publish the front matter, unescaped, as Markdown."""
-    return '"' + "".join(_yaml_char(c) for c in text) + '"'
+    control character would otherwise publish the front matter, unescaped, as Markdown.
+
+    Cached: a page's left column lists some 25 names of its kind, each on 25 pages."""
+    return '"' + _YAML_ESCAPED.sub(_yaml_escape, text) + '"'
 
 
 def yaml_flow(value: object) -> str:
     """Any JSON-like value as one line of YAML flow style, every string written by yaml_string: ASCII
     only, so that no name (a control character, a lone surrogate, a line separator) can make the
     front matter fail to parse and be published as page text."""
+    if isinstance(value, str):  # first: most values are (a page's chrome holds some hundred)
+        return yaml_string(str(value))
     if isinstance(value, dict):
         return "{" + ", ".join(f"{yaml_string(str(k))}: {yaml_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
@@ -108,11 +114,13 @@ def yaml_flow(value: object) -> str:
     return yaml_string(str(value))
 
 
-def _yaml_char(char: str) -> str:
+_YAML_ESCAPED = re.compile(r'[^ -~]|["\\]')  # outside printable ASCII, or a quote or backslash
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    char = match.group()
     if char in '"\\':
         return "\\" + char
-    if " " <= char <= "~":
-        return char
     code = ord(char)
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
@@ -600,6 +608,9 @@ class Layout:
             return None
         return self.site_url.rstrip("/") + "/" + self.url(page_path).removeprefix("./")
 
+    # dest, url and relative are cached: a page's template asks for the URLs of the pages it links to,
+    # and a rebuild asks again for every redirect page's.
+    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019 - a Layout is a small frozen value
     def dest(self, page_path: str) -> str:
         """The file a page becomes in the built site: groups/isis-k/index.html."""
         folder, name = posixpath.split(page_path)
@@ -611,6 +622,7 @@ class Layout:
             return posixpath.join(folder, stem + ".html")
         return posixpath.join(folder, stem, "index.html")
 
+    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019
     def url(self, page_path: str) -> str:
         """URL of a page from the site root: groups/isis-k/ (or groups/isis-k.html)."""
         dest = self.dest(page_path)
@@ -620,6 +632,7 @@ class Layout:
         return urllib.parse.quote(dest)
 
     @staticmethod
+    @functools.lru_cache(maxsize=1 << 16)
     def relative(url: str, from_dest: str) -> str:
         """``url`` (from the site root) as a link from the built file ``from_dest``."""
         link = posixpath.relpath("/" + url, "/" + posixpath.dirname(from_dest))
@@ -653,14 +666,20 @@ def render_page(env: jinja2.Environment, kb: KnowledgeBase, path: str, template:
 class PageJob:
     """One generated page: where it goes, its template, what the template gets, and what it is about.
 
+    ``given``: the template's context, or what makes it (a profile's takes some work to make, and the
+    preview's render cache, generator/cache.py, asks only for those of pages whose inputs changed).
     ``subject`` is ("profile", id), ("source", id) or ("brief", slug); None for the pages that list or
     draw the whole knowledge base (indexes, timeline, network).
     """
 
     path: str
     template: str
-    context: dict[str, object]
+    given: dict[str, object] | Callable[[], dict[str, object]]
     subject: tuple[str, str] | None = None
+
+    @functools.cached_property
+    def context(self) -> dict[str, object]:
+        return self.given() if callable(self.given) else self.given
 
 
 CHANGES_PAGE = "changes.md"
@@ -683,13 +702,13 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
     """Every Markdown page the site gets from the knowledge base, in a fixed order."""
     layout = layout or Layout()
     sections = Sections(kb, layout.url)
-    jobs = []
-    for p in kb.profiles.values():
+
+    def profile_context(p: ProfileView) -> dict[str, object]:
         updated = history.last_changed(p.file)
         changes = history.changes_of(p.file, PROFILE_CHANGES)
         cite = citable(p.id, p.model.name, p.path, updated, layout)
         description = describe(plain_text(p.summary.text))
-        context = {
+        return {
             "profile": p, "model": p.model, "updated": updated.isoformat() if updated else None, "network": graph,
             # Plain strings, so that the preview's render cache (generator/cache.py) signs them.
             "chrome": yaml_flow(page_meta(p.kind, p.model.name, p.file, sections, p.id, updated, description, about(p))),
@@ -700,17 +719,25 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
             "changes": changes,
             "change_count": history.count_of(p.file),
         }
-        jobs.append(PageJob(p.path, PROFILE_TEMPLATES[p.kind], context, ("profile", p.id)))
-    for source_id, source in kb.sources.items():
+
+    def source_context(source_id: str, source: Source) -> dict[str, object]:
         file = f"data/sources/{source_id}.yaml"
         title = f"[{source.title}]" if source.title_is_descriptive else source.title
         description = describe(source.summary)
-        context = {
+        return {
             "source": source, "citing": kb.cited_by.get(source_id, []),
             "chrome": yaml_flow(page_meta("source", title, file, sections, source_id, history.last_changed(file), description)),
             "description": description,
         }
-        jobs.append(PageJob(kb.source_path(source_id), "source.md.j2", context, ("source", source_id)))
+
+    jobs = [
+        PageJob(p.path, PROFILE_TEMPLATES[p.kind], functools.partial(profile_context, p), ("profile", p.id))
+        for p in kb.profiles.values()
+    ]
+    jobs += [
+        PageJob(kb.source_path(i), "source.md.j2", functools.partial(source_context, i, source), ("source", i))
+        for i, source in kb.sources.items()
+    ]
     jobs += [brief_job(brief, history, sections) for brief in kb.briefs.values()]
     jobs += [PageJob(path, template, {}) for path, template in INDEX_PAGES.items()]
     jobs.append(PageJob(NETWORK_PAGE, "network.md.j2", {"network": graph, "table_limit": NETWORK_TABLE_LIMIT}))
@@ -742,15 +769,48 @@ def render_pages(env: jinja2.Environment, kb: KnowledgeBase, jobs: list[PageJob]
 
 def render_redirects(env: jinja2.Environment, kb: KnowledgeBase, layout: Layout, taken: set[str]) -> dict[str, str]:
     """A redirect page at every other address of every profile, except where ``taken`` has a file."""
-    template = env.get_template("redirect.html.j2")
+    name = "redirect.html.j2"
+    template = env.get_template(name)
+    sources = _sources(env, name)
+    made = _redirect_pages(sources) if sources is not None else {}
+    used: dict[tuple[Redirect, str], str] = {}
     out: dict[str, str] = {}
     for redirect in redirects(kb):
         dest = layout.dest(redirect.old)
         if dest in taken or dest in out:
             continue
         href = layout.relative(layout.url(redirect.page), dest)
-        out[dest] = template.render(redirect=redirect, href=href)
+        page = made.get((redirect, href))
+        if page is None:
+            page = template.render(redirect=redirect, href=href)
+        out[dest] = used[(redirect, href)] = page
+    made.clear()
+    made.update(used)
     return out
+
+
+@functools.lru_cache(maxsize=2)
+def _redirect_pages(sources: tuple[tuple[str, str], ...]) -> dict[tuple[Redirect, str], str]:
+    """The redirect pages of the last build made from templates of these sources, kept while the
+    process lives: a rebuild under `mkdocs serve` makes again only those of names that changed."""
+    return {}
+
+
+def _sources(env: jinja2.Environment, name: str) -> tuple[tuple[str, str], ...] | None:
+    """The source of template ``name`` and of every template it extends, includes or imports; None
+    when one of them is named only at rendering time."""
+    found: dict[str, str] = {}
+    waiting = [name]
+    while waiting:
+        current = waiting.pop()
+        if current in found or env.loader is None:
+            continue
+        found[current] = env.loader.get_source(env, current)[0]
+        referenced = list(jinja2.meta.find_referenced_templates(env.parse(found[current])))
+        if None in referenced:
+            return None
+        waiting += referenced  # type: ignore[arg-type]
+    return tuple(sorted(found.items()))
 
 
 def render_site(

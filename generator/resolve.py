@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from slugify import slugify
 
@@ -196,10 +197,32 @@ _SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:])")  # left where a citation inside 
 _SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n\s*\n|\n\s*[-*+]\s+|\n#+\s+|^)(?=[^.!?:;\s])", re.S)
 
 
+@dataclass
+class ResolveMemo:
+    """What resolving each file gave at the last build, kept by `mkdocs serve` (generator/cache.py) so
+    that a rebuild resolves again only the files that changed: their links, citations and the rest.
+
+    A file's result is kept only when resolving it found no problem, and used only for the very
+    objects it was made from (a file whose bytes are unchanged keeps its model: cache.FileCache), and
+    only while every name, every source id, every display name and the set of broken files are what
+    they were, since links and citations resolve against those.
+    """
+
+    world: tuple[object, ...] | None = None
+    kept: dict[int, tuple[object, object, tuple[object, ...]]] = field(default_factory=dict)
+
+    def get(self, model: object, where: object) -> tuple[object, ...] | None:
+        entry = self.kept.get(id(model))
+        return entry[2] if entry is not None and entry[0] is model and entry[1] is where else None
+
+
 class _Resolver:
-    def __init__(self, validated: list[Validated], broken: set[str]):
+    def __init__(self, validated: list[Validated], broken: set[str], memo: ResolveMemo | None = None):
         self.validated = validated
         self.broken = broken
+        self.memo = memo
+        self.remembered: dict[int, tuple[object, object, tuple[object, ...]]] = {}  # the memo of this build
+        self.log: list[tuple[str, Citing]] | None = None  # the citations of the file being resolved
         self.problems: list[Problem] = []
         self.names: dict[str, str] = {}
         self.name_origin: dict[str, Position] = {}
@@ -215,6 +238,8 @@ class _Resolver:
 
     def run(self) -> KnowledgeBase:
         duplicates = self._register_ids()
+        world = (self.names, frozenset(self.broken), frozenset(self.sources), self.display)
+        memo = self.memo if self.memo is not None and self.memo.world == world else None
         profiles = {}
         briefs = {}
         for item in self.validated:
@@ -222,10 +247,12 @@ class _Resolver:
                 continue
             model = item.model
             if isinstance(model, (Group, Person, Event)):
-                profiles[model.id] = self._profile(model, item.where)
+                profiles[model.id] = self._remembered(memo, model, item.where, functools.partial(self._profile, model, item.where))
             elif isinstance(model, BriefMeta):
-                brief = self._brief(model, item)
+                brief = self._remembered(memo, model, item.document, functools.partial(self._brief, model, item))
                 briefs[brief.slug] = brief
+        if self.memo is not None:
+            self.memo.world, self.memo.kept = world, self.remembered
         self._link(profiles)
         for source_id in self.cited_by:
             self.cited_by[source_id].sort(key=lambda c: (c.page, c.text))
@@ -238,6 +265,28 @@ class _Resolver:
             origins=self.name_origin,
             short=short_names(self.sources),
         )
+
+    def _remembered(self, memo: ResolveMemo | None, model: object, source: object, resolve: Callable[[], Any]) -> Any:
+        """``resolve()``, or what it gave at the last build for these very objects."""
+        known = memo.get(model, source) if memo is not None else None
+        if known is not None:
+            made, citing = known
+            for source_id, place in citing:  # type: ignore[attr-defined]
+                self.cited_by[source_id].append(place)
+            if isinstance(made, ProfileView):
+                self.where_of[made.id] = source  # type: ignore[assignment]
+                made = replace(made, sections=list(made.sections), figures=list(made.figures), edges=[])
+            else:
+                made = replace(made)
+            self.remembered[id(model)] = (model, source, known)
+            return made
+        problems, self.log = len(self.problems), []
+        made = resolve()
+        if self.memo is not None and len(self.problems) == problems:
+            kept = made if not isinstance(made, ProfileView) else replace(made, edges=[])
+            self.remembered[id(model)] = (model, source, (kept, tuple(self.log)))
+        self.log = None
+        return made
 
     # -- ids and names --------------------------------------------------------------------
 
@@ -412,7 +461,10 @@ class _Resolver:
             hint = f"; did you mean '{close}'?" if close else "; add data/sources/<id>.yaml or fix the id"
             self.problems.append(at().problem(f"citation names unknown source '{citation.source}'{hint}"))
             return
-        self.cited_by[citation.source].append(Citing(page, title, text, citation.at))
+        place = Citing(page, title, text, citation.at)
+        self.cited_by[citation.source].append(place)
+        if self.log is not None:
+            self.log.append((citation.source, place))
 
     def claim(self, claim: Claim, where: SourceMap, path: YamlPath, page: str, title: str) -> RichClaim:
         text = self.rich(claim.text, lambda: where.value(path + ("text",)), page, title)
@@ -561,9 +613,12 @@ def _merge(index: dict[tuple[str, str, str], Edge], edge: Edge) -> None:
     existing.ended = existing.ended or edge.ended
 
 
-def resolve(validated: list[Validated], broken: set[str] = frozenset()) -> tuple[KnowledgeBase, list[Problem]]:
+def resolve(
+    validated: list[Validated], broken: set[str] = frozenset(), memo: ResolveMemo | None = None
+) -> tuple[KnowledgeBase, list[Problem]]:
     """Link validated models. ``broken`` holds the name keys of files that failed to load or validate:
-    references to them are not reported again, since their file's own problems already are."""
-    resolver = _Resolver(validated, broken)
+    references to them are not reported again, since their file's own problems already are. ``memo``
+    (kept between the rebuilds of `mkdocs serve`) saves resolving again the files that did not change."""
+    resolver = _Resolver(validated, broken, memo)
     knowledge = resolver.run()
     return knowledge, resolver.problems

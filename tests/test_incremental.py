@@ -59,14 +59,12 @@ def first(project: Project, folder: str, pattern: str = "") -> Path:
     raise AssertionError(f"no file in {folder} matches {pattern!r}")
 
 
-def test_a_rebuild_without_edits_renders_only_the_pages_of_the_whole(project: Project) -> None:
-    from generator.render import CHANGES_PAGE, INDEX_PAGES, NETWORK_PAGE
-
+def test_a_rebuild_without_edits_renders_nothing(project: Project) -> None:
     cache = BuildCache(project.root)
     site = build(project, cache=cache)
     assert len(cache.pages.rendered) == len(site.pages)
     assert build(project, cache=cache) == site
-    assert sorted(cache.pages.rendered) == sorted([*INDEX_PAGES, NETWORK_PAGE, CHANGES_PAGE])  # indexes, timeline, network, changes
+    assert cache.pages.rendered == cache.pages.signed == []
     assert cache.files.parsed == []
 
 
@@ -344,3 +342,36 @@ def test_a_full_build_on_two_processes_equals_one_on_one(project: Project, monke
     pages = build(project).pages
     assert pages == expected
     assert list(pages) == list(expected)  # the same pages in the same order
+
+
+def test_a_one_line_edit_signs_only_the_pages_it_can_reach(project: Project) -> None:
+    cache = BuildCache(project.root)
+    site = build(project, cache=cache)
+    edit(first(project, "people"), "  text: ", "  text: Reaching edit ")
+    assert build(project, cache=cache) == fresh(project)
+    assert 0 < len(cache.pages.signed) < len(site.pages) / 4
+
+
+def test_the_pages_of_the_whole_are_rendered_again_when_what_they_show_changes(project: Project) -> None:
+    """Indexes, timeline, network: each again only after a change of a kind it shows (cache.WHOLE_PAGES)."""
+    from generator.cache import WHOLE_PAGES
+
+    cache = BuildCache(project.root)
+    build(project, cache=cache)
+
+    def rebuilt_after(path: Path, old: str, new: str) -> set[str]:
+        edit(path, old, new)
+        assert build(project, cache=cache) == fresh(project), f"after {new!r} in {path.name}"
+        return {page for page in cache.pages.rendered if page in WHOLE_PAGES}
+
+    person = first(project, "people", r"^  since: \d{4}$")
+    assert rebuilt_after(person, "  text: ", "  text: Only the narrative ") == set()
+    indexes = {"groups/index.md", "people/index.md", "events/index.md", "network.md", "timeline.md"}
+    year = re.search(r"^  since: (\d{4})$", person.read_text(encoding="utf-8"), re.MULTILINE)[1]  # type: ignore[index]
+    assert rebuilt_after(person, f"  since: {year}\n", "  since: 1766\n") == indexes
+    assert rebuilt_after(first(project, "events"), "  text: ", "  text: Told anew ") == {"timeline.md"}
+    assert rebuilt_after(project.briefs_dir / "brief-1.md", "The [[", "Indeed the [[") == {"briefs/index.md"}
+    assert rebuilt_after(first(project, "sources"), "publisher: ", "publisher: Other ") == {"network.md", "timeline.md", "sources/index.md"}
+    # A citation more changes how often the source is cited, which its index shows.
+    source = sorted((project.data_dir / "sources").glob("*.yaml"))[0].stem
+    assert "sources/index.md" in rebuilt_after(person, "  cite:\n", f"  cite:\n  - {source}, para 99\n")

@@ -30,6 +30,7 @@ from .conversion import TwoCoreConversion
 from .theming import TwoCoreTheming
 from .exports import Exports, listed_files
 from .preview import PreviewCache, editor_markdown
+from .quick import QuickRebuild
 from .search import index_in_one_pass, weigh_names_in_site
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
@@ -57,6 +58,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         # Under `mkdocs serve`, what one build hands to the next (generator/cache.py, generator/mkdocs_adapter/preview.py).
         self.cache: BuildCache | None = None
         self.preview: PreviewCache | None = None
+        self.quick: QuickRebuild | None = None  # rebuilds only the changed pages where it can (quick.py)
         self.exports = Exports()  # made on a second core while MkDocs builds the pages
         self.conversion = TwoCoreConversion()  # half of a large build's Markdown, on a second core
         self.theming = TwoCoreTheming(known=self._page_events_stay_on_the_page)  # half of the pages' theme
@@ -80,11 +82,12 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.layout = Layout(directory_urls=config.use_directory_urls, site_url=config.site_url or None, site_name=config.site_name)
         self.edit_root = edit_root(config, self.project.root)
         if not self.serving:
-            self.cache = self.preview = None
+            self.cache = self.preview = self.quick = None
         elif self.cache is None or self.cache.root != self.project.root:
-            self.cache, self.preview = BuildCache(self.project.root), PreviewCache()
-        if self.preview is not None:
+            self.cache, self.preview, self.quick = BuildCache(self.project.root), PreviewCache(), QuickRebuild(self)
+        if self.preview is not None and self.quick is not None:
             config.plugins["khorasan-brief/preview"] = self.preview
+            config.plugins["khorasan-brief/quick"] = self.quick
         elif not self.dirty:
             config.plugins["khorasan-brief/conversion"] = self.conversion
             config.plugins["khorasan-brief/theming"] = self.theming
@@ -120,8 +123,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         started = self.exports.started
         try:
             assert self.atomic is not None
-            exporter = functools.partial(self.exports.start, site_dir=self.atomic.site)
-            self.rendered = build(self.project, self.layout, self.cache, exporter=exporter)
+            self.rendered = self.generate(self.atomic.site)
         except ProblemsFound as found:
             if self.exports.started != started:
                 self.exports.stop()  # this build's own job: there will be no site for it
@@ -133,6 +135,12 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             ) from None
         if self.preview is not None:
             self.preview.begin(self.rendered.pages)
+
+    def generate(self, site: Path) -> Rendered:
+        """The pipeline, with the cache when serving; the exports start for the site folder ``site``."""
+        assert self.project is not None
+        exporter = functools.partial(self.exports.start, site_dir=site)
+        return build(self.project, self.layout, self.cache, exporter=exporter)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Generated pages are reached through the indexes, not the nav: MkDocs would list every one of
@@ -207,6 +215,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         if not self.serving:
             self.exports.finish(atomic.building, wait=True)
         atomic.commit()
+        if self.quick is not None:
+            self.quick.committed(atomic.site, self.rendered)
         if self.serving:
             self.exports.finish(atomic.site, wait=False)
 
@@ -229,7 +239,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         for path in self.project.watched:
             if path.is_dir():
                 server.watch(str(path))
-        server.builder = _serve_last_good_build(server.builder)
+        builder = self.quick.serve(server, server.builder) if self.quick is not None else server.builder
+        server.builder = _serve_last_good_build(builder)
         if not self.relaxed_policy:
             livereload.serve_without_inline_script(server)
         return server

@@ -1,0 +1,620 @@
+"""Quick rebuilds under ``mkdocs serve``: after a change, only the generated pages whose Markdown
+changed go through MkDocs again, and only their files are written into the served folder.
+
+MkDocs answers every change with a whole build: every plugin event for every page, the theme's files
+copied, every page written (and here, since builds are atomic, into a fresh folder swapped in whole).
+Yet after an edit of a profile, a source or a brief, the generator knows exactly which pages changed:
+it renders their Markdown again (generator/cache.py) and the rest comes out as it was. A generated
+page's HTML is a function of its own Markdown and of the site around it (mkdocs.yml, the theme and
+its overrides, the hand-written pages, the set of pages and files, the navigation, the build date).
+So, when the site around the pages is what it was at the last good build, and only the Markdown of
+generated pages (and generated files such as graph.json) changed, the rebuild here:
+
+1. runs the pipeline with its cache, as the full build does (problems: the full build reports them);
+2. compares what it made with what the last good build was made from: the same pages, files and
+   redirects in the same order, else a full build;
+3. runs MkDocs's own per-page steps (``_populate_page``, ``_build_page``: every plugin event of a
+   page) on the changed pages only, with the last build's configuration, files, navigation and
+   theme environment, each page first put back as it was before MkDocs first read it;
+4. writes each changed page and file to a new file beside the site and renames it into place
+   (never writing into a file that may be a hard link to another build's), then brings the search
+   index up to date in the background and hands the exports, made on the second core meanwhile, to
+   the writer that puts them in place as after a full build.
+
+The server then reloads the browsers as after any build. Whatever this does not know for sure goes
+to the full build: a changed mkdocs.yml, theme override, hand-written page or watched file, a page or
+file added or removed, a page of the navigation whose title changed, a plugin this does not know, a
+--strict session, generated HTML that the allow-list refuses, a new day (pages carry the build date),
+a search index of a shape it cannot reproduce, and any exception. tests/test_quick_rebuild.py holds
+the site after quick rebuilds equal, byte for byte, to a fresh build of the same files.
+
+Other work that follows the pages (a search index of another kind, say) plugs in with ``on_rebuilt``:
+called once per quick rebuild with the pages it rebuilt, after they are in place.
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import orjson
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
+
+from ..problems import ProblemsFound
+from ..render import Rendered
+from . import atomic
+from .search import INDEX_FILE, material_indexes, weigh_names
+
+log = logging.getLogger("mkdocs.plugins.khorasan_brief")
+
+
+class Fallback(Exception):
+    """The change needs a full build; the message says why."""
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What one quick rebuild did, for whatever follows the pages (``QuickRebuild.on_rebuilt``)."""
+
+    site: Path  # the served folder
+    pages: list[Page]  # the pages rebuilt, with their new content, in the site's order
+    files: list[str]  # other files written (graph.json, redirect pages), by path in the site
+    names: dict[str, list[str]]  # profile URL -> every name of the profile, as after this build
+
+
+@dataclass
+class _Capture:
+    """What a full build leaves, gathered from its events."""
+
+    config: MkDocsConfig
+    inputs: bytes
+    tracked: tuple[str, ...]
+    build_date: str
+    files: Files | None = None
+    nav: Navigation | None = None
+    env: jinja2.Environment | None = None
+    fresh: dict[str, dict[str, Any]] = field(default_factory=dict)  # page -> its attributes before it was read
+    entries: dict[str, int] = field(default_factory=dict)  # page -> how many search entries it made
+    started: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Built:
+    """The last good build: what the served folder holds and what quick rebuilds build on."""
+
+    capture: _Capture
+    site: Path
+    rendered: Rendered
+    search: _SearchIndex | None
+    in_nav: frozenset[int]
+    doc_files: list[File]  # the pages MkDocs builds, in its order
+
+
+class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
+    """Registered beside the khorasan-brief plugin while serving, and kept across rebuilds by it;
+    ``owner`` is that plugin (its pipeline, caches and exports)."""
+
+    def __init__(self, owner: Any) -> None:
+        super().__init__()
+        self.owner = owner
+        self.server: Any = None
+        self.on_rebuilt: list[Callable[[Rebuilt], None]] = []
+        self.last: _Built | None = None
+        self.rebuilt: list[str] = []  # pages the last quick rebuild rebuilt (for logs and tests)
+        self.fallback: str | None = None  # why the last change took a full build, if it did
+        self.timings: dict[str, float] = {}  # seconds, by step, of the last quick rebuild (logs, bench)
+        self._capture: _Capture | None = None
+        self._inputs_before: tuple[tuple[str, ...], bytes] | None = None
+        self._writer: threading.Thread | None = None
+        self._collector = _Collector()
+
+    # -- the server ------------------------------------------------------------------------------
+
+    def serve(self, server: Any, full_build: Callable[[], None]) -> Callable[[], None]:
+        """The rebuild for ``server``: a quick one where it can be, else ``full_build``."""
+        self.server = server
+
+        def rebuild() -> None:
+            with self._collector.held():
+                if self.rebuild():
+                    return
+                gc.unfreeze()  # see _Collector
+                # Taken before MkDocs reads mkdocs.yml: a change made while it builds is caught next time.
+                tracked = self._tracked(self.last.capture.config if self.last else None)
+                self._inputs_before = (tracked, _digest_tree(tracked)) if tracked else None
+                full_build()
+
+        return rebuild
+
+    def wait(self) -> None:
+        """Until the search index of the last quick rebuild is written (tests)."""
+        if self._writer is not None:
+            self._writer.join()
+
+    # -- a full build: what it leaves ---------------------------------------------------------
+
+    @event_priority(-1000)  # after every other plugin: the configuration as the build uses it
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        before, self._inputs_before = self._inputs_before, None
+        tracked = self._tracked(config)
+        inputs = before[1] if before is not None and before[0] == tracked else _digest_tree(tracked)
+        self._capture = _Capture(config, inputs, tracked, get_build_date())
+        return config
+
+    @event_priority(-1000)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self._capture is not None:
+            self._capture.files = files
+        return files
+
+    @event_priority(-1000)
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self._capture is not None:
+            self._capture.nav = nav
+        return nav
+
+    @event_priority(1000)  # before any plugin touches the page: as MkDocs made it
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        if self._capture is not None:
+            self._capture.fresh[page.file.src_uri] = dict(page.__dict__)
+        return page
+
+    @event_priority(-1000)
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self._capture is not None:
+            self._capture.env = env
+        return env
+
+    @event_priority(1000)  # before the search plugin indexes the page
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+        if self._capture is not None:
+            self._capture.started[page.file.src_uri] = _entry_count(config)
+        return context
+
+    @event_priority(-1000)  # after the search plugin has indexed the page
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        capture = self._capture
+        if capture is not None and page.file.src_uri in capture.started:
+            capture.entries[page.file.src_uri] = _entry_count(config) - capture.started.pop(page.file.src_uri)
+        return output
+
+    def committed(self, site: Path, rendered: Rendered) -> None:
+        """The full build is in place at ``site`` (the owner calls this after swapping it in)."""
+        capture, self._capture = self._capture, None
+        self.last = None
+        if capture is None or capture.files is None or capture.nav is None or capture.env is None:
+            return
+        try:
+            capture.config.site_dir = str(site)  # it named the folder the build was made in
+            search = _SearchIndex.read(site, capture)
+        except Exception as error:  # noqa: BLE001 - then every change takes a full build
+            log.debug(f"quick rebuilds off until the next full build: {error!r}")
+            return
+        in_nav = frozenset(id(page) for page in capture.nav.pages)
+        doc_files = capture.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        self.last = _Built(capture, site, rendered, search, in_nav, list(doc_files))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        # A failed full build leaves the served folder as the last good build made it: quick rebuilds
+        # go on from that one.
+        self._capture = None
+
+    # -- a quick rebuild -------------------------------------------------------------------------
+
+    def rebuild(self) -> bool:
+        """Bring the served site up to date with the change just made, if a quick rebuild can;
+        False when it cannot (nothing was changed then, or what was is left to the full build)."""
+        started = time.perf_counter()
+        self.rebuilt = []
+        self.timings = {}
+        try:
+            with self._collector.frozen():
+                self._rebuild()
+        except Fallback as reason:
+            self.fallback = str(reason)
+            log.debug(f"full rebuild: {reason}")
+            return False
+        except Exception as error:  # noqa: BLE001 - never raise: the full build does it, and reports
+            self.last = None
+            self.fallback = f"quick rebuild failed: {error!r}"
+            log.debug(self.fallback, exc_info=True)
+            return False
+        self.fallback = None
+        count = len(self.rebuilt)
+        log.info(f"Rebuilt {count} page{'' if count == 1 else 's'} in {time.perf_counter() - started:.2f} seconds")
+        log.debug("quick rebuild: " + ", ".join(f"{step} {seconds * 1000:.0f} ms" for step, seconds in self.timings.items()))
+        return True
+
+    def _rebuild(self) -> None:
+        last = self.last
+        if last is None:
+            raise Fallback("no good build to start from")
+        capture = last.capture
+        config = capture.config
+        step = _Steps(self.timings)
+        self._check_site(last)
+        step("site checked")
+        owner = self.owner
+        try:
+            rendered: Rendered = owner.generate(last.site)
+        except ProblemsFound:
+            raise Fallback("problems in the data (the full build reports them)") from None
+        step("pipeline")
+        changed = _changes(last.rendered, rendered)
+        retag = _renamed(last, rendered)
+        # From here on the last build's objects change: should anything fail, nothing builds on them.
+        self.last = None
+        self.wait()
+        pages = self._read_pages(last, rendered, changed.pages)
+        step("pages read")
+        if owner.unsafe:
+            raise Fallback("generated HTML the allow-list refuses (the full build reports it)")
+        staging = atomic.sibling(last.site, "quick")
+        try:
+            staging.mkdir()
+            writes, entries = self._build_pages(last, pages, staging)
+            for number, (path, content) in enumerate(changed.files.items()):
+                writes.append((_write(staging / f"f{number}", content.encode("utf-8")), last.site / path))
+            step("pages built")
+            for source, target in writes:
+                _replace(source, target)
+        finally:
+            atomic.release(staging)
+        step("written")
+        _validate_anchors(last, pages)
+        last.rendered = rendered
+        self.rebuilt = [page.file.src_uri for page in pages]
+        if last.search is not None:
+            self._writer = last.search.update(entries, retag, rendered.names, last.site)
+        owner.exports.finish(last.site, wait=False)
+        step("search, anchors, exports")
+        self.last = last
+        change = Rebuilt(last.site, pages, list(changed.files), rendered.names)
+        for hook in self.on_rebuilt:
+            hook(change)
+
+    def _check_site(self, last: _Built) -> None:
+        """Raise Fallback unless the site around the generated pages is what the last build had."""
+        config = last.capture.config
+        if config.strict:
+            raise Fallback("--strict: a warning must stop the build")
+        unknown = [name for name, plugin in config.plugins.items() if not _known(plugin, self)]
+        if unknown:
+            raise Fallback(f"plugins a quick rebuild does not know: {', '.join(unknown)}")
+        if get_build_date() != last.capture.build_date:
+            raise Fallback("a new day: every page carries the build date")
+        tracked = self._tracked(config)
+        if tracked != last.capture.tracked:
+            raise Fallback("the watched files are not those of the last build")
+        if _digest_tree(tracked) != last.capture.inputs:
+            raise Fallback("mkdocs.yml, a theme override, a hand-written page or another watched file changed")
+
+    def _read_pages(self, last: _Built, rendered: Rendered, changed: list[str]) -> list[Page]:
+        """MkDocs's first half for each changed page: its Markdown read and converted."""
+        capture = last.capture
+        assert capture.files is not None
+        owner = self.owner
+        owner.rendered = rendered
+        owner.unsafe = []
+        if owner.preview is not None:
+            owner.preview.begin(rendered.pages)
+        pages = []
+        for path in changed:
+            file = capture.files.get_file_from_path(path)
+            page = file.page if file is not None else None
+            fresh = capture.fresh.get(path)
+            if page is None or fresh is None:
+                raise Fallback(f"{path} was not built by the last build")
+            title = page.title
+            file.content_string = rendered.pages[path]
+            page.__dict__.clear()
+            page.__dict__.update({key: copy.copy(value) if isinstance(value, (list, dict, set)) else value for key, value in fresh.items()})
+            mkdocs_build._populate_page(page, capture.config, capture.files)
+            if id(page) in last.in_nav and page.title != title:
+                raise Fallback(f"the title of {path}, a page of the navigation, changed")
+            pages.append(page)
+        return pages
+
+    def _build_pages(self, last: _Built, pages: list[Page], staging: Path) -> tuple[list[tuple[Path, Path]], dict[str, list[dict[str, Any]]]]:
+        """MkDocs's second half for each page: the theme, every page event, the file (in staging).
+        Returns (staged file, its place in the site) for each, and the search entries each made."""
+        capture = last.capture
+        assert capture.files is not None and capture.nav is not None and capture.env is not None
+        doc_files = last.doc_files
+        indexes = list(material_indexes(capture.config))
+        writes: list[tuple[Path, Path]] = []
+        entries: dict[str, list[dict[str, Any]]] = {}
+        for number, page in enumerate(pages):
+            file = page.file
+            target = last.site / file.dest_uri
+            staged = staging / f"p{number}"
+            starts = [len(index.entries) for index in indexes]
+            file.abs_dest_path = str(staged)
+            try:
+                mkdocs_build._build_page(page, capture.config, doc_files, capture.nav, capture.env, excluded=file.inclusion.is_excluded())
+            finally:
+                file.abs_dest_path = str(target)
+            # The search plugin appended the page's entries to the index of a build that is over:
+            # they are taken out and kept by page.
+            made: list[dict[str, Any]] = []
+            for index, start in zip(indexes, starts):
+                made += index.entries[start:]
+                del index.entries[start:]
+            entries[file.src_uri] = made
+            writes.append((staged, target))
+        return writes, entries
+
+    def _tracked(self, config: MkDocsConfig | None) -> tuple[str, ...]:
+        """The files besides data/ and briefs/ that the site is made from, as folders and files: what
+        the server watches (docs_dir, mkdocs.yml, the templates, any --watch), and the theme's
+        custom_dir, which MkDocs reads but does not watch."""
+        watched = getattr(self.server, "_watched_paths", None)
+        paths = set(watched) if isinstance(watched, dict) else set()
+        if config is not None:
+            if not paths:  # the first build runs before the server exists: what it will watch
+                paths |= {config.docs_dir, *(str(path) for path in config.watch)}
+                if config.config_file_path:
+                    paths.add(config.config_file_path)
+                paths |= {str(path) for path in self.owner.project.watched} if self.owner.project else set()
+            if config.theme.custom_dir:
+                paths.add(config.theme.custom_dir)
+        project = self.owner.project
+        generated_from = {str(project.data_dir), str(project.briefs_dir)} if project is not None else set()
+        return _outermost(os.path.abspath(path) for path in paths if os.path.abspath(path) not in generated_from)
+
+
+class _Steps:
+    """Times the steps of a rebuild into ``timings``."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = now - self.last
+        self.last = now
+
+
+class _Collector:
+    """Python's cycle collector kept out of quick rebuilds, and its work done while the editor pauses.
+
+    A quick rebuild allocates a new knowledge base and the pages it renders (some hundred thousand
+    objects at 1,000 profiles), which the collector would walk during the rebuild and again during
+    the next one (30 to 50 ms each time). So it does not run during one, and what is alive at the
+    end is frozen (``gc.freeze``): later collections do not walk it. What the rebuild leaves as
+    cyclic garbage (some two thousand objects, half a megabyte) is collected, everything unfrozen
+    and walked once (a few hundred milliseconds), when no rebuild has run for ``IDLE`` seconds, or
+    by the next full build, which unfreezes everything first.
+    """
+
+    IDLE = 5.0
+
+    def __init__(self) -> None:
+        self._building = threading.Lock()  # held by a rebuild, quick or full: no collection meanwhile
+        self._timer: threading.Timer | None = None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._building:
+            yield
+        self._timer = threading.Timer(self.IDLE, self._collect)
+        self._timer.daemon = True
+        self._timer.start()
+
+    @contextmanager
+    def frozen(self) -> Iterator[None]:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            yield
+        finally:
+            gc.freeze()
+            if was_enabled:
+                gc.enable()
+
+    def _collect(self) -> None:
+        if self._building.acquire(blocking=False):  # else a rebuild has started: it comes again after
+            try:
+                gc.unfreeze()
+                gc.collect()
+                gc.freeze()
+            finally:
+                self._building.release()
+
+
+@dataclass
+class _Changes:
+    pages: list[str]
+    files: dict[str, str]  # generated files and redirect pages whose content changed, by path in the site
+
+
+def _changes(before: Rendered, now: Rendered) -> _Changes:
+    """What changed from the last good build, or Fallback if more than the content of pages and files."""
+    if list(before.pages) != list(now.pages):
+        raise Fallback("pages were added, removed or renamed")
+    if list(before.files) != list(now.files) or list(before.redirects) != list(now.redirects):
+        raise Fallback("generated files or redirect pages were added or removed")
+    pages = [path for path, markdown in now.pages.items() if before.pages[path] != markdown]
+    files = {path: text for path, text in now.files.items() if before.files[path] != text}
+    files |= {path: text for path, text in now.redirects.items() if before.redirects[path] != text}
+    return _Changes(pages, files)
+
+
+def _renamed(last: _Built, rendered: Rendered) -> list[str]:
+    """The pages whose names (the search tags of their entry) changed."""
+    before, now = last.rendered.names, rendered.names
+    if before.keys() != now.keys():
+        raise Fallback("the profiles are not those of the last build")
+    urls = {url for url, names in now.items() if before[url] != names}
+    return [file.src_uri for file in last.doc_files if file.url in urls]
+
+
+def _validate_anchors(last: _Built, rebuilt: list[Page]) -> None:
+    """MkDocs's check of links to anchors (it logs what it finds), for the rebuilt pages and the pages
+    that link to an anchor in one of them."""
+    files = last.capture.files
+    assert files is not None
+    changed = {id(page.file) for page in rebuilt}
+    level = last.capture.config.validation.links.anchors
+    for file in last.doc_files:
+        page = file.page
+        if page is not None and (id(file) in changed or any(id(target) in changed for target in page.links_to_anchors or ())):
+            page.validate_anchor_links(files=files, log_level=level)
+
+
+def _known(plugin: object, quick: QuickRebuild) -> bool:
+    """Plugins whose every effect on the site a quick rebuild reproduces."""
+    from .preview import PreviewCache
+
+    if plugin is quick or plugin is quick.owner or isinstance(plugin, PreviewCache):
+        return True
+    return type(plugin).__module__ == "material.plugins.search.plugin" and type(plugin).__name__ == "SearchPlugin"
+
+
+def _entry_count(config: MkDocsConfig) -> int:
+    return sum(len(index.entries) for index in material_indexes(config))
+
+
+def _outermost(paths: Iterable[str]) -> tuple[str, ...]:
+    """The paths, less those inside another of them, sorted."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(outer.rstrip(os.sep) + os.sep) for outer in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def _digest_tree(paths: Iterable[str]) -> bytes:
+    """One digest of the names and bytes of every file at or under ``paths``."""
+    digest = hashlib.blake2b(digest_size=16)
+    for top in paths:
+        digest.update(b"\0top\0" + os.fsencode(top))
+        if os.path.isfile(top):
+            digest.update(_file_bytes(top))
+            continue
+        for folder, folders, names in os.walk(top):
+            folders.sort()
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                digest.update(b"\0file\0" + os.fsencode(os.path.relpath(path, top)) + b"\0")
+                digest.update(_file_bytes(path))
+    return digest.digest()
+
+
+def _file_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return b"\0unreadable"
+    return len(data).to_bytes(8, "little") + data
+
+
+def _write(path: Path, data: bytes) -> Path:
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return path
+
+
+def _replace(staged: Path, target: Path) -> None:
+    """Put the staged file in place: a new file under the old name, in one step."""
+    if not staged.exists():  # MkDocs wrote nothing (a page whose HTML came out empty)
+        target.unlink(missing_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged, target)
+
+
+# -- the search index ----------------------------------------------------------------------------
+
+
+class _SearchIndex:
+    """Material's search index as the full build left it (search/search_index.json, its names set as
+    tags: generator/mkdocs_adapter/search.py), kept as the JSON of each page's entries, so that a quick
+    rebuild replaces those of the pages it rebuilt and writes the same bytes a full build would."""
+
+    def __init__(self, head: bytes, order: list[str], parts: dict[str, bytes]) -> None:
+        self.head = head  # '{"config":...,"docs":['
+        self.order = order  # pages, in the order of the index
+        self.parts = parts  # page -> its entries, as JSON, comma-separated
+
+    @classmethod
+    def read(cls, site: Path, capture: _Capture) -> _SearchIndex | None:
+        path = site / INDEX_FILE
+        if not path.is_file():
+            if capture.entries and any(capture.entries.values()):
+                raise ValueError("pages made search entries but the build wrote no index")
+            return None
+        data = path.read_bytes()
+        index = orjson.loads(data)
+        if list(index) != ["config", "docs"]:
+            raise ValueError("a search index of another shape")
+        docs = index["docs"]
+        if sum(capture.entries.values()) != len(docs):
+            raise ValueError("search entries that came from no page")
+        order, parts, at = [], {}, 0
+        for page, count in capture.entries.items():
+            order.append(page)
+            parts[page] = b",".join(orjson.dumps(doc) for doc in docs[at : at + count])
+            at += count
+        search = cls(b'{"config":' + orjson.dumps(index["config"]) + b',"docs":[', order, parts)
+        if search.joined() != data:
+            raise ValueError("the search index is not the JSON this would write")
+        return search
+
+    def joined(self) -> bytes:
+        return self.head + b",".join(part for page in self.order if (part := self.parts[page])) + b"]}"
+
+    def update(
+        self, entries: dict[str, list[dict[str, Any]]], retag: list[str], names: dict[str, list[str]], site: Path
+    ) -> threading.Thread:
+        """Replace the entries of the rebuilt pages, as the full build would write them (Material's
+        JSON read back, the names set as tags), set the names again on the pages of ``retag``, and
+        write the index in the background."""
+        for page, made in entries.items():
+            # What the full build writes is Material's json.dumps, read back and written by orjson.
+            self._put(page, orjson.loads(json.dumps(made, separators=(",", ":"), default=str)), names)
+        for page in retag:
+            if page not in entries:
+                self._put(page, orjson.loads(b"[" + self.parts[page] + b"]"), names)
+        parts = [part for page in self.order if (part := self.parts[page])]
+        writer = threading.Thread(target=_write_index, args=(self.head, parts, site), name="search index", daemon=True)
+        writer.start()
+        return writer
+
+    def _put(self, page: str, docs: list[dict[str, Any]], names: dict[str, list[str]]) -> None:
+        weigh_names({"docs": docs}, names)
+        self.parts[page] = b",".join(orjson.dumps(doc) for doc in docs)
+
+
+def _write_index(head: bytes, parts: list[bytes], site: Path) -> None:
+    data = head + b",".join(parts) + b"]}"
+    target = site / INDEX_FILE
+    staged = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        _write(staged, data)
+        os.replace(staged, target)
+    except OSError as error:
+        staged.unlink(missing_ok=True)
+        log.error(f"search index not written: {error}")
