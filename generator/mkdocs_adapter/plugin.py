@@ -29,7 +29,7 @@ from .atomic import AtomicSite
 from .conversion import TwoCoreConversion
 from .exports import Exports, listed_files
 from .preview import PreviewCache, editor_markdown
-from .search import index_in_one_pass, weigh_names_in_site
+from .search import SiteSearch, index_no_page
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -58,6 +58,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.preview: PreviewCache | None = None
         self.exports = Exports()  # made on a second core while MkDocs builds the pages
         self.conversion = TwoCoreConversion()  # half of a large build's Markdown, on a second core
+        self.search = SiteSearch()  # the split search index (search.py); kept across rebuilds
         self.atomic: AtomicSite | None = None  # this build's fresh folder, swapped in at the end
         self.warnings = CountHandler()  # what --strict will count, to swap in only a build that passes
         self.unsafe: list[Problem] = []  # generated pages whose HTML the allow-list refuses
@@ -85,6 +86,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             config.plugins["khorasan-brief/preview"] = self.preview
         elif not self.dirty:
             config.plugins["khorasan-brief/conversion"] = self.conversion
+        config.plugins["khorasan-brief/search"] = self.search
         self._build_beside(config)
         return config
 
@@ -107,7 +109,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         # MkDocs empties site_dir right after this event: failing here keeps the previous site whole.
         assert self.project is not None
         self.unsafe = []
-        index_in_one_pass(config)  # before the preview helper wraps the same call (its on_pre_build runs later)
+        index_no_page(config)  # Material's index stays a stub: the site's own is made by self.search
         started = self.exports.started
         try:
             assert self.atomic is not None
@@ -124,6 +126,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             ) from None
         if self.preview is not None:
             self.preview.begin(self.rendered.pages)
+        self.search.begin(self.rendered.names, serving=self.serving)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Generated pages are reached through the indexes, not the nav: MkDocs would list every one of
@@ -181,8 +184,6 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
 
     @event_priority(-1000)  # the very last: after the search plugin has written its index, and every other plugin
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        tagged = weigh_names_in_site(Path(config.site_dir), self.rendered.names)
-        log.debug(f"search: names set as tags on {tagged} profile entries")
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.unsafe:
             for problem in sorted(set(self.unsafe)):
@@ -197,9 +198,11 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         # served at once, and its exports follow.
         if not self.serving:
             self.exports.finish(atomic.building, wait=True)
+            self.search.finish(atomic.building, wait=True)
         atomic.commit()
         if self.serving:
             self.exports.finish(atomic.site, wait=False)
+            self.search.finish(atomic.site, wait=False)
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
@@ -208,9 +211,11 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             self.atomic = None
         if not isinstance(error, DataProblems):  # then the last good build (and its exports) stays
             self.exports.stop()
+        self.search.stop_job()
 
     def on_shutdown(self) -> None:
         self.exports.stop()
+        self.search.shutdown()
         if self.atomic is not None:
             self.atomic.abandon()
             self.atomic = None
