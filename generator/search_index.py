@@ -52,6 +52,10 @@ BLOCK = 256  # pages per block of addresses and titles
 SHARD_BYTES = 24_000  # a shard with more than this (its JSON) is split by one more letter ...
 MAX_KEY = 6  # ... up to keys of this many letters
 WEIGHTS = {"name": 100, "title": 50, "heading": 12}  # text: 1 + a share that saturates with repetition
+# A fragment is for showing a result: which sections match, and an excerpt. Long lists (the timeline,
+# a source cited by hundreds of profiles) are cut there, not in the index: every word still counts.
+SECTION_TEXT = 1_500  # characters of a section's text kept in its page's fragment ...
+PAGE_TEXT = 12_000  # ... and of all its sections together
 EXPAND_FROM = 3  # a word of the query this long or longer also finds the words it begins
 
 # lunr's English stop words (Material's default pipeline drops them from its index and queries): too
@@ -121,11 +125,12 @@ _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.IGNORECASE | re.D
 _ID = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _BLOCK_TAG = re.compile(
     r"</?(?:p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|br|hr|blockquote|figure|figcaption|"
-    r"section|article|aside|header|footer|details|summary|pre|h[1-6])\b[^>]*>",
+    r"section|article|aside|header|footer|details|summary|pre|h[1-6])\b[^<>]*>",
     re.IGNORECASE,
 )
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<!--.*?-->|<[/!?]?[a-zA-Z][^<>]*>", re.DOTALL)  # as HTML reads a tag: "a < b" and "<>" are text
 _SPACE = re.compile(r"\s+")
+_SPACE_BEFORE_STOP = re.compile(r" (?=[.,;:!?])")  # where a footnote marker stood: "group¹." reads "group."
 
 
 def sections_of(content: str, title: str) -> list[Section]:
@@ -151,13 +156,13 @@ def sections_of(content: str, title: str) -> list[Section]:
 def plain(fragment: str) -> str:
     """The text of an HTML fragment: tags out (block tags leave a space), entities read, spaces joined."""
     text = _TAG.sub("", _BLOCK_TAG.sub(" ", fragment))
-    return _SPACE.sub(" ", html.unescape(text)).strip()
+    return _SPACE_BEFORE_STOP.sub("", _SPACE.sub(" ", html.unescape(text))).strip()
 
 
 def _drop_elements(content: str) -> str:
     """``content`` without the elements named above, each up to its matching end tag. An element
     left open (not what Python-Markdown writes) is dropped to the end of the content."""
-    content = _MARKERS.sub("", content)
+    content = _MARKERS.sub(" ", content)  # a space, not to join the words on either side
     content = _drop(content, _DROPPED)
     return _drop(content, _EXCLUDED) if "data-search-exclude" in content else content
 
@@ -166,7 +171,7 @@ def _drop(content: str, starts: re.Pattern[str]) -> str:
     parts: list[str] = []
     position = 0
     while (match := starts.search(content, position)) is not None:
-        parts.append(content[position : match.start()])
+        parts.append(content[position : match.start()] + " ")
         tag = next(group for group in match.groups() if group)
         position = _end_of(content, tag.lower(), match.end())
     parts.append(content[position:])
@@ -238,8 +243,22 @@ class PagePart:
         for name in record.names:
             if name_key(name):
                 keys[name_key(name)] = 2
-        fragment = orjson.dumps({"s": [[s.anchor, s.title, s.text] for s in sections], "n": list(record.names)})
+        fragment = orjson.dumps({"s": _shown(sections), "n": list(record.names)})
         return cls(weights, keys, fragment)
+
+
+def _shown(sections: list[Section]) -> list[list[str]]:
+    """Each section as [anchor, title, text], its text cut at a word (and marked "…") where it is long."""
+    shown, left = [], PAGE_TEXT
+    for section in sections:
+        text = section.text
+        limit = max(0, min(SECTION_TEXT, left))
+        if len(text) > limit:
+            cut = text.rfind(" ", 0, limit + 1)
+            text = (text[: cut if cut > 0 else limit].rstrip() + " …") if limit else ""
+        left -= len(text)
+        shown.append([section.anchor, section.title, text])
+    return shown
 
 
 # -- the index ---------------------------------------------------------------------------------------
@@ -247,35 +266,24 @@ class PagePart:
 
 @dataclass
 class SearchIndex:
-    """Every page's part, by page number, and the files they make.
+    """Every page's part, and the files they make.
 
-    Page numbers stay the same while the index lives (a preview's session): a new page takes a new
-    number, a page that is gone leaves a hole. A fresh index numbers the pages in the order given.
+    Pages are numbered in the order given, so an index brought up to date by ``update`` writes the
+    same files as a fresh one of the same pages; a page's part is kept while its record is unchanged,
+    so an update reads again only the pages that changed.
     """
 
-    numbers: dict[str, int] = field(default_factory=dict)  # url -> page number
-    records: list[PageRecord | None] = field(default_factory=list)
-    parts: list[PagePart | None] = field(default_factory=list)
+    parts: dict[str, tuple[PageRecord, PagePart]] = field(default_factory=dict)  # url -> its record and part
     _files: dict[str, bytes] = field(default_factory=dict)
 
     def update(self, records: Iterable[PageRecord]) -> set[str]:
-        """Make these the pages of the index (pages not given are removed); the paths (in the site)
-        of the files that changed, or that are new, or gone."""
-        given = {}
+        """Make these the pages of the index; the paths (in the site) of the files that changed, are
+        new, or are gone."""
+        parts: dict[str, tuple[PageRecord, PagePart]] = {}
         for record in records:
-            given[record.url] = record
-        for url, number in self.numbers.items():
-            if url not in given:
-                self.records[number] = self.parts[number] = None
-        self.numbers = {url: number for url, number in self.numbers.items() if url in given}
-        for url, record in given.items():
-            number = self.numbers.get(url)
-            if number is None:
-                number = self.numbers[url] = len(self.records)
-                self.records.append(None)
-                self.parts.append(None)
-            if self.records[number] != record:
-                self.records[number], self.parts[number] = record, PagePart.of(record)
+            known = self.parts.get(record.url)
+            parts[record.url] = known if known is not None and known[0] == record else (record, PagePart.of(record))
+        self.parts = parts
         files = self._make_files()
         changed = {path for path in files.keys() | self._files.keys() if files.get(path) != self._files.get(path)}
         self._files = files
@@ -287,27 +295,27 @@ class SearchIndex:
         return self._files
 
     def _make_files(self) -> dict[str, bytes]:
-        entries: dict[str, dict[str, list[int]]] = {"t": defaultdict(list), "n": defaultdict(list)}
+        terms: dict[str, list[int]] = defaultdict(list)
+        names: dict[str, list[int]] = defaultdict(list)
         files: dict[str, bytes] = {}
-        for number, part in enumerate(self.parts):
-            if part is None:
-                continue
+        for number, (_, part) in enumerate(self.parts.values()):
             for word, weight in part.weights.items():
-                entries["t"][word] += (number, weight)
+                terms[word] += (number, weight)
             for key, kind in part.names.items():
-                entries["n"][key] += (number, kind)
+                names[key] += (number, kind)
             files[f"{FOLDER}/f/{number}.json"] = part.fragment
-        shards = _shards(entries["t"], entries["n"])
+        shards = _shards(terms, names)
         for key, shard in shards.items():
             files[f"{FOLDER}/s/{shard_file(key)}.json"] = orjson.dumps(shard)
-        for block in range(0, len(self.records), BLOCK):
-            rows = [[r.url, r.title] if r is not None else None for r in self.records[block : block + BLOCK]]
+        records = [record for record, _ in self.parts.values()]
+        for block in range(0, len(records), BLOCK):
+            rows = [[record.url, record.title] for record in records[block : block + BLOCK]]
             files[f"{FOLDER}/p/{block // BLOCK}.json"] = orjson.dumps(rows)
         digest = hashlib.sha1()
         for path in sorted(files):
             digest.update(path.encode())
             digest.update(files[path])
-        meta = {"version": digest.hexdigest()[:12], "pages": len(self.numbers), "block": BLOCK,
+        meta = {"version": digest.hexdigest()[:12], "pages": len(records), "block": BLOCK,
                 "expand": EXPAND_FROM, "shards": sorted(shards)}
         files[f"{FOLDER}/meta.json"] = orjson.dumps(meta)
         return files

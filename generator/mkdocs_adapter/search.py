@@ -108,6 +108,10 @@ class SiteSearch(BasePlugin):  # type: ignore[type-arg]
             files = build_files(self.pages)
             _write(site_dir, files, list(files))
 
+    def wait(self) -> None:
+        """Until the index of the last build is in its site (a preview's is written after it is served)."""
+        self._preview.wait()
+
     def stop_job(self) -> None:
         if self._job is not None:
             self._job.abandon()
