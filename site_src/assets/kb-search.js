@@ -260,7 +260,9 @@ function group(m, hit, row, fragment, terms) {
       terms: present
     };
     if (!anchor && fragment.n.length) {
-      item.tags = fragment.n.map(function (name) { return marked(name, found(name, terms, m), 0, name.length); });
+      // One element per tag: Material lays a tag's children out as flex items, which would space a
+      // name's words apart wherever a mark begins or ends.
+      item.tags = fragment.n.map(function (name) { return "<span>" + marked(name, found(name, terms, m), 0, name.length) + "</span>"; });
     }
     items.push(item);
   });
