@@ -154,6 +154,7 @@ def test_a_name_puts_its_profile_first_whatever_the_weights(site: Site) -> None:
     answers, _ = site.ask(records, "Ranpil", "ranpil", "IS-K", "is k", "Front Rouge", "FRONT-ROUGE")
     for answer in answers:
         assert locations(answer)[0] == "groups/red-front/"
+    assert "<span><mark>IS-K</mark></span>" in answers[2]["items"][0][0]["tags"]  # the name the query is, marked whole
     assert locations(answers[0])[1] == "briefs/ranpil/"  # a page's title, after a profile's name
     assert len(answers[0]["items"]) == 42
 

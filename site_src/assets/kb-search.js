@@ -236,7 +236,7 @@ function count(found) {
 }
 
 /* Material's group for one page: the page's own entry first, then its sections that match. */
-function group(m, hit, row, fragment, terms) {
+function group(m, hit, row, fragment, terms, key) {
   var url = row[0], title = row[1];
   var titleSpans = found(title, terms, m);
   if (!fragment) {
@@ -262,7 +262,11 @@ function group(m, hit, row, fragment, terms) {
     if (!anchor && fragment.n.length) {
       // One element per tag: Material lays a tag's children out as flex items, which would space a
       // name's words apart wherever a mark begins or ends.
-      item.tags = fragment.n.map(function (name) { return "<span>" + marked(name, found(name, terms, m), 0, name.length) + "</span>"; });
+      // The name the query is, marked whole: the reader sees why the profile came first.
+      item.tags = fragment.n.map(function (name) {
+        var spans = nameKey(name) === key ? [[0, name.length]] : found(name, terms, m);
+        return "<span>" + marked(name, spans, 0, name.length) + "</span>";
+      });
     }
     items.push(item);
   });
@@ -310,7 +314,7 @@ function search(query, number) {
         var items = [];
         hits.forEach(function (hit, i) {
           var known = row(hit);
-          if (known) items.push(group(m, hit, known, i < SHOWN ? both[1][i] : null, terms));
+          if (known) items.push(group(m, hit, known, i < SHOWN ? both[1][i] : null, terms, key));
         });
         var result = { items: items };
         if (options.suggest) result.suggest = hits.length ? suggestion(both[1][0], row(hits[0]), query) : [];
