@@ -237,7 +237,7 @@ def test_full_build_shows_tricky_text_as_written(tmp_path: Path, fixture_site) -
 
 # -- determinism -----------------------------------------------------------------------------------
 
-STAMPED_BY_MKDOCS = {"sitemap.xml", "sitemap.xml.gz"}  # the build date, unless SOURCE_DATE_EPOCH is set
+STAMPED_BY_MKDOCS = {"sitemap-pages.xml", "sitemap.xml", "sitemap.xml.gz"}  # the build date, unless SOURCE_DATE_EPOCH is set
 
 
 def build_in(base: Path, data_from: Path, **env: str) -> dict[str, bytes]:

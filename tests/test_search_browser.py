@@ -54,9 +54,10 @@ def type_query(page: Page, query: str) -> None:
 
 def test_a_page_view_fetches_the_worker_and_a_stub_and_no_index(context: BrowserContext, real: str) -> None:
     page = context.new_page()
-    with page.expect_request(re.compile(r"/search/search_index\.json$")) as stub:
+    with page.expect_request(re.compile(r"/search/search_index\.json$")) as stub, page.expect_request(re.compile(r"/sitemap\.xml$")) as sitemap:
         page.goto(real + "groups/isis-k/")
     assert len(stub.value.response().body()) < 1024  # type: ignore[union-attr]
+    assert len(sitemap.value.response().body()) < 1024  # type: ignore[union-attr]  # an index: the same at any size
     page.wait_for_function("() => document.querySelector('.md-search-result__meta').textContent.trim() !== ''")
     fetched = paths(context, real)
     assert "assets/kb-search.js" in fetched
