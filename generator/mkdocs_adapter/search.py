@@ -24,6 +24,7 @@ import functools
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -142,9 +143,11 @@ class _BuildJob:
     def move_into(self, site_dir: Path) -> None:
         paths = self._paths
         if paths is None and self._child is not None:
+            waited = time.perf_counter()
             outcome = self._child.result()
             self._child.close()
             paths = outcome if isinstance(outcome, list) else None
+            log.debug(f"search index: waited {time.perf_counter() - waited:.2f} s for its process")
         if paths is None:
             raise RuntimeError("making the search index failed in its process")
         for path in paths:
