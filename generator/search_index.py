@@ -23,8 +23,9 @@ exactly a name's words puts that page first, before any ranking by weights: a pr
 another page's title. The worker computes the query's key with the same rules (``words`` here, and
 its copy in kb-search.js; tests/test_search_worker.py holds the two equal).
 
-Ranking below that: a page must hold every word of the query (the last one may be unfinished: a word
-of three letters or more also matches the words it begins), else the pages that hold most of them.
+Ranking below that: a page must hold every word of the query (a word of three letters or more also
+matches the words it begins, so the last one may be unfinished), else the pages that hold most of
+them.
 A word weighs by where it stands on the page (``WEIGHTS``: names, title, headings, text) times the
 page's search boost (front matter ``search: boost:``, as Material reads it), and by how rare it is.
 

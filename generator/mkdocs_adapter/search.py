@@ -69,19 +69,22 @@ class SiteSearch(BasePlugin):  # type: ignore[type-arg]
         self.names: dict[str, list[str]] = {}  # profile URL -> every name
         self.serving = False
         self.pages: list[PageRecord] = []
+        self.excluded: set[str] = set()  # pages of this build that ask not to be searched
         self._job: _BuildJob | None = None
         self._preview = Preview()
 
     def begin(self, names: dict[str, list[str]], *, serving: bool) -> None:
         """Start a build whose profiles have these names."""
         self.stop_job()
-        self.names, self.serving, self.pages = names, serving, []
+        self.names, self.serving, self.pages, self.excluded = names, serving, [], set()
 
     @event_priority(-100)  # the HTML as the other plugins leave it
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         search = page.meta.get("search") if isinstance(page.meta, dict) else None
         search = search if isinstance(search, dict) else {}
-        if not search.get("exclude"):
+        if search.get("exclude"):
+            self.excluded.add(page.url)
+        else:
             boost = search.get("boost", 1)
             self.pages.append(PageRecord(
                 page.url, page.title or "", html, tuple(self.names.get(page.url, ())),
@@ -91,7 +94,10 @@ class SiteSearch(BasePlugin):  # type: ignore[type-arg]
 
     @event_priority(-100)  # every page is converted: the index can be made while the theme runs
     def on_env(self, env, *, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
-        if not self.serving:
+        if self.serving:
+            order = [file.page.url for file in files.documentation_pages() if file.page is not None]
+            self.pages = self._preview.with_unchanged(self.pages, order, self.excluded)
+        else:
             self._job = _BuildJob(self.pages, atomic.sibling(Path(config.site_dir).resolve(), "search"))
         return env
 
@@ -202,6 +208,14 @@ class Preview:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()  # one update of the index at a time
+
+    def with_unchanged(self, pages: list[PageRecord], order: list[str], excluded: set[str]) -> list[PageRecord]:
+        """The pages of a rebuild in the site's order, and, for a page whose events this rebuild did
+        not run (a preview that renders only what an edit touched), its record from the index."""
+        seen = {record.url: record for record in pages}
+        known = self.index.parts  # replaced whole by an update, never changed in place
+        records = [seen.pop(url) if url in seen else known[url][0] for url in order if url in seen or (url in known and url not in excluded)]
+        return records + list(seen.values())
 
     def refresh(self, site_dir: Path, pages: list[PageRecord]) -> None:
         self.stop()

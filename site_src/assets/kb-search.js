@@ -307,7 +307,8 @@ function search(query, number) {
       var first = hits.slice(0, SHOWN);
       return Promise.all([
         Promise.all(blocks.map(function (b) { return load(m, "p/" + b + ".json"); })),
-        Promise.all(first.map(function (hit) { return load(m, "f/" + hit.page + ".json"); }))
+        // A fragment that cannot be had leaves its result with a title only.
+        Promise.all(first.map(function (hit) { return load(m, "f/" + hit.page + ".json").catch(function () { return null; }); }))
       ]).then(function (both) {
         var rows = new Map(blocks.map(function (b, i) { return [b, both[0][i]]; }));
         var row = function (hit) { return rows.get(Math.floor(hit.page / m.block))[hit.page % m.block]; };
