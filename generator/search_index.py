@@ -43,7 +43,8 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import orjson
@@ -124,7 +125,7 @@ _DROPPED = re.compile(r"""<(nav|svg|script|style|template|noscript)\b[^>]*>|<(di
 _EXCLUDED = re.compile(r"""<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\sdata-search-exclude\b[^>]*>""")
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
 _ID = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_BLOCK_TAG = re.compile(
+_TAG = re.compile(
     r"</?(?:p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|br|hr|blockquote|figure|figcaption|"
     r"section|article|aside|header|footer|details|summary|pre|h[1-6])\b[^<>]*>",
     re.IGNORECASE,
@@ -155,9 +156,12 @@ def sections_of(content: str, title: str) -> list[Section]:
 
 
 def plain(fragment: str) -> str:
-    """The text of an HTML fragment: tags out (block tags leave a space), entities read, spaces joined."""
-    text = _TAG.sub("", _BLOCK_TAG.sub(" ", fragment))
-    return _SPACE_BEFORE_STOP.sub("", _SPACE.sub(" ", html.unescape(text))).strip()
+    """The text of an HTML fragment: each tag a space (so that table cells and list items stay apart;
+    the rare word split by an inline tag, "IS<em>K</em>", is split), entities read, spaces joined."""
+    text = _TAG.sub(" ", fragment)
+    if "&" in text:
+        text = html.unescape(text)
+    return _SPACE_BEFORE_STOP.sub("", _SPACE.sub(" ", text)).strip()
 
 
 def _drop_elements(content: str) -> str:
@@ -234,18 +238,28 @@ class PagePart:
             for word in words(name):
                 best[word] = max(best[word], WEIGHTS["name"])
         weights = {}
+        boost = record.boost
         for word in counts.keys() | best.keys():
             if word in STOP_WORDS:
                 continue
-            count = counts.get(word, 0)
-            text = 10 * count / (count + 1.2) if count else 0  # saturates: the tenth mention adds little
-            weights[word] = max(1, min(65_535, round((best.get(word, 0) + 1 + text) * record.boost)))
+            count = counts[word]
+            text = _TEXT_SHARE[count] if count < len(_TEXT_SHARE) else _text_share(count)
+            weight = round((best.get(word, 0) + 1 + text) * boost)
+            weights[word] = weight if weight > 1 else 1
         keys = {name_key(record.title): 1} if name_key(record.title) else {}
         for name in record.names:
             if name_key(name):
                 keys[name_key(name)] = 2
         fragment = orjson.dumps({"s": _shown(sections), "n": list(record.names)})
         return cls(weights, keys, fragment)
+
+
+def _text_share(count: int) -> float:
+    """What a word's mentions in the text add to its weight: it saturates, the tenth adds little."""
+    return 10 * count / (count + 1.2)
+
+
+_TEXT_SHARE = [_text_share(count) for count in range(64)]
 
 
 def _shown(sections: list[Section]) -> list[list[str]]:
@@ -285,7 +299,8 @@ class SearchIndex:
             known = self.parts.get(record.url)
             parts[record.url] = known if known is not None and known[0] == record else (record, PagePart.of(record))
         self.parts = parts
-        files = self._make_files()
+        files: dict[str, bytes] = {}
+        index_files(parts.values(), files.__setitem__)
         changed = {path for path in files.keys() | self._files.keys() if files.get(path) != self._files.get(path)}
         self._files = files
         return changed
@@ -295,38 +310,51 @@ class SearchIndex:
         """Path in the site -> content, for every file of the index."""
         return self._files
 
-    def _make_files(self) -> dict[str, bytes]:
-        terms: dict[str, list[int]] = defaultdict(list)
-        names: dict[str, list[int]] = defaultdict(list)
-        files: dict[str, bytes] = {}
-        for number, (_, part) in enumerate(self.parts.values()):
-            for word, weight in part.weights.items():
-                terms[word] += (number, weight)
-            for key, kind in part.names.items():
-                names[key] += (number, kind)
-            files[f"{FOLDER}/f/{number}.json"] = part.fragment
-        shards = _shards(terms, names)
-        for key, shard in shards.items():
-            files[f"{FOLDER}/s/{shard_file(key)}.json"] = orjson.dumps(shard)
-        records = [record for record, _ in self.parts.values()]
-        for block in range(0, len(records), BLOCK):
-            rows = [[record.url, record.title] for record in records[block : block + BLOCK]]
-            files[f"{FOLDER}/p/{block // BLOCK}.json"] = orjson.dumps(rows)
-        digest = hashlib.sha1()
-        for path in sorted(files):
-            digest.update(path.encode())
-            digest.update(files[path])
-        meta = {"version": digest.hexdigest()[:12], "pages": len(records), "block": BLOCK,
-                "expand": EXPAND_FROM, "shards": sorted(shards)}
-        files[f"{FOLDER}/meta.json"] = orjson.dumps(meta)
-        return files
-
 
 def build_files(records: Iterable[PageRecord]) -> dict[str, bytes]:
     """The files of a fresh index of ``records``."""
-    index = SearchIndex()
-    index.update(records)
-    return dict(index.files)
+    files: dict[str, bytes] = {}
+    index_files(((record, PagePart.of(record)) for record in records), files.__setitem__)
+    return files
+
+
+def index_files(pages: Iterable[tuple[PageRecord, PagePart]], out: Callable[[str, bytes], object]) -> None:
+    """Hand each file of the index of ``pages`` to ``out(path in the site, content)``, one at a time:
+    a build writes them as they come, holding only the postings (as arrays of numbers) between."""
+    terms: dict[str, array[int]] = {}
+    names: dict[str, list[int]] = defaultdict(list)
+    rows: list[list[str]] = []
+    digests: list[tuple[str, bytes]] = []
+
+    def emit(path: str, data: bytes) -> None:
+        digests.append((path, hashlib.sha1(data).digest()))
+        out(path, data)
+
+    for number, (record, part) in enumerate(pages):
+        for word, weight in part.weights.items():
+            postings = terms.get(word)
+            if postings is None:
+                postings = terms[word] = array("I")
+            postings.append(number)
+            postings.append(weight)
+        for key, kind in part.names.items():
+            names[key] += (number, kind)
+        emit(f"{FOLDER}/f/{number}.json", part.fragment)
+        rows.append([record.url, record.title])
+    keys = _shard_keys({**{word: len(postings) for word, postings in terms.items()}, **{key: len(pages) for key, pages in names.items()}})
+    for key, entries in keys.items():
+        shard = {
+            "t": {entry: _deltas(terms[entry]) for entry in entries if entry in terms},
+            "n": {entry: names[entry] for entry in entries if entry in names},
+        }
+        emit(f"{FOLDER}/s/{shard_file(key)}.json", orjson.dumps(shard))
+    for block in range(0, len(rows), BLOCK):
+        emit(f"{FOLDER}/p/{block // BLOCK}.json", orjson.dumps(rows[block : block + BLOCK]))
+    version = hashlib.sha1()
+    for path, digest in sorted(digests):
+        version.update(path.encode() + b"\0" + digest)
+    meta = {"version": version.hexdigest()[:12], "pages": len(rows), "block": BLOCK, "expand": EXPAND_FROM, "shards": sorted(keys)}
+    out(f"{FOLDER}/meta.json", orjson.dumps(meta))
 
 
 def shard_file(key: str) -> str:
@@ -335,48 +363,37 @@ def shard_file(key: str) -> str:
     return key if re.fullmatch(r"[a-z0-9]+", key) else "_" + key.encode("utf-8").hex()
 
 
-def _shards(terms: Mapping[str, list[int]], names: Mapping[str, list[int]]) -> dict[str, dict[str, dict[str, list[int]]]]:
-    """Shard key -> {"t": {word: postings}, "n": {name key: [page, kind, ...]}}.
+def _shard_keys(sizes: Mapping[str, int]) -> dict[str, list[str]]:
+    """Shard key -> its entries (words and name keys, sorted), from each entry's number of postings.
 
-    Postings are flat lists [page, weight, page, weight, ...] with each page number given as its
-    distance from the one before (small numbers, which compress well). Every entry lives in the shard
-    with the longest key it starts with; keys start at two letters (one, for a word of one letter)."""
-    sized: dict[str, int] = defaultdict(int)
-    items: list[tuple[str, str, list[int]]] = []
-    for kind, table in (("t", terms), ("n", names)):
-        for key, postings in table.items():
-            encoded = _deltas(postings) if kind == "t" else postings
-            items.append((kind, key, encoded))
-    groups: dict[str, list[tuple[str, str, list[int]]]] = defaultdict(list)
-    for item in items:
-        groups[item[1][:2]].append(item)
-    done: dict[str, list[tuple[str, str, list[int]]]] = {}
+    Every entry lives in the shard with the longest key it starts with. Keys start at an entry's
+    first two letters (one, for a word of one letter); a shard whose JSON would exceed SHARD_BYTES
+    gives the entries longer than its key to keys of one more letter, up to MAX_KEY letters."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for entry in sizes:
+        groups[entry[:2]].append(entry)
+    done: dict[str, list[str]] = {}
     while groups:
         prefix, members = groups.popitem()
-        size = sum(len(key) + 4 * len(encoded) for _, key, encoded in members)
-        sized[prefix] = size
-        if size <= SHARD_BYTES or len(prefix) >= MAX_KEY:
-            done[prefix] = members
+        if sum(len(entry) + 4 * sizes[entry] for entry in members) <= SHARD_BYTES or len(prefix) >= MAX_KEY:
+            done[prefix] = sorted(members)
             continue
-        kept, longer = [], defaultdict(list)
-        for item in members:
-            (longer[item[1][: len(prefix) + 1]] if len(item[1]) > len(prefix) else kept).append(item)
-        if len(longer) == 1 and not kept:  # every entry shares the next letter too: split further
-            groups.update(longer)
-            continue
+        longer: dict[str, list[str]] = defaultdict(list)
+        kept = []
+        for entry in members:
+            if len(entry) > len(prefix):
+                longer[entry[: len(prefix) + 1]].append(entry)
+            else:
+                kept.append(entry)
         if kept:
             done[prefix] = kept
         groups.update(longer)
-    shards: dict[str, dict[str, dict[str, list[int]]]] = {}
-    for prefix, members in done.items():
-        shard: dict[str, dict[str, list[int]]] = {"t": {}, "n": {}}
-        for kind, key, encoded in sorted(members, key=lambda item: item[1]):
-            shard[kind][key] = encoded
-        shards[prefix] = shard
-    return shards
+    return done
 
 
-def _deltas(postings: list[int]) -> list[int]:
+def _deltas(postings: Sequence[int]) -> list[int]:
+    """[page, weight, page, weight, ...] with each page number given as its distance from the one
+    before: small numbers, which compress well."""
     encoded, previous = [], 0
     for index in range(0, len(postings), 2):
         encoded += (postings[index] - previous, postings[index + 1])

@@ -111,3 +111,14 @@ def test_no_file_of_the_index_is_large(site: Site) -> None:
     files = [path for path in (site.root / "search" / "kb").rglob("*.json")]
     assert len(files) > 100
     assert [path.name for path in files if path.stat().st_size > 40_000] == []
+
+
+def test_without_materials_search_plugin_no_index_is_made(fixture_project: Path, tmp_path: Path) -> None:
+    config = fixture_project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  - search\n" in text
+    config.write_text(text.replace("\n  - search\n", "\n"), encoding="utf-8")
+    done = mkdocs_build(fixture_project, tmp_path / "site")
+    assert done.code == 0, done.err
+    assert not (tmp_path / "site" / "search").exists()  # no search box on the pages: nobody would read one
+    assert 'class="md-search"' not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -29,7 +29,7 @@ from .atomic import AtomicSite
 from .conversion import TwoCoreConversion
 from .exports import Exports, listed_files
 from .preview import PreviewCache, editor_markdown
-from .search import SiteSearch, index_no_page
+from .search import SiteSearch, index_no_page, search_box_shown
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -86,7 +86,9 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             config.plugins["khorasan-brief/preview"] = self.preview
         elif not self.dirty:
             config.plugins["khorasan-brief/conversion"] = self.conversion
-        config.plugins["khorasan-brief/search"] = self.search
+        self.search.enabled = search_box_shown(config)
+        if self.search.enabled:
+            config.plugins["khorasan-brief/search"] = self.search
         self._build_beside(config)
         return config
 

@@ -35,7 +35,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from ..cores import Forked, second_core
-from ..search_index import FOLDER, PageRecord, SearchIndex, build_files
+from ..search_index import FOLDER, PagePart, PageRecord, SearchIndex, index_files
 from . import atomic
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
@@ -49,6 +49,13 @@ def material_indexes(config: MkDocsConfig) -> Iterator[Any]:
         index = getattr(plugin, "search_index", None)
         if callable(getattr(index, "add_entry_from_context", None)) and isinstance(getattr(index, "entries", None), list):
             yield index
+
+
+def search_box_shown(config: MkDocsConfig) -> bool:
+    """Whether the pages have Material's search box (its header shows it only with the plugin on):
+    without it, nobody would read an index."""
+    plugin = config.plugins.get("material/search")
+    return plugin is not None and bool(getattr(plugin, "config", {}).get("enabled", True))
 
 
 def index_no_page(config: MkDocsConfig) -> None:
@@ -68,6 +75,7 @@ class SiteSearch(BasePlugin):  # type: ignore[type-arg]
         super().__init__()
         self.names: dict[str, list[str]] = {}  # profile URL -> every name
         self.serving = False
+        self.enabled = True  # the pages have a search box (search_box_shown)
         self.pages: list[PageRecord] = []
         self.excluded: set[str] = set()  # pages of this build that ask not to be searched
         self._job: _BuildJob | None = None
@@ -104,6 +112,8 @@ class SiteSearch(BasePlugin):  # type: ignore[type-arg]
     def finish(self, site_dir: Path, *, wait: bool) -> None:
         """Put this build's index into ``site_dir``: now (a build), or in the background once the
         site is served (a preview)."""
+        if not self.enabled:
+            return
         if self._job is not None:
             job, self._job = self._job, None
             job.move_into(site_dir)
@@ -112,8 +122,7 @@ class SiteSearch(BasePlugin):  # type: ignore[type-arg]
             if wait:
                 self._preview.wait()
         else:  # a build whose on_env never came: index what there is
-            files = build_files(self.pages)
-            _write(site_dir, files, list(files))
+            _stage(self.pages, site_dir)
 
     def wait(self) -> None:
         """Until the index of the last build is in its site (a preview's is written after it is served)."""
@@ -170,9 +179,21 @@ class _BuildJob:
 
 
 def _stage(pages: list[PageRecord], staging: Path) -> list[str]:
-    files = build_files(pages)
-    _write(staging, files, list(files))
-    return list(files)
+    """Write the index of ``pages`` into ``staging`` file by file (held whole, the files of 5,000
+    profiles would take some 30 MB more); their paths."""
+    paths: list[str] = []
+    folders: set[Path] = set()
+
+    def write(path: str, data: bytes) -> None:
+        target = staging / path
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(data)
+        paths.append(path)
+
+    index_files(((page, PagePart.of(page)) for page in pages), write)
+    return paths
 
 
 def _write(folder: Path, files: dict[str, bytes], paths: list[str]) -> None:
@@ -276,4 +297,4 @@ def _link_tree(source: Path, target: Path, paths: list[str] | None = None) -> No
         temporary.replace(destination)
 
 
-__all__ = ["FOLDER", "SiteSearch", "index_no_page", "material_indexes"]
+__all__ = ["FOLDER", "SiteSearch", "index_no_page", "material_indexes", "search_box_shown"]
