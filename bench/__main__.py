@@ -2,8 +2,10 @@
 
 For each size: (a) ``python -m generator validate``; (b) ``mkdocs build`` with the plugin; (c) a plain
 ``mkdocs build`` of the Markdown that ``python -m generator render`` wrote, i.e. what MkDocs costs with
-no generator. Then, on one size, the preview latency of ``mkdocs serve``. Prints a table and writes
-the figures as JSON to bench/results/ (git-ignored) so that runs can be compared.
+no generator. Then, on one size, the preview latency of ``mkdocs serve``; and, on the largest size's
+built site in Chromium, what a reader downloads for the first view of a profile page and for a
+search for one of its aliases (bench/reader.py). Prints a table and writes the figures as JSON to
+bench/results/ (git-ignored) so that runs can be compared.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from .measure import ROOT, SizeResult, make_project, measure_size
 from .preview import PreviewResult, measure_preview
+from .reader import ReaderResult, measure_reader, reader_table
 from .synth import make_knowledge_base
 
 MIB = 1024 * 1024
@@ -35,11 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     results: list[SizeResult] = []
     previews: list[PreviewResult] = []
+    reader: ReaderResult | None = None
     try:
         for size in sizes:
             project = _project(work, size)
             print(f"N={size}: measuring builds ...", file=sys.stderr, flush=True)
             results.append(measure_size(project, work / f"n{size}", size, _files(project), args.repeat))
+        if args.reader and sizes:
+            print(f"N={max(sizes)}: measuring what a reader downloads ...", file=sys.stderr, flush=True)
+            reader = measure_reader(work / f"n{max(sizes)}" / "site")
         if args.preview_size:
             project = _project(work, args.preview_size)
             for extra in ([()] + ([("--dirty",)] if args.dirty else [])):
@@ -48,12 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    report = {"machine": _machine(), "sizes": [r.as_dict() for r in results], "preview": [p.as_dict() for p in previews]}
+    report = {"machine": _machine(), "sizes": [r.as_dict() for r in results], "preview": [p.as_dict() for p in previews],
+              "reader": reader.as_dict() if reader else None}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(table(results, previews))
+    if reader is not None:
+        print("\n" + reader_table(reader, max(sizes)))
     print(f"\nfigures written to {path}")
     return 0
 
@@ -64,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--preview-size", type=int, default=1000, help="N for the preview test; 0 skips it (default: 1000)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each build, best kept (default: 1)")
     parser.add_argument("--edits", type=int, default=5, help="edits of each kind in the preview test (default: 5)")
+    parser.add_argument("--no-reader", dest="reader", action="store_false",
+                        help="skip the browser measurement of what a reader downloads (first view, search)")
     parser.add_argument("--dirty", action="store_true", help="also measure the preview under `mkdocs serve --dirty`")
     parser.add_argument("--keep", metavar="DIR", help="build in DIR and keep it (default: a temporary folder)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"), help="folder for the JSON figures")

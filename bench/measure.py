@@ -88,7 +88,7 @@ class SiteFigures:
     html_mean_bytes: float
     html_max_bytes: int
     html_max_page: str
-    search_index_bytes: int
+    search_index_bytes: int  # everything under search/: what the site holds, not what a reader fetches
     exports_bytes: int
 
 
@@ -104,7 +104,7 @@ def site_figures(site: Path) -> SiteFigures:
                 else:
                     html.append((size, path.relative_to(site).as_posix()))
     largest = max(html)
-    index = site / "search" / "search_index.json"
+    index = site / "search"
     exports = site / "exports"
     return SiteFigures(
         site_bytes=total,
@@ -113,7 +113,7 @@ def site_figures(site: Path) -> SiteFigures:
         html_mean_bytes=sum(size for size, _ in html) / len(html),
         html_max_bytes=largest[0],
         html_max_page=largest[1],
-        search_index_bytes=index.stat().st_size if index.exists() else 0,
+        search_index_bytes=sum(p.stat().st_size for p in index.rglob("*") if p.is_file()) if index.is_dir() else 0,
         exports_bytes=sum(p.stat().st_size for p in exports.rglob("*") if p.is_file()) if exports.is_dir() else 0,
     )
 

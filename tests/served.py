@@ -56,8 +56,7 @@ class Served:
     def _settle(self) -> None:
         """Until what a rebuild leaves to the background (exports, search index) is written."""
         self.plugin.exports.wait()
-        if self.plugin.quick is not None:
-            self.plugin.quick.wait()
+        self.plugin.search.wait()
 
 
 # mkdocs.yml reads these from the environment; the served build and `mkdocs build` both go without.

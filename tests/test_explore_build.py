@@ -46,7 +46,12 @@ def profile_files() -> list[Path]:
 
 
 def test_sitemap_lists_every_page_at_the_sites_address(published_site: Site) -> None:
-    sitemap = (published_site.root / "sitemap.xml").read_text(encoding="utf-8")
+    # sitemap.xml is an index (Material's page script fetches it on every page view): it names the
+    # sitemap of the pages, at the site's address.
+    index = (published_site.root / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<sitemapindex" in index and len(index) < 1024
+    assert re.findall(r"<loc>([^<]+)</loc>", index) == ["https://example.org/khorasan-brief/sitemap-pages.xml"]
+    sitemap = (published_site.root / "sitemap-pages.xml").read_text(encoding="utf-8")
     listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
     expected = {
         url_of(published_site, f) for f in pages(published_site)

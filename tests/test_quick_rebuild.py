@@ -10,8 +10,10 @@ the served folder), "full" (a whole build swapped in) or "failed" (the last good
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +21,9 @@ import pytest
 
 from conftest import FIXTURE_KB, ROOT, copy_project
 from served import SITE_SETTINGS, Served, differences, mkdocs_build
+
+sys.path.insert(0, str(ROOT))
+from bench.synth import make_knowledge_base  # noqa: E402
 
 Edit = Callable[[Path], None]
 
@@ -222,3 +227,65 @@ def test_a_plugin_it_does_not_know_takes_the_full_build(project: Path, tmp_path:
     assert "plugins a quick rebuild does not know" in served.plugin.quick.fallback
     assert mkdocs_build(project, tmp_path / "built").returncode == 0
     assert differences(served.site, tmp_path / "built") == []
+
+
+def _random_edit(project: Path, rng: random.Random) -> tuple[Path, str, str]:
+    """One edit of a synthetic knowledge base (bench/synth.py writes its files): (file, before, after)."""
+    sources = sorted(p.stem for p in (project / "data/sources").glob("*.yaml"))
+    groups = sorted(p.stem for p in (project / "data/groups").glob("*.yaml"))
+    word = f"Zq{rng.randrange(10**6)}"
+    edits = [
+        ("data/people", r"^  text: ", f"  text: {word} "),
+        ("data/groups", r"^  - text: ", f"  - text: {word} "),
+        ("data/events", r"^  text: ", f"  text: {word} "),
+        ("data/people", r"^  since: \d+$", f"  since: {rng.randint(1900, 1989)}"),
+        ("data/people", r"^(- type: member-of\n  target: )\S+$", rf"\g<1>{rng.choice(groups)}"),
+        ("data/events", r"^date: .*$", f"date: {rng.randint(1950, 2030)}-0{rng.randint(1, 9)}"),
+        ("data/sources", r"^publisher: .*$", f"publisher: {word} Press"),
+        ("data/groups", r"^    - \S+, para \d+$", f"    - {rng.choice(sources)}, para {rng.randint(1, 9)}"),
+        ("data/people", r"^name: .*$", f"name: {word} Person"),
+        ("data/people", r"^aliases:\n", f"aliases:\n- {word} Alias\n"),
+        ("briefs", r"^The \[\[", f"The {word} [["),
+    ]
+    choices = []
+    for folder, pattern, replacement in edits:
+        files = sorted((project / folder).glob("*.*"))
+        candidates = [p for p in files if re.search(pattern, p.read_text(encoding="utf-8"), re.MULTILINE)]
+        if candidates:
+            choices.append((pattern, replacement, candidates))
+    assert len(choices) >= len(edits) - 2, "the synthetic knowledge base no longer has what these edits change"
+    pattern, replacement, candidates = rng.choice(choices)
+    path = rng.choice(candidates)
+    text = path.read_text(encoding="utf-8")
+    match = rng.choice(list(re.finditer(pattern, text, re.MULTILINE)))
+    return path, text, text[: match.start()] + match.expand(replacement) + text[match.end() :]
+
+
+def test_random_edits_of_a_larger_knowledge_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in SITE_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "site_src", project / "site_src")
+    make_knowledge_base(project, 60)
+    served = Served(project, tmp_path / "site")
+    reference = tmp_path / "built-0"
+    assert mkdocs_build(project, reference).returncode == 0
+    rng = random.Random(18)
+    ways = []
+    for step in range(1, 15):
+        path, before, after = _random_edit(project, rng)
+        path.write_text(after, encoding="utf-8")
+        went = served.rebuild()
+        ways.append(went)
+        if went == "failed":  # the edit broke the data: the last good build stays, and the edit is undone
+            assert differences(served.site, reference) == [], f"step {step}: {path.name} ({went})"
+            path.write_text(before, encoding="utf-8")
+            went = served.rebuild()
+        built = tmp_path / f"built-{step}"
+        done = mkdocs_build(project, built)
+        assert done.returncode == 0, done.stderr
+        assert differences(served.site, built) == [], f"step {step}: {path.name} ({went})"
+        reference = built
+    assert ways.count("quick") >= 7, ways

@@ -17,6 +17,7 @@ from conftest import ROOT, Site, generator, mkdocs_build
 from generator.history import History, read_history
 from htmlq import article, find, parse, section_after
 from reader_kb import HAND_PAGE
+from search_files import SearchFiles
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -273,25 +274,27 @@ def test_history_without_git_installed_is_empty(tmp_path: Path, monkeypatch: pyt
 # -- search index -------------------------------------------------------------------------------
 
 
-def test_profile_names_are_search_tags_on_its_own_entry_only(fixture_site: Site) -> None:
-    docs = json.loads((fixture_site.root / "search/search_index.json").read_text())["docs"]
-    tagged = {d["location"]: d["tags"] for d in docs if "tags" in d}
-    assert tagged["groups/red-front/"] == ["Red Front", "RF", "Front Rouge"]
-    assert tagged["people/jo-leader/"] == ["Jo Leader", "Abu Test"]
-    assert not [loc for loc in tagged if "#" in loc], "section entries must not repeat the names"
-    assert "timeline/" not in tagged
+def test_a_profiles_names_are_entries_of_the_search_index(fixture_site: Site) -> None:
+    index = SearchFiles(fixture_site.root)
+    for url, names in {"groups/red-front/": ["Red Front", "RF", "Front Rouge"], "people/jo-leader/": ["Jo Leader", "Abu Test"]}.items():
+        assert index.fragment(url)["n"] == names  # shown under the result, as Material shows tags
+        for name in names:
+            assert index.pages_named(name) == {url: 2}
+    assert index.fragment("timeline/")["n"] == []
+    assert index.pages_named("Timeline") == {"timeline/": 1}  # a page's title: found first, after names
+    stub = json.loads((fixture_site.root / "search/search_index.json").read_text())
+    assert stub["docs"] == [] and stub["config"]["separator"]  # Material's highlighting reads the configuration
 
 
-def test_search_tags_are_escaped(fixture_project: Path, tmp_path: Path) -> None:
+def test_search_keeps_names_as_written(fixture_project: Path, tmp_path: Path) -> None:
     path = fixture_project / "data/groups/blue-league.yaml"
     data = yaml.safe_load(path.read_text())
     data["aliases"] = ["Bold <3 & Co > it"]  # passes validation (no tag), yet every character needs escaping
     path.write_text(yaml.safe_dump(data))
     assert mkdocs_build(fixture_project, tmp_path / "site").code == 0
-    docs = json.loads((tmp_path / "site/search/search_index.json").read_text())["docs"]
-    assert [d["tags"] for d in docs if d["location"] == "groups/blue-league/"] == [
-        ["Blue League", "Bold &lt;3 &amp; Co &gt; it"]
-    ]
+    index = SearchFiles(tmp_path / "site")
+    assert index.fragment("groups/blue-league/")["n"] == ["Blue League", "Bold <3 & Co > it"]  # text: the worker escapes it
+    assert index.pages_named("bold 3 co it") == {"groups/blue-league/": 2}
 
 
 # -- pages and files ----------------------------------------------------------------------------

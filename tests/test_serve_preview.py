@@ -34,6 +34,7 @@ def site_build(project: Path, site: Path, *, fresh: bool = False):  # type: igno
     config.site_url = SERVE_URL
     build(config, serve_url=SERVE_URL)
     plugin.exports.wait()  # under serve they are written after the pages; the comparison wants them
+    plugin.search.wait()  # and so is the search index
     return plugin
 
 

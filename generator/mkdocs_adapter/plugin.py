@@ -31,7 +31,7 @@ from .theming import TwoCoreTheming
 from .exports import Exports, listed_files
 from .preview import PreviewCache, editor_markdown
 from .quick import QuickRebuild
-from .search import index_in_one_pass, weigh_names_in_site
+from .search import SiteSearch, index_no_page, search_box_shown
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -62,6 +62,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.exports = Exports()  # made on a second core while MkDocs builds the pages
         self.conversion = TwoCoreConversion()  # half of a large build's Markdown, on a second core
         self.theming = TwoCoreTheming(known=self._page_events_stay_on_the_page)  # half of the pages' theme
+        self.search = SiteSearch()  # the split search index (search.py); kept across rebuilds
         self.atomic: AtomicSite | None = None  # this build's fresh folder, swapped in at the end
         self.warnings = CountHandler()  # what --strict will count, to swap in only a build that passes
         self.unsafe: list[Problem] = []  # generated pages whose HTML the allow-list refuses
@@ -85,12 +86,16 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             self.cache = self.preview = self.quick = None
         elif self.cache is None or self.cache.root != self.project.root:
             self.cache, self.preview, self.quick = BuildCache(self.project.root), PreviewCache(), QuickRebuild(self)
+            self.quick.on_rebuilt.append(self.search.rebuilt)
         if self.preview is not None and self.quick is not None:
             config.plugins["khorasan-brief/preview"] = self.preview
             config.plugins["khorasan-brief/quick"] = self.quick
         elif not self.dirty:
             config.plugins["khorasan-brief/conversion"] = self.conversion
             config.plugins["khorasan-brief/theming"] = self.theming
+        self.search.enabled = search_box_shown(config)
+        if self.search.enabled:
+            config.plugins["khorasan-brief/search"] = self.search
         self._build_beside(config)
         return config
 
@@ -119,7 +124,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         # MkDocs empties site_dir right after this event: failing here keeps the previous site whole.
         assert self.project is not None
         self.unsafe = []
-        index_in_one_pass(config)  # before the preview helper wraps the same call (its on_pre_build runs later)
+        index_no_page(config)  # Material's index stays a stub: the site's own is made by self.search
         started = self.exports.started
         try:
             assert self.atomic is not None
@@ -135,6 +140,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             ) from None
         if self.preview is not None:
             self.preview.begin(self.rendered.pages)
+        self.search.begin(self.rendered.names, serving=self.serving)
 
     def generate(self, site: Path) -> Rendered:
         """The pipeline, with the cache when serving; the exports start for the site folder ``site``."""
@@ -198,8 +204,6 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
 
     @event_priority(-1000)  # the very last: after the search plugin has written its index, and every other plugin
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        tagged = weigh_names_in_site(Path(config.site_dir), self.rendered.names)
-        log.debug(f"search: names set as tags on {tagged} profile entries")
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.unsafe:
             for problem in sorted(set(self.unsafe)):
@@ -214,11 +218,13 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         # served at once, and its exports follow.
         if not self.serving:
             self.exports.finish(atomic.building, wait=True)
+            self.search.finish(atomic.building, wait=True)
         atomic.commit()
         if self.quick is not None:
             self.quick.committed(atomic.site, self.rendered)
         if self.serving:
             self.exports.finish(atomic.site, wait=False)
+            self.search.finish(atomic.site, wait=False)
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
@@ -227,9 +233,11 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             self.atomic = None
         if not isinstance(error, DataProblems):  # then the last good build (and its exports) stays
             self.exports.stop()
+        self.search.stop_job()
 
     def on_shutdown(self) -> None:
         self.exports.stop()
+        self.search.shutdown()
         if self.atomic is not None:
             self.atomic.abandon()
             self.atomic = None

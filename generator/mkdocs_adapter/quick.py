@@ -17,18 +17,19 @@ generated pages (and generated files such as graph.json) changed, the rebuild he
    page) on the changed pages only, with the last build's configuration, files, navigation and
    theme environment, each page first put back as it was before MkDocs first read it;
 4. writes each changed page and file to a new file beside the site and renames it into place
-   (never writing into a file that may be a hard link to another build's), then brings the search
-   index up to date in the background and hands the exports, made on the second core meanwhile, to
-   the writer that puts them in place as after a full build.
+   (never writing into a file that may be a hard link to another build's), hands the rebuilt pages
+   to what follows them (``on_rebuilt``: the site's search index, brought up to date in the
+   background) and the exports, made on the second core meanwhile, to the writer that puts them in
+   place as after a full build.
 
 The server then reloads the browsers as after any build. Whatever this does not know for sure goes
 to the full build: a changed mkdocs.yml, theme override, hand-written page or watched file, a page or
 file added or removed, a page of the navigation whose title changed, a plugin this does not know, a
 --strict session, generated HTML that the allow-list refuses, a new day (pages carry the build date),
-a search index of a shape it cannot reproduce, and any exception. tests/test_quick_rebuild.py holds
+a search plugin that indexes pages itself (Material's index is a stub here: search.py), and any exception. tests/test_quick_rebuild.py holds
 the site after quick rebuilds equal, byte for byte, to a fresh build of the same files.
 
-Other work that follows the pages (a search index of another kind, say) plugs in with ``on_rebuilt``:
+Work that follows the pages (the site's search index: search.SiteSearch) plugs in with ``on_rebuilt``:
 called once per quick rebuild with the pages it rebuilt, after they are in place.
 """
 
@@ -37,7 +38,6 @@ from __future__ import annotations
 import copy
 import gc
 import hashlib
-import json
 import logging
 import os
 import threading
@@ -49,7 +49,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import orjson
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
@@ -61,7 +60,7 @@ from mkdocs.utils import get_build_date
 from ..problems import ProblemsFound
 from ..render import Rendered
 from . import atomic
-from .search import INDEX_FILE, material_indexes, weigh_names
+from .search import material_indexes
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -92,8 +91,6 @@ class _Capture:
     nav: Navigation | None = None
     env: jinja2.Environment | None = None
     fresh: dict[str, dict[str, Any]] = field(default_factory=dict)  # page -> its attributes before it was read
-    entries: dict[str, int] = field(default_factory=dict)  # page -> how many search entries it made
-    started: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,7 +100,6 @@ class _Built:
     capture: _Capture
     site: Path
     rendered: Rendered
-    search: _SearchIndex | None
     in_nav: frozenset[int]
     doc_files: list[File]  # the pages MkDocs builds, in its order
 
@@ -123,7 +119,6 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         self.timings: dict[str, float] = {}  # seconds, by step, of the last quick rebuild (logs, bench)
         self._capture: _Capture | None = None
         self._inputs_before: tuple[tuple[str, ...], bytes] | None = None
-        self._writer: threading.Thread | None = None
         self._collector = _Collector()
 
     # -- the server ------------------------------------------------------------------------------
@@ -143,11 +138,6 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
                 full_build()
 
         return rebuild
-
-    def wait(self) -> None:
-        """Until the search index of the last quick rebuild is written (tests)."""
-        if self._writer is not None:
-            self._writer.join()
 
     # -- a full build: what it leaves ---------------------------------------------------------
 
@@ -183,34 +173,16 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
             self._capture.env = env
         return env
 
-    @event_priority(1000)  # before the search plugin indexes the page
-    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
-        if self._capture is not None:
-            self._capture.started[page.file.src_uri] = _entry_count(config)
-        return context
-
-    @event_priority(-1000)  # after the search plugin has indexed the page
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        capture = self._capture
-        if capture is not None and page.file.src_uri in capture.started:
-            capture.entries[page.file.src_uri] = _entry_count(config) - capture.started.pop(page.file.src_uri)
-        return output
-
     def committed(self, site: Path, rendered: Rendered) -> None:
         """The full build is in place at ``site`` (the owner calls this after swapping it in)."""
         capture, self._capture = self._capture, None
         self.last = None
         if capture is None or capture.files is None or capture.nav is None or capture.env is None:
             return
-        try:
-            capture.config.site_dir = str(site)  # it named the folder the build was made in
-            search = _SearchIndex.read(site, capture)
-        except Exception as error:  # noqa: BLE001 - then every change takes a full build
-            log.debug(f"quick rebuilds off until the next full build: {error!r}")
-            return
+        capture.config.site_dir = str(site)  # it named the folder the build was made in
         in_nav = frozenset(id(page) for page in capture.nav.pages)
         doc_files = capture.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-        self.last = _Built(capture, site, rendered, search, in_nav, list(doc_files))
+        self.last = _Built(capture, site, rendered, in_nav, list(doc_files))
 
     def on_build_error(self, *, error: Exception) -> None:
         # A failed full build leaves the served folder as the last good build made it: quick rebuilds
@@ -259,10 +231,10 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
             raise Fallback("problems in the data (the full build reports them)") from None
         step("pipeline")
         changed = _changes(last.rendered, rendered)
-        retag = _renamed(last, rendered)
+        if last.rendered.names.keys() != rendered.names.keys():
+            raise Fallback("the profiles are not those of the last build")
         # From here on the last build's objects change: should anything fail, nothing builds on them.
         self.last = None
-        self.wait()
         pages = self._read_pages(last, rendered, changed.pages)
         step("pages read")
         if owner.unsafe:
@@ -270,7 +242,7 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         staging = atomic.sibling(last.site, "quick")
         try:
             staging.mkdir()
-            writes, entries = self._build_pages(last, pages, staging)
+            writes = self._build_pages(last, pages, staging)
             for number, (path, content) in enumerate(changed.files.items()):
                 writes.append((_write(staging / f"f{number}", content.encode("utf-8")), last.site / path))
             step("pages built")
@@ -282,8 +254,6 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         _validate_anchors(last, pages)
         last.rendered = rendered
         self.rebuilt = [page.file.src_uri for page in pages]
-        if last.search is not None:
-            self._writer = last.search.update(entries, retag, rendered.names, last.site)
         owner.exports.finish(last.site, wait=False)
         step("search, anchors, exports")
         self.last = last
@@ -294,6 +264,8 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
     def _check_site(self, last: _Built) -> None:
         """Raise Fallback unless the site around the generated pages is what the last build had."""
         config = last.capture.config
+        if not last.site.is_dir():
+            raise Fallback(f"{last.site} is gone")
         if config.strict:
             raise Fallback("--strict: a warning must stop the build")
         unknown = [name for name, plugin in config.plugins.items() if not _known(plugin, self)]
@@ -333,15 +305,14 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
             pages.append(page)
         return pages
 
-    def _build_pages(self, last: _Built, pages: list[Page], staging: Path) -> tuple[list[tuple[Path, Path]], dict[str, list[dict[str, Any]]]]:
+    def _build_pages(self, last: _Built, pages: list[Page], staging: Path) -> list[tuple[Path, Path]]:
         """MkDocs's second half for each page: the theme, every page event, the file (in staging).
-        Returns (staged file, its place in the site) for each, and the search entries each made."""
+        Returns (staged file, its place in the site) for each."""
         capture = last.capture
         assert capture.files is not None and capture.nav is not None and capture.env is not None
         doc_files = last.doc_files
         indexes = list(material_indexes(capture.config))
         writes: list[tuple[Path, Path]] = []
-        entries: dict[str, list[dict[str, Any]]] = {}
         for number, page in enumerate(pages):
             file = page.file
             target = last.site / file.dest_uri
@@ -352,15 +323,10 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
                 mkdocs_build._build_page(page, capture.config, doc_files, capture.nav, capture.env, excluded=file.inclusion.is_excluded())
             finally:
                 file.abs_dest_path = str(target)
-            # The search plugin appended the page's entries to the index of a build that is over:
-            # they are taken out and kept by page.
-            made: list[dict[str, Any]] = []
-            for index, start in zip(indexes, starts):
-                made += index.entries[start:]
-                del index.entries[start:]
-            entries[file.src_uri] = made
+            if any(len(index.entries) != start for index, start in zip(indexes, starts)):
+                raise Fallback("Material's search plugin indexed a page (its index is a stub here)")
             writes.append((staged, target))
-        return writes, entries
+        return writes
 
     def _tracked(self, config: MkDocsConfig | None) -> tuple[str, ...]:
         """The files besides data/ and briefs/ that the site is made from, as folders and files: what
@@ -461,15 +427,6 @@ def _changes(before: Rendered, now: Rendered) -> _Changes:
     return _Changes(pages, files)
 
 
-def _renamed(last: _Built, rendered: Rendered) -> list[str]:
-    """The pages whose names (the search tags of their entry) changed."""
-    before, now = last.rendered.names, rendered.names
-    if before.keys() != now.keys():
-        raise Fallback("the profiles are not those of the last build")
-    urls = {url for url, names in now.items() if before[url] != names}
-    return [file.src_uri for file in last.doc_files if file.url in urls]
-
-
 def _validate_anchors(last: _Built, rebuilt: list[Page]) -> None:
     """MkDocs's check of links to anchors (it logs what it finds), for the rebuilt pages and the pages
     that link to an anchor in one of them."""
@@ -487,13 +444,11 @@ def _known(plugin: object, quick: QuickRebuild) -> bool:
     """Plugins whose every effect on the site a quick rebuild reproduces."""
     from .preview import PreviewCache
 
-    if plugin is quick or plugin is quick.owner or isinstance(plugin, PreviewCache):
-        return True
+    from .search import SiteSearch
+
+    if plugin is quick or plugin is quick.owner or isinstance(plugin, (PreviewCache, SiteSearch)):
+        return True  # SiteSearch follows a quick rebuild through on_rebuilt
     return type(plugin).__module__ == "material.plugins.search.plugin" and type(plugin).__name__ == "SearchPlugin"
-
-
-def _entry_count(config: MkDocsConfig) -> int:
-    return sum(len(index.entries) for index in material_indexes(config))
 
 
 def _outermost(paths: Iterable[str]) -> tuple[str, ...]:
@@ -544,77 +499,3 @@ def _replace(staged: Path, target: Path) -> None:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staged, target)
-
-
-# -- the search index ----------------------------------------------------------------------------
-
-
-class _SearchIndex:
-    """Material's search index as the full build left it (search/search_index.json, its names set as
-    tags: generator/mkdocs_adapter/search.py), kept as the JSON of each page's entries, so that a quick
-    rebuild replaces those of the pages it rebuilt and writes the same bytes a full build would."""
-
-    def __init__(self, head: bytes, order: list[str], parts: dict[str, bytes]) -> None:
-        self.head = head  # '{"config":...,"docs":['
-        self.order = order  # pages, in the order of the index
-        self.parts = parts  # page -> its entries, as JSON, comma-separated
-
-    @classmethod
-    def read(cls, site: Path, capture: _Capture) -> _SearchIndex | None:
-        path = site / INDEX_FILE
-        if not path.is_file():
-            if capture.entries and any(capture.entries.values()):
-                raise ValueError("pages made search entries but the build wrote no index")
-            return None
-        data = path.read_bytes()
-        index = orjson.loads(data)
-        if list(index) != ["config", "docs"]:
-            raise ValueError("a search index of another shape")
-        docs = index["docs"]
-        if sum(capture.entries.values()) != len(docs):
-            raise ValueError("search entries that came from no page")
-        order, parts, at = [], {}, 0
-        for page, count in capture.entries.items():
-            order.append(page)
-            parts[page] = b",".join(orjson.dumps(doc) for doc in docs[at : at + count])
-            at += count
-        search = cls(b'{"config":' + orjson.dumps(index["config"]) + b',"docs":[', order, parts)
-        if search.joined() != data:
-            raise ValueError("the search index is not the JSON this would write")
-        return search
-
-    def joined(self) -> bytes:
-        return self.head + b",".join(part for page in self.order if (part := self.parts[page])) + b"]}"
-
-    def update(
-        self, entries: dict[str, list[dict[str, Any]]], retag: list[str], names: dict[str, list[str]], site: Path
-    ) -> threading.Thread:
-        """Replace the entries of the rebuilt pages, as the full build would write them (Material's
-        JSON read back, the names set as tags), set the names again on the pages of ``retag``, and
-        write the index in the background."""
-        for page, made in entries.items():
-            # What the full build writes is Material's json.dumps, read back and written by orjson.
-            self._put(page, orjson.loads(json.dumps(made, separators=(",", ":"), default=str)), names)
-        for page in retag:
-            if page not in entries:
-                self._put(page, orjson.loads(b"[" + self.parts[page] + b"]"), names)
-        parts = [part for page in self.order if (part := self.parts[page])]
-        writer = threading.Thread(target=_write_index, args=(self.head, parts, site), name="search index", daemon=True)
-        writer.start()
-        return writer
-
-    def _put(self, page: str, docs: list[dict[str, Any]], names: dict[str, list[str]]) -> None:
-        weigh_names({"docs": docs}, names)
-        self.parts[page] = b",".join(orjson.dumps(doc) for doc in docs)
-
-
-def _write_index(head: bytes, parts: list[bytes], site: Path) -> None:
-    data = head + b",".join(parts) + b"]}"
-    target = site / INDEX_FILE
-    staged = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-    try:
-        _write(staged, data)
-        os.replace(staged, target)
-    except OSError as error:
-        staged.unlink(missing_ok=True)
-        log.error(f"search index not written: {error}")

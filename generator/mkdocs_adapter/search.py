@@ -1,248 +1,330 @@
-"""Search: what the generator changes in Material's search index.
+"""Search: the site's split index (generator/search_index.py) in place of Material's whole one.
 
-1. **Indexing in one pass.** Material's search plugin splits the HTML of every page into sections
-   (one per heading) with ``html.parser`` and, for each token, a few set operations: a quarter of
-   MkDocs's time per page. ``split_sections`` makes the same split in one regular-expression pass over
-   HTML of the plain shape Python-Markdown writes, and gives way to Material's parser for anything
-   else (scripts, styles, ``<pre>``, comments, blocks excluded from search, or a ``<`` that does not
-   open a tag). Each step below mirrors one handler of Material's ``Parser`` (material 9,
-   ``plugins/search/plugin.py``); tests/test_fast_paths.py holds the two equal on every page of a
-   real build and on generated HTML. Material still makes each entry (``create_entry_for_section``).
+Material's search plugin stays for its search box and its header (the theme shows them only with the
+plugin), and still writes ``search/search_index.json``; but it indexes no page, so that file is a stub
+of a few hundred bytes (the configuration Material's page script reads for highlighting), and no
+build parses the pages' HTML for an index nobody reads. The search box talks to the site's own worker
+(site_src/assets/kb-search.js, named in site_src/overrides/main.html).
 
-2. **Every name of a profile finds it first: its names become the search tags of its page.**
-   Material's search weighs a document's ``tags`` a thousand times its title. Tags written in front
-   matter would be copied onto every section of a page, and a term in the tags of many documents
-   counts for little (lunr weighs a term by how rare it is), so a long profile such as ISIS-K would
-   lose to a short page that mentions the same word once. Here, after MkDocs has written the index, a
-   profile's names are set on the page's own entry only. Front matter stays free for the tags plugin,
-   should the site ever use it.
+``SiteSearch`` gathers each page as MkDocs converts it (address, title, HTML, a profile's names and
+the page's search boost), and makes the index's files:
+
+- ``mkdocs build``: in a forked child, started once every page is converted (on_env), while this
+  process runs the theme over the pages; the files are moved into the new build at its end, before
+  it is swapped in (as the exports are: exports.py).
+- ``mkdocs serve``: the index lives on from one rebuild to the next. After a rebuild is swapped in and
+  served, a thread reads again only the pages whose HTML, title or names changed, and rewrites only the
+  files of the index that changed; until it is done the previous build's index is served (every file
+  of an index names the version it belongs to, so a browser never mixes two). See ``Preview``. A
+  quick rebuild (quick.py) hands over the pages it rebuilt (``rebuilt``), and the rest is the same.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import html
-import itertools
-import math
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import orjson
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-INDEX_FILE = Path("search") / "search_index.json"
+from ..cores import Forked, second_core
+from ..search_index import FOLDER, PagePart, PageRecord, SearchIndex, index_files
+from . import atomic
 
-# -- 1. indexing in one pass -----------------------------------------------------------------------
+if TYPE_CHECKING:
+    from .quick import Rebuilt
 
-# A tag as Python-Markdown writes it: lower or upper case name, attributes with double-quoted values.
-_TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"<]*")?)*)\s*(/?)>')
-_ATTRIBUTE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:(=)"([^"]*)")?')
-# What Material's parser treats specially (skipped blocks, kept whitespace) or html.parser reads in
-# its own way (comments, declarations, processing instructions): such a page goes to Material's parser.
-_SPECIAL = ("<!", "<?", "<script", "<style", "<object", "<pre", "data-search-exclude", "linenodiv")
-# Material's lists: headings open sections; the kept tags stay in the indexed text; void tags never close.
-_HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
-_KEPT = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"})
-
-
-@dataclass(eq=False, slots=True)
-class Section:
-    """What Material's ``create_entry_for_section`` reads of a section (its ``Section`` has the same)."""
-
-    heading: str  # the heading's tag, or "hx" for the text before the first heading
-    depth: float = 0  # how many elements were open at the heading; inf once the section is left
-    title: list[str] = field(default_factory=list)
-    text: list[str] = field(default_factory=list)
-    id: str | None = None
-
-    def is_excluded(self) -> bool:
-        return False  # blocks excluded from search send the page to Material's parser
-
-
-class _Splitter:
-    """Material's ``Parser`` for plain HTML: the same sections from the same tokens."""
-
-    def __init__(self) -> None:
-        self.open: list[str] = []  # the tags of the open elements
-        self.permalinks: list[bool] = []  # for each open element: is it a heading's permalink?
-        self.sections: list[Section] = []
-        self.section: Section | None = None
-
-    def current(self) -> Section:
-        if self.section is None:  # text before any heading
-            self.section = Section("hx")
-            self.sections.append(self.section)
-        return self.section
-
-    def target(self) -> list[str]:
-        section = self.current()
-        return section.title if section.heading in self.open else section.text
-
-    def start(self, tag: str, attributes: dict[str, str | None]) -> None:
-        if tag in _VOID:
-            return
-        self.open.append(tag)
-        self.permalinks.append(tag == "a" and attributes.get("class") == "headerlink")
-        if tag in _HEADINGS and "id" in attributes:
-            depth = len(self.open)
-            if tag != "h1" and not self.sections:  # the page's own entry, titled by the page
-                self.sections.append(Section("hx", depth))
-            self.section = Section(tag, depth, id=attributes["id"] if self.sections else None)
-            self.sections.append(self.section)
-        self.current()
-        if tag in _KEPT:
-            self.target().append(f"<{tag}>")
-
-    def end(self, tag: str) -> None:
-        if not self.open or self.open[-1] != tag:
-            return
-        section = self.current()
-        if section.depth > len(self.open):  # leaving the element a heading was nested in
-            for earlier in reversed(self.sections):
-                if earlier.depth <= len(self.open):
-                    section.depth = math.inf  # never returned to
-                    self.section = earlier
-                    break
-        self.open.pop()
-        self.permalinks.pop()
-        if tag in _KEPT:
-            self._close(tag, self.target())
-
-    @staticmethod
-    def _close(tag: str, target: list[str]) -> None:
-        # As Material does: the element is dropped when nothing but whitespace follows the first
-        # opening tag of its kind in this section; otherwise its closing tag is added.
-        opening = f"<{tag}>"
-        if opening not in target:
-            # A kept element opened in one section and closed in another ("<p>x<h1 id=a></h1></p>
-            # <p><p><h1 id=b></h1></p></p>"): Material's parser raises ValueError here. It gets the
-            # page, so that the build does exactly what it would do without the one pass.
-            raise _GiveWay
-        index = target.index(opening)
-        if all(part.isspace() for part in itertools.islice(target, index + 1, None)):
-            del target[index:]
-        else:
-            target.append(f"</{tag}>")
-
-    def data(self, text: str) -> None:
-        text = " " if text.isspace() else text.replace("\n", " ")
-        section = self.current()
-        if section.heading in self.open:
-            if not any(self.permalinks):
-                section.title.append(html.escape(text, quote=False))
-        elif text == " ":
-            if not section.text or not section.text[-1].isspace():
-                section.text.append(text)
-        else:
-            section.text.append(html.escape(text, quote=False))
-
-
-class _GiveWay(Exception):
-    """The one pass meets a shape it does not mirror: Material's parser reads the page."""
-
-
-def split_sections(content: str) -> list[Section] | None:
-    """The sections Material's search parser finds in ``content``; None where it must read it itself.
-
-    Never raises: whatever the one pass does not fully understand, it leaves to Material's parser, so
-    a page is indexed (or fails) exactly as it would be without it."""
-    lowered = content.lower()
-    if any(special in lowered for special in _SPECIAL):
-        return None
-    try:
-        return _split(content)
-    except Exception:  # noqa: BLE001 - _GiveWay, or a shape no test foresaw: Material's parser decides
-        return None
-
-
-def _split(content: str) -> list[Section] | None:
-    splitter = _Splitter()
-    end = tags = 0
-    for tag in _TAG.finditer(content):
-        tags += 1
-        if tag.start() > end:
-            splitter.data(html.unescape(content[end : tag.start()]))
-        end = tag.end()
-        closing, name, attributes, self_closing = tag.groups()
-        name = name.lower()
-        if closing:
-            splitter.end(name)
-            continue
-        splitter.start(name, _attributes(attributes))
-        if self_closing:
-            splitter.end(name)
-    if tags != content.count("<"):  # a '<' that html.parser would read as text, or a tag of another shape
-        return None
-    if end < len(content):
-        splitter.data(html.unescape(content[end:]))
-    return splitter.sections
-
-
-def _attributes(written: str) -> dict[str, str | None]:
-    # As html.parser gives them: lower-case names, values unescaped, None for an attribute without one.
-    return {
-        name.lower(): html.unescape(value) if equals else None
-        for name, equals, value in _ATTRIBUTE.findall(written)
-    }
+log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
 
 def material_indexes(config: MkDocsConfig) -> Iterator[Any]:
     """The per-build index of each Material search plugin (``search_index``, made anew in on_config):
-    ``add_entry_from_context(page)`` appends the page's entries, made by ``create_entry_for_section``,
-    to ``entries``. A search plugin of another shape is not touched."""
+    ``add_entry_from_context(page)`` appends the page's entries to ``entries``. A search plugin of
+    another shape is not touched."""
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
-        if (
-            callable(getattr(index, "add_entry_from_context", None))
-            and callable(getattr(index, "create_entry_for_section", None))
-            and isinstance(getattr(index, "entries", None), list)
-        ):
+        if callable(getattr(index, "add_entry_from_context", None)) and isinstance(getattr(index, "entries", None), list):
             yield index
 
 
-def index_in_one_pass(config: MkDocsConfig) -> None:
-    """Have Material's search index take the sections of plain pages from ``split_sections``."""
+def search_box_shown(config: MkDocsConfig) -> bool:
+    """Whether the pages have Material's search box (its header shows it only with the plugin on):
+    without it, nobody would read an index."""
+    plugin = config.plugins.get("material/search")
+    return plugin is not None and bool(getattr(plugin, "config", {}).get("enabled", True))
+
+
+def index_no_page(config: MkDocsConfig) -> None:
+    """Material's search index takes no page: its file keeps only the search configuration."""
     for index in material_indexes(config):
-        index.add_entry_from_context = functools.partial(_add_entry, index, index.add_entry_from_context)
+        index.add_entry_from_context = _skip
 
 
-def _add_entry(index: Any, material: Callable[[Page], None], page: Page) -> None:
-    sections = split_sections(page.content or "")
-    if sections is None or (page.meta.get("search") or {}).get("exclude"):
-        return material(page)
-    for section in sections:
-        index.create_entry_for_section(section, page.toc, page.url, page)
+def _skip(page: Page) -> None:
     return None
 
 
-# -- 2. names as tags ------------------------------------------------------------------------------
+class SiteSearch(BasePlugin):  # type: ignore[type-arg]
+    """Registered beside the khorasan-brief plugin for each build; kept by it across rebuilds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: dict[str, list[str]] = {}  # profile URL -> every name
+        self.serving = False
+        self.enabled = True  # the pages have a search box (search_box_shown)
+        self.pages: list[PageRecord] = []
+        self.excluded: set[str] = set()  # pages of this build that ask not to be searched
+        self.order: list[str] = []  # the pages' addresses in the site's order (under mkdocs serve)
+        self._job: _BuildJob | None = None
+        self._preview = Preview()
+
+    def begin(self, names: dict[str, list[str]], *, serving: bool) -> None:
+        """Start a build whose profiles have these names."""
+        self.stop_job()
+        self.names, self.serving, self.pages, self.excluded = names, serving, [], set()
+
+    @event_priority(-100)  # the HTML as the other plugins leave it
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        record = self._record(page, html)
+        if record is not None:
+            self.pages.append(record)
+        return html
+
+    def _record(self, page: Page, html: str) -> PageRecord | None:
+        """The page as the index takes it; None for a page that asks not to be searched."""
+        search = page.meta.get("search") if isinstance(page.meta, dict) else None
+        search = search if isinstance(search, dict) else {}
+        if search.get("exclude"):
+            self.excluded.add(page.url)
+            return None
+        self.excluded.discard(page.url)
+        boost = search.get("boost", 1)
+        return PageRecord(
+            page.url, page.title or "", html, tuple(self.names.get(page.url, ())),
+            float(boost) if isinstance(boost, (int, float)) else 1.0,
+        )
+
+    @event_priority(-100)  # every page is converted: the index can be made while the theme runs
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
+        if self.serving:
+            self.order = [file.page.url for file in files.documentation_pages() if file.page is not None]
+            self.pages = self._preview.with_unchanged(self.pages, self.order, self.excluded)
+        else:
+            self._job = _BuildJob(self.pages, atomic.sibling(Path(config.site_dir).resolve(), "search"))
+        return env
+
+    def finish(self, site_dir: Path, *, wait: bool) -> None:
+        """Put this build's index into ``site_dir``: now (a build), or in the background once the
+        site is served (a preview)."""
+        if not self.enabled:
+            return
+        if self._job is not None:
+            job, self._job = self._job, None
+            job.move_into(site_dir)
+        elif self.serving:
+            self._preview.refresh(site_dir, list(self.pages))  # a copy: a quick rebuild's pages are added to self.pages
+            if wait:
+                self._preview.wait()
+        else:  # a build whose on_env never came: index what there is
+            _stage(self.pages, site_dir)
+
+    def rebuilt(self, change: Rebuilt) -> None:
+        """After a quick rebuild (quick.py): the pages it rebuilt, and the names as they now are, into
+        the served index, in the background as after a full rebuild."""
+        if not self.enabled or not self.serving:
+            return
+        self.names = dict(change.names)
+        fresh = [record for page in change.pages if (record := self._record(page, page.content or "")) is not None]
+        rebuilt = {record.url for record in fresh} | {page.url for page in change.pages}
+        known = self._preview.index.parts
+        renamed = [  # a page whose names changed though its HTML did not
+            dataclasses.replace(known[url][0], names=tuple(names))
+            for url, names in self.names.items()
+            if url not in rebuilt and url in known and known[url][0].names != tuple(names)
+        ]
+        self.pages = self._preview.with_unchanged(fresh + renamed, self.order, self.excluded)
+        self._preview.refresh(change.site, list(self.pages))
+
+    def wait(self) -> None:
+        """Until the index of the last build is in its site (a preview's is written after it is served)."""
+        self._preview.wait()
+
+    def stop_job(self) -> None:
+        if self._job is not None:
+            self._job.abandon()
+            self._job = None
+
+    def shutdown(self) -> None:
+        self.stop_job()
+        self._preview.stop()
+        if self._preview.mirror is not None:
+            atomic.release(self._preview.mirror)
+            self._preview.mirror = None
 
 
-def weigh_names(index: dict[str, Any], names: dict[str, list[str]]) -> int:
-    """Set ``names[url]`` as the tags of the entry at ``url``; return how many entries were tagged.
+class _BuildJob:
+    """The files of a fresh index of ``pages``, made in a forked child into ``staging`` (here, without
+    a second core)."""
 
-    The search page renders tags as HTML, so each name is escaped like every other indexed text.
+    def __init__(self, pages: list[PageRecord], staging: Path) -> None:
+        self.staging = staging
+        self._child: Forked | None = None
+        self._paths: list[str] | None = None
+        work = functools.partial(_stage, pages, staging)
+        if second_core() and len(pages) >= 100:  # below that, forking costs more than it saves
+            self._child = Forked(work)
+        else:
+            self._paths = work()
+
+    def move_into(self, site_dir: Path) -> None:
+        paths = self._paths
+        if paths is None and self._child is not None:
+            waited = time.perf_counter()
+            outcome = self._child.result()
+            self._child.close()
+            paths = outcome if isinstance(outcome, list) else None
+            log.debug(f"search index: waited {time.perf_counter() - waited:.2f} s for its process")
+        if paths is None:
+            raise RuntimeError("making the search index failed in its process")
+        for path in paths:
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (self.staging / path).replace(target)
+        atomic.release(self.staging)
+
+    def abandon(self) -> None:
+        if self._child is not None:
+            self._child.terminate()
+            self._child.close()
+        atomic.release(self.staging)
+
+
+def _stage(pages: list[PageRecord], staging: Path) -> list[str]:
+    """Write the index of ``pages`` into ``staging`` file by file (held whole, the files of 5,000
+    profiles would take some 30 MB more); their paths."""
+    paths: list[str] = []
+    folders: set[Path] = set()
+
+    def write(path: str, data: bytes) -> None:
+        target = staging / path
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(data)
+        paths.append(path)
+
+    index_files(((page, PagePart.of(page)) for page in pages), write)
+    return paths
+
+
+def _write(folder: Path, files: dict[str, bytes], paths: list[str]) -> None:
+    """Write each of ``paths`` whole (a temporary file renamed over the old one); a path no longer
+    in ``files`` is deleted."""
+    made: set[Path] = set()
+    for path in paths:
+        target = folder / path
+        if path not in files:
+            target.unlink(missing_ok=True)
+            continue
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        temporary = target.with_name(f".{target.name}.new")
+        temporary.write_bytes(files[path])
+        temporary.replace(target)
+
+
+class Preview:
+    """The index of a ``mkdocs serve`` session, brought up to date after each rebuild.
+
+    It keeps every page's part (search_index.SearchIndex), so a rebuild costs the pages that changed
+    and the files whose content changed. The files live in a folder of their own beside the site
+    (``mirror``); after a rebuild has been swapped in, a thread links them into the new site folder
+    (each build is a fresh folder, atomic.py), updates the index, and writes the files that changed
+    into both. A rebuild that comes first stops the thread: the newer one does its work.
     """
-    tagged = 0
-    for doc in index.get("docs", []):
-        location = doc.get("location", "")
-        if location in names:
-            doc["tags"] = [html.escape(name, quote=False) for name in names[location]]
-            tagged += 1
-    return tagged
+
+    def __init__(self) -> None:
+        self.index = SearchIndex()
+        self.mirror: Path | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()  # one update of the index at a time
+
+    def with_unchanged(self, pages: list[PageRecord], order: list[str], excluded: set[str]) -> list[PageRecord]:
+        """The pages of a rebuild in the site's order, and, for a page whose events this rebuild did
+        not run (a preview that renders only what an edit touched), its record from the index."""
+        seen = {record.url: record for record in pages}
+        known = self.index.parts  # replaced whole by an update, never changed in place
+        records = [seen.pop(url) if url in seen else known[url][0] for url in order if url in seen or (url in known and url not in excluded)]
+        return records + list(seen.values())
+
+    def refresh(self, site_dir: Path, pages: list[PageRecord]) -> None:
+        self.stop()
+        if self.mirror is None:
+            self.mirror = atomic.sibling(site_dir.resolve(), "search")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(site_dir, pages, self._stop), name="search index", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.wait()
+        self._thread = None
+
+    def _run(self, site_dir: Path, pages: list[PageRecord], stop: threading.Event) -> None:
+        assert self.mirror is not None
+        try:
+            with self._lock:
+                _link_tree(self.mirror, site_dir)  # the last index, at once: a search keeps working
+                if stop.is_set():
+                    return
+                changed = sorted(self.index.update(pages))
+                if stop.is_set():
+                    return
+                _write(self.mirror, dict(self.index.files), changed)
+                _link_tree(self.mirror, site_dir, changed)
+            log.debug(f"search index: {len(changed)} files rewritten")
+        except OSError as error:  # the site folder went away (a newer build, the server stopped)
+            if not stop.is_set():
+                log.warning(f"search index not updated: {error}")
 
 
-def weigh_names_in_site(site_dir: Path, names: dict[str, list[str]]) -> int:
-    """Rewrite the built site's search index; 0 when the site has none (search plugin off)."""
-    path = site_dir / INDEX_FILE
-    if not path.is_file():
-        return 0
-    index = orjson.loads(path.read_bytes())  # 50 MB at 5,000 profiles: the standard json takes seconds
-    tagged = weigh_names(index, names)
-    path.write_bytes(orjson.dumps(index))
-    return tagged
+def _link_tree(source: Path, target: Path, paths: list[str] | None = None) -> None:
+    """Hard-link the files of ``source`` (or the given ones) into ``target`` (a copy where linking
+    is refused), replacing what is there; a given path missing from ``source`` is deleted."""
+    if not source.is_dir():
+        return
+    if paths is None:
+        paths = [os.path.relpath(os.path.join(top, name), source) for top, _, names in os.walk(source) for name in names]
+    for path in paths:
+        origin, destination = source / path, target / path
+        if not origin.exists():
+            destination.unlink(missing_ok=True)
+            continue
+        if destination.exists() and os.path.samefile(origin, destination):
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        temporary = destination.with_name(f".{destination.name}.link")
+        temporary.unlink(missing_ok=True)
+        try:
+            os.link(origin, temporary)
+        except OSError:
+            temporary.write_bytes(origin.read_bytes())
+        temporary.replace(destination)
+
+
+__all__ = ["FOLDER", "SiteSearch", "index_no_page", "material_indexes", "search_box_shown"]

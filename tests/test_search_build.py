@@ -1,0 +1,124 @@
+"""Search on real builds: the pages name the site's worker, Material's index is a stub that no page
+parsing fed, and every name of every profile of the real knowledge base is an entry that finds it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import material
+
+from conftest import ROOT, Site, mkdocs_build, run
+from search_files import SearchFiles
+
+MATERIAL_BASE = Path(material.__file__).parent / "templates" / "base.html"
+OVERRIDE = ROOT / "site_src" / "overrides" / "main.html"
+_CONFIG_BLOCK = re.compile(r"\{% block config %\}(.*?)\{% endblock %\}", re.DOTALL)
+_WORKER_LINE = re.compile(r'^\s*"search": "[^"]*" \| url,$', re.MULTILINE)
+
+
+def test_the_config_block_is_materials_with_only_the_worker_changed() -> None:
+    """site_src/overrides/main.html copies Material's block to change one address: an upgrade of
+    Material that changes the block shows here, not as a search that quietly breaks."""
+    (theirs,) = _CONFIG_BLOCK.findall(MATERIAL_BASE.read_text(encoding="utf-8"))
+    (ours,) = _CONFIG_BLOCK.findall(OVERRIDE.read_text(encoding="utf-8"))
+    assert _WORKER_LINE.findall(ours) == ['          "search": "assets/kb-search.js" | url,']
+    assert _WORKER_LINE.sub("", ours).strip() == _WORKER_LINE.sub("", theirs).strip()
+
+
+def config_of(page: str) -> dict[str, object]:
+    return json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', page, re.DOTALL)[1])  # type: ignore[index]
+
+
+def test_every_page_starts_the_sites_worker(site: Site, published_site: Site) -> None:
+    for path in ["", "groups/isis-k/", "briefs/", "sources/"]:
+        page = site.page(path)
+        worker = (site.root / path / config_of(page)["search"]).resolve()  # type: ignore[operator]
+        assert worker == (site.root / "assets" / "kb-search.js").resolve()
+        assert worker.is_file()
+    # The 404 page is served at any address: it names the worker from the site's root (here a sub-path).
+    missing = (published_site.root / "404.html").read_text(encoding="utf-8")
+    assert config_of(missing)["search"] == "/khorasan-brief/assets/kb-search.js"
+
+
+def test_materials_index_is_a_stub(site: Site) -> None:
+    stub = site.root / "search" / "search_index.json"
+    assert stub.stat().st_size < 1024
+    data = json.loads(stub.read_text(encoding="utf-8"))
+    assert data["docs"] == [] and set(data["config"]) >= {"lang", "separator", "pipeline"}
+
+
+def test_every_name_of_every_real_profile_finds_it_first(site: Site) -> None:
+    """By construction: each name and alias is an entry of the index for its profile's page (and for
+    no other profile), which the worker puts before any ranking by weights."""
+    index = SearchFiles(site.root)
+    graph = json.loads((site.root / "graph.json").read_text(encoding="utf-8"))
+    assert len(graph["nodes"]) >= 50
+    for node in graph["nodes"]:
+        for name in [node["label"], *node["aliases"]]:
+            named = index.pages_named(name)
+            assert named.get(node["url"]) == 2, (name, named)
+            assert [url for url, kind in named.items() if kind == 2] == [node["url"]], (name, named)
+
+
+def test_every_page_of_the_site_is_in_the_index(site: Site) -> None:
+    index = SearchFiles(site.root)
+    pages = {
+        path.parent.relative_to(site.root).as_posix() + "/"
+        for path in site.root.rglob("index.html")
+        if b'http-equiv="refresh"' not in path.read_bytes()[:2048]
+    }
+    assert set(index.urls) == {"" if url == "./" else url for url in pages}
+    for url in ["", "groups/isis-k/", "briefs/", "timeline/", "about/"]:
+        assert index.fragment(url)["s"][0][0] == ""  # a page's own part comes first
+
+
+# Material's parser of a page's HTML for its index, made to fail: a build that reads no page for it passes.
+NO_PARSING = """
+import sys
+import material.plugins.search.plugin as search
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+def refuse(self, data):
+    raise AssertionError("Material's search parser was used")
+search.Parser.feed = refuse
+build(load_config("mkdocs.yml", site_dir=sys.argv[1], strict=True))
+"""
+
+
+def test_no_page_is_parsed_for_materials_index(fixture_project: Path, tmp_path: Path) -> None:
+    done = run([sys.executable, "-c", NO_PARSING, str(tmp_path / "site")], fixture_project)
+    assert done.code == 0, done.err[-2000:]
+    assert SearchFiles(tmp_path / "site").urls
+
+
+def test_a_page_excluded_from_search_is_not_in_the_index(fixture_project: Path, tmp_path: Path) -> None:
+    (fixture_project / "site_src" / "hidden.md").write_text("---\nsearch:\n  exclude: true\n---\n\n# Hidden\n\nZebrafish.\n", encoding="utf-8")
+    (fixture_project / "site_src" / "boosted.md").write_text("---\nsearch:\n  boost: 3\n---\n\n# Boosted\n\nZebrafish.\n", encoding="utf-8")
+    done = mkdocs_build(fixture_project, tmp_path / "site")
+    assert done.code == 0, done.err
+    index = SearchFiles(tmp_path / "site")
+    assert "hidden/" not in index.urls and "boosted/" in index.urls
+    postings = index.shard_of("zebrafish")["t"]["zebrafish"]
+    assert len(postings) == 2  # one page: the boosted one
+
+
+def test_no_file_of_the_index_is_large(site: Site) -> None:
+    """A query fetches a few of them: none may be large (fragments cut long lists; shards are split)."""
+    files = [path for path in (site.root / "search" / "kb").rglob("*.json")]
+    assert len(files) > 100
+    assert [path.name for path in files if path.stat().st_size > 40_000] == []
+
+
+def test_without_materials_search_plugin_no_index_is_made(fixture_project: Path, tmp_path: Path) -> None:
+    config = fixture_project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  - search\n" in text
+    config.write_text(text.replace("\n  - search\n", "\n"), encoding="utf-8")
+    done = mkdocs_build(fixture_project, tmp_path / "site")
+    assert done.code == 0, done.err
+    assert not (tmp_path / "site" / "search").exists()  # no search box on the pages: nobody would read one
+    assert 'class="md-search"' not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
