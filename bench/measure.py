@@ -1,7 +1,10 @@
 """Timed runs of the generator and MkDocs on one synthetic knowledge base, each in its own process.
 
 Every step is a fresh process, timed on the wall clock, with its peak resident memory taken from the
-kernel's accounting of that one child (``os.wait4``), so no step's memory hides another's.
+kernel's accounting of that one child (``os.wait4``), so no step's memory hides another's, and the
+peak of the proportional set size (PSS) of the step's whole process tree, sampled every 0.2 s from
+``/proc/<pid>/smaps_rollup``: RSS counts a page shared by a forked child once per process, PSS shares it
+out, so the sum is what the step's processes take together.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -28,6 +32,7 @@ class Run:
     cpu_seconds: float  # user + system time of the process: what other load on the machine does not inflate
     peak_mib: float
     output: str
+    pss_mib: float = 0.0  # peak of the PSS summed over the process and its descendants (0: not measured)
 
 
 class StepFailed(RuntimeError):
@@ -39,15 +44,67 @@ def timed(label: str, args: list[str], cwd: Path) -> Run:
     with open(cwd.parent / f"{label}.log", "w+", encoding="utf-8") as out:
         start = time.perf_counter()
         process = subprocess.Popen(args, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        sampler = PssSampler(process.pid)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
+        pss = sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read()
     if process.returncode != 0:
         raise StepFailed(f"{' '.join(args)} failed in {cwd}:\n{text[-3000:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(seconds, cpu, usage.ru_maxrss / 1024, text)  # ru_maxrss is in KiB on Linux
+    return Run(seconds, cpu, usage.ru_maxrss / 1024, text, pss)  # ru_maxrss is in KiB on Linux
+
+
+class PssSampler:
+    """The peak, over samples every ``interval`` seconds, of the PSS of ``pid`` and its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
+        self.pid, self.interval, self.peak_kib = pid, interval, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> float:
+        self._done.set()
+        self._thread.join()
+        return self.peak_kib / 1024
+
+    def _run(self) -> None:
+        while not self._done.wait(self.interval):
+            self.peak_kib = max(self.peak_kib, sum(_pss_kib(pid) for pid in _tree(self.pid)))
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and every process below it, from the parent ids in /proc/*/stat."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    stat = handle.read()
+            except OSError:
+                continue
+            parent = int(stat[stat.rindex(b")") + 2 :].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass  # the process ended between the listing and the read
+    return 0
 
 
 def python(*args: str) -> list[str]:
@@ -120,7 +177,7 @@ def site_figures(site: Path) -> SiteFigures:
 
 def best(runs: list[Run]) -> Run:
     """The least disturbed of repeated runs: the shortest wall and CPU times, the highest memory peak."""
-    return Run(min(r.seconds for r in runs), min(r.cpu_seconds for r in runs), max(r.peak_mib for r in runs), "")
+    return Run(min(r.seconds for r in runs), min(r.cpu_seconds for r in runs), max(r.peak_mib for r in runs), "", max(r.pss_mib for r in runs))
 
 
 @dataclass(frozen=True)
@@ -134,10 +191,12 @@ class SizeResult:
     build_s: float
     build_cpu_s: float
     build_mib: float
+    build_pss_mib: float  # peak PSS of the build's processes together
     render_s: float
     plain_build_s: float
     plain_build_cpu_s: float
     plain_build_mib: float
+    plain_build_pss_mib: float
     overhead: float  # b / c on the wall clock
     overhead_cpu: float  # b / c on CPU time
     runs_s: dict[str, list[float]]  # every wall time, by step, in the order run
@@ -175,10 +234,12 @@ def measure_size(project: Path, work: Path, size: int, files: dict[str, int], re
         build_s=build.seconds,
         build_cpu_s=build.cpu_seconds,
         build_mib=build.peak_mib,
+        build_pss_mib=build.pss_mib,
         render_s=render.seconds,
         plain_build_s=plain_build.seconds,
         plain_build_cpu_s=plain_build.cpu_seconds,
         plain_build_mib=plain_build.peak_mib,
+        plain_build_pss_mib=plain_build.pss_mib,
         overhead=build.seconds / plain_build.seconds,
         overhead_cpu=build.cpu_seconds / plain_build.cpu_seconds,
         runs_s={step: [r.seconds for r in done] for step, done in runs.items()},
