@@ -30,14 +30,27 @@ settings.register_profile("dev")
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+# Modules whose tests build or serve whole sites again and again (a served site after each of many
+# edits, builds killed at each point, two-process builds against one-process ones, every hostile input
+# built): three quarters of the time of the tests that need no browser.
+SLOW_MODULES = frozenset({
+    "test_quick_rebuild", "test_incremental", "test_atomic_build", "test_conversion", "test_serve_preview",
+    "test_live_preview", "test_search_preview", "test_preview_security", "test_properdocs", "test_bad_inputs",
+})
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark what a quick run may leave out: `-m "not browser"` skips Chromium, `-m property` runs the
-    Hypothesis tests alone."""
+    """Mark what a quick run may leave out: `-m "not slow"` skips the browser, property and whole-site
+    rebuild tests, `-m "not browser"` only Chromium; `-m property` runs the Hypothesis tests alone."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
         if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
             item.add_marker(pytest.mark.property)
+            item.add_marker(pytest.mark.slow)
+        if item.path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @dataclass

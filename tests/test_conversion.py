@@ -117,14 +117,16 @@ def test_what_the_second_process_logs_is_reported_once_and_fails_strict(tmp_path
     assert "Aborted with 1 warnings in strict mode" in err
 
 
-def test_markdown_changed_by_another_plugin_is_converted_here(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    (project / "hook.py").write_text(
-        "def on_page_markdown(markdown, page, **kwargs):\n    return markdown + '\\n\\nAdded by a hook.\\n'\n",
-        encoding="utf-8",
-    )
+def with_hook(project: Path, source: str) -> Path:
+    """The project with an MkDocs hook file of this source."""
+    (project / "hook.py").write_text(source, encoding="utf-8")
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write("\nhooks:\n  - hook.py\n")
+    return project
+
+
+def test_markdown_changed_by_another_plugin_is_converted_here(tmp_path: Path) -> None:
+    project = with_hook(copy_project(tmp_path), "def on_page_markdown(markdown, page, **kwargs):\n    return markdown + '\\n\\nAdded by a hook.\\n'\n")
     code, taken, err = build(project, "all")
     assert (code, taken) == (0, 0), err
     assert "Added by a hook." in (project / "site-all" / "groups" / "isis-k" / "index.html").read_text(encoding="utf-8")
@@ -132,13 +134,7 @@ def test_markdown_changed_by_another_plugin_is_converted_here(tmp_path: Path) ->
 
 def test_a_plugin_with_page_events_of_its_own_keeps_the_theme_here(tmp_path: Path) -> None:
     # Its on_page_context could count pages or gather state: in a second process that would be lost.
-    project = copy_project(tmp_path)
-    (project / "hook.py").write_text(
-        "seen = []\ndef on_page_context(context, page, **kwargs):\n    seen.append(page)\n    return context\n",
-        encoding="utf-8",
-    )
-    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
-        config.write("\nhooks:\n  - hook.py\n")
+    project = with_hook(copy_project(tmp_path), "seen = []\ndef on_page_context(context, page, **kwargs):\n    seen.append(page)\n    return context\n")
     code, converted, themed, err = build_both(project, "all")
     assert code == 0, err
     assert (converted > 50, themed) == (True, 0)
