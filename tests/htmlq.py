@@ -65,6 +65,16 @@ def find(html: str, tag: str, **attrs: str) -> list[Element]:
     return found
 
 
+def descendants(element: Element, tag: str) -> list[Element]:
+    """The elements of a tag below ``element``, in document order."""
+    found = []
+    for child in element.children:
+        if child.tag == tag:
+            found.append(child)
+        found += descendants(child, tag)
+    return found
+
+
 def article(html: str) -> Element:
     """The page's main content (Material wraps it in <article class="md-content__inner">)."""
     return find(html, "article")[0]

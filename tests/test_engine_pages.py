@@ -7,7 +7,7 @@ import re
 import yaml
 
 from conftest import Site
-from htmlq import article, find, parse, section_after
+from htmlq import article, descendants, find, parse, section_after
 from search_files import SearchFiles
 
 
@@ -22,15 +22,6 @@ def footnote_targets(html: str) -> dict[str, set[str]]:
         shorts = [a.attrs["href"] for a in descendants(li, "a") if a.attrs["href"].startswith("#ref-")]
         targets[li.attrs["id"]] = {source_href(entries[href[1:]]) for href in shorts}
     return targets
-
-
-def descendants(element, tag: str) -> list:
-    found = []
-    for child in element.children:
-        if child.tag == tag:
-            found.append(child)
-        found += descendants(child, tag)
-    return found
 
 
 def source_href(entry) -> str:

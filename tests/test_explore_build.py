@@ -22,7 +22,7 @@ import pytest
 
 from conftest import ENV, PUBLISHED, ROOT, Site, copy_project, mkdocs_build
 from generator.history import SHALLOW, changed_fields, read_history
-from htmlq import find, parse, section_after
+from htmlq import descendants, find, parse, section_after
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 SITE_URL = PUBLISHED["KB_SITE_URL"]
@@ -261,20 +261,11 @@ def test_profile_highlights_its_tab_and_lists_its_kind_beside_it(published_site:
     assert [" ".join(li.text.split()) for li in crumbs.children[0].children] == ["Groups", "ISIS-K"]
     assert find(str(crumbs.text) and html, "a", href="../")
     (column,) = find(html, "nav", class_="kb-siblings")
-    listed = [" ".join(a.text.split()) for a in parse_all(column, "a")][1:]  # after the section's title
+    listed = [" ".join(a.text.split()) for a in descendants(column, "a")][1:]  # after the section's title
     names = sorted((__import__("yaml").safe_load(p.read_text(encoding="utf-8"))["name"] for p in (ROOT / "data/groups").glob("*.yaml")), key=str.casefold)
     assert listed == names
-    current = [a for a in parse_all(column, "a") if a.attrs.get("aria-current") == "page"]
+    current = [a for a in descendants(column, "a") if a.attrs.get("aria-current") == "page"]
     assert [" ".join(a.text.split()) for a in current] == ["ISIS-K"]
-
-
-def parse_all(element, tag: str) -> list:  # noqa: ANN001
-    out = []
-    for child in element.children:
-        if child.tag == tag:
-            out.append(child)
-        out += parse_all(child, tag)
-    return out
 
 
 def test_a_large_kind_lists_a_window_around_the_profile() -> None:
