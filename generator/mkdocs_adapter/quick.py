@@ -60,7 +60,7 @@ from mkdocs.utils import get_build_date
 from ..problems import ProblemsFound
 from ..render import Rendered
 from . import atomic
-from .search import material_indexes
+from .search import MaterialEntries
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -311,19 +311,19 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         capture = last.capture
         assert capture.files is not None and capture.nav is not None and capture.env is not None
         doc_files = last.doc_files
-        indexes = list(material_indexes(capture.config))
+        entries = MaterialEntries(capture.config)
         writes: list[tuple[Path, Path]] = []
         for number, page in enumerate(pages):
             file = page.file
             target = last.site / file.dest_uri
             staged = staging / f"p{number}"
-            starts = [len(index.entries) for index in indexes]
+            entries.mark()
             file.abs_dest_path = str(staged)
             try:
                 mkdocs_build._build_page(page, capture.config, doc_files, capture.nav, capture.env, excluded=file.inclusion.is_excluded())
             finally:
                 file.abs_dest_path = str(target)
-            if any(len(index.entries) != start for index, start in zip(indexes, starts)):
+            if any(entries.added()):
                 raise Fallback("Material's search plugin indexed a page (its index is a stub here)")
             writes.append((staged, target))
         return writes

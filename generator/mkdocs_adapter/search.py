@@ -56,6 +56,21 @@ def material_indexes(config: MkDocsConfig) -> Iterator[Any]:
             yield index
 
 
+class MaterialEntries:
+    """The entries that the pages built since the last ``mark()`` added to each Material search index
+    (theming.py carries them back from its child; quick.py falls back if there are any)."""
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self.indexes = list(material_indexes(config))
+        self._starts = [len(index.entries) for index in self.indexes]
+
+    def mark(self) -> None:
+        self._starts = [len(index.entries) for index in self.indexes]
+
+    def added(self) -> list[list[dict[str, Any]]]:
+        return [index.entries[start:] for index, start in zip(self.indexes, self._starts)]
+
+
 def search_box_shown(config: MkDocsConfig) -> bool:
     """Whether the pages have Material's search box (its header shows it only with the plugin on):
     without it, nobody would read an index."""
@@ -327,4 +342,4 @@ def _link_tree(source: Path, target: Path, paths: list[str] | None = None) -> No
         temporary.replace(destination)
 
 
-__all__ = ["FOLDER", "SiteSearch", "index_no_page", "material_indexes", "search_box_shown"]
+__all__ = ["FOLDER", "MaterialEntries", "SiteSearch", "index_no_page", "material_indexes", "search_box_shown"]

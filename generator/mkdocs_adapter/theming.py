@@ -38,7 +38,7 @@ from mkdocs.structure.pages import Page
 
 from ..cores import Forked, second_core
 from .conversion import keep_log_records
-from .search import material_indexes
+from .search import MaterialEntries, material_indexes
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -142,15 +142,14 @@ def _build_in_child(build_page: Callable[..., None], pages: list[tuple[Page, tup
     """In the forked child: build the pages; for each, what it logged and added to the search index."""
     gc.freeze()  # the parent's objects: not the child's garbage to walk
     logged = keep_log_records()
-    indexes = list(material_indexes(config))
+    entries = MaterialEntries(config)
     results: dict[str, _Built] = {}
     for page, arguments, options in pages:
         first = len(logged)
-        before = [len(index.entries) for index in indexes]
+        entries.mark()
         try:
             build_page(page, *arguments, **options)
         except Exception:  # noqa: BLE001 - the parent builds this page again, and reports the error
             break
-        added = [index.entries[start:] for index, start in zip(indexes, before)]
-        results[page.file.src_uri] = (logged[first:], added)
+        results[page.file.src_uri] = (logged[first:], entries.added())
     return results
