@@ -24,6 +24,7 @@ from ..cache import BuildCache
 from ..pipeline import Project, build
 from ..problems import Position, Problem, ProblemsFound
 from ..render import Layout, Rendered
+from ..skip_inline import with_skipping
 from . import csp, livereload
 from .atomic import AtomicSite
 from .conversion import TwoCoreConversion
@@ -93,6 +94,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         elif not self.dirty:
             config.plugins["khorasan-brief/conversion"] = self.conversion
             config.plugins["khorasan-brief/theming"] = self.theming
+        config.markdown_extensions = with_skipping(config.markdown_extensions)  # the same HTML, sooner (skip_inline.py)
         self.search.enabled = search_box_shown(config)
         if self.search.enabled:
             config.plugins["khorasan-brief/search"] = self.search
