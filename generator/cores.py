@@ -3,10 +3,14 @@ render, the exports and the conversion of a large build use them)."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import multiprocessing as mp
 import os
 import threading
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 
 
@@ -21,6 +25,23 @@ def second_core() -> bool:
     getaffinity = getattr(os, "sched_getaffinity", None)
     cpus = len(getaffinity(0)) if getaffinity is not None else os.cpu_count() or 1
     return cpus >= 2
+
+
+def return_free_memory() -> None:
+    """Hand the memory this process has freed back to the system. glibc keeps freed blocks inside
+    its heap, where they stay resident; a child forked later would share them and copy those it
+    writes into. Without glibc (``malloc_trim`` missing) nothing is done."""
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _libc() -> object:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
 
 
 _work: Callable[[], object] | None = None  # set only while a child is forked
@@ -110,12 +131,40 @@ class Forked:
         self._pipe.close()
 
 
+    def items(self) -> Iterator[object]:
+        """What a ``work()`` that is a generator yields, each item as soon as the child sends it (the
+        child then no longer holds it); ends at the generator's end, or early if it raised or the
+        child died."""
+        while True:
+            try:
+                item = self._pipe.recv()
+            except Exception:  # noqa: BLE001 - EOFError or OSError: the child is gone or was ended
+                break
+            if isinstance(item, _End):
+                break
+            yield item
+        self._child.join()
+
+
+class _End:
+    """Sent after the last item of a generator."""
+
+
 def _run(sending: Connection, lifeline: _Lifeline) -> None:
     lifeline.hold_in_child()
+    # A child may fork children of its own (the pipeline run beside a build renders on two cores):
+    # multiprocessing refuses that to a daemonic process. The parent still sees this one as daemonic
+    # and ends it on exit, and the lifeline ends it with the parent.
+    mp.current_process().daemon = False
     assert _work is not None
     try:
         outcome = _work()
+        if isinstance(outcome, types.GeneratorType):
+            for item in outcome:
+                sending.send(item)
+                del item  # sent: not held while the generator makes the next one
+            outcome = _End()
     except Exception:  # noqa: BLE001 - then the parent does the work itself, where its error can be reported
         outcome = None
-    sending.send(outcome)
+    sending.send(outcome)  # after a generator's items, None also ends Forked.items()
     sending.close()

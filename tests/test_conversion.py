@@ -21,7 +21,9 @@ from conftest import copy_project, run
 # mode: "two" (a second process from one page on), "one" (never), "all" (the second process takes
 # every page), "died" (it exits before sending anything), "no-affinity" (as "two", on a Python
 # without os.sched_getaffinity, as on macOS), "no-fork" (as "two", where fork is missing, as on
-# Windows), "theme-warns" (as "all", and a page event warns about one page while the theme is built).
+# Windows), "theme-warns" (as "all", and a page event warns about one page while the theme is built),
+# "half-died" (as "all", and the conversion child exits after sending five pages), "generator-died"
+# (the child that runs the pipeline beside the build, exports.py, exits before sending the pages).
 # Prints how many pages took the second process's conversion, then its theme.
 BUILD = """
 import logging, multiprocessing, os, sys
@@ -41,6 +43,18 @@ if mode in ("all", "theme-warns"):
     conversion.CHILD_SHARE = theming.CHILD_SHARE = 1.0
 if mode == "died":
     conversion._convert = theming._build_in_child = lambda *args: os._exit(3)
+if mode == "half-died":
+    conversion.CHILD_SHARE = 1.0
+    convert = conversion._convert
+    def _convert(*args):
+        for count, item in enumerate(convert(*args)):
+            if count == 5:
+                os._exit(3)
+            yield item
+    conversion._convert = _convert
+if mode == "generator-died":
+    import generator.mkdocs_adapter.exports as exports
+    exports._build_then_export = lambda *args: os._exit(3)
 if mode == "theme-warns":
     on_post_page = KhorasanBriefPlugin.on_post_page
     def warning(self, output, *, page, config):
@@ -56,6 +70,7 @@ except Abort as abort:
     print(abort, file=sys.stderr)
     sys.exit(1)
 finally:
+    print("released" if config.plugins["khorasan-brief"].release_sources else "kept")
     print(config.plugins["khorasan-brief/conversion"].taken, config.plugins["khorasan-brief/theming"].taken)
 """
 
@@ -71,6 +86,13 @@ def build_both(project: Path, mode: str) -> tuple[int, int, int, str]:
     done = run([sys.executable, "-c", BUILD, str(project / f"site-{mode}"), mode], project)
     converted, themed = done.out.split()[-2:]
     return done.code, int(converted), int(themed), done.err
+
+
+def sources_released(project: Path, mode: str) -> bool:
+    """Whether the build dropped each generated page's Markdown once converted (plugin.py)."""
+    done = run([sys.executable, "-c", BUILD, str(project / f"site-{mode}-released"), mode], project)
+    assert done.code == 0, done.err
+    return done.out.split()[-3] == "released"
 
 
 def same_tree(left: Path, right: Path) -> list[str]:
@@ -132,6 +154,20 @@ def test_markdown_changed_by_another_plugin_is_converted_here(tmp_path: Path) ->
     assert "Added by a hook." in (project / "site-all" / "groups" / "isis-k" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_plugin_that_may_read_the_markdown_later_still_finds_it(tmp_path: Path, project: Path) -> None:
+    # A build drops each page's Markdown once it is converted, but only where every plugin is known
+    # not to read it afterwards; a hook might (this one writes its length into the page).
+    assert sources_released(project, "two")
+    hooked = with_hook(copy_project(tmp_path), (
+        "def on_post_page(output, page, **kwargs):\n"
+        "    return output.replace('</body>', f'<!-- markdown {len(page.markdown)} -->\\n</body>')\n"
+    ))
+    assert not sources_released(hooked, "two")
+    html = (hooked / "site-two-released" / "groups" / "isis-k" / "index.html").read_text(encoding="utf-8")
+    length = int(html.rsplit("<!-- markdown ", 1)[1].split()[0])
+    assert length > 1000
+
+
 def test_a_plugin_with_page_events_of_its_own_keeps_the_theme_here(tmp_path: Path) -> None:
     # Its on_page_context could count pages or gather state: in a second process that would be lost.
     project = with_hook(copy_project(tmp_path), "seen = []\ndef on_page_context(context, page, **kwargs):\n    seen.append(page)\n    return context\n")
@@ -146,6 +182,24 @@ def test_a_second_process_that_dies_leaves_the_pages_to_this_one(project: Path) 
     if not (project / "site-one").exists():
         assert build(project, "one")[0] == 0
     assert same_tree(project / "site-died", project / "site-one") == []
+
+
+def test_a_conversion_child_that_dies_midway_leaves_the_rest_to_this_one(project: Path) -> None:
+    code, taken, err = build(project, "half-died")
+    assert (code, taken) == (0, 5), err
+    if not (project / "site-one").exists():
+        assert build(project, "one")[0] == 0
+    assert same_tree(project / "site-half-died", project / "site-one") == []
+
+
+def test_a_pipeline_child_that_dies_leaves_the_pipeline_to_this_one(project: Path) -> None:
+    # Then the pages and the exports are made here, as a build without a second core makes them.
+    code, _, err = build(project, "generator-died")
+    assert code == 0, err
+    if not (project / "site-one").exists():
+        assert build(project, "one")[0] == 0
+    assert same_tree(project / "site-generator-died", project / "site-one") == []
+    assert (project / "site-generator-died" / "exports" / "all.json").stat().st_size > 10_000
 
 
 @pytest.mark.parametrize(("mode", "second_process"), [("no-affinity", True), ("no-fork", False)])

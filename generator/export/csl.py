@@ -11,7 +11,7 @@ from typing import Any
 
 from ..models import Source
 from ..resolve import KnowledgeBase
-from .common import json_text, parts
+from .common import json_bytes, parts
 
 # Our source kinds -> CSL item types. News outlets' pieces are newspaper articles; analysis pieces
 # in online magazines are magazine articles; the rest have a CSL type of their own.
@@ -26,9 +26,9 @@ CSL_TYPE = {
 }
 
 
-def csl_json(kb: KnowledgeBase) -> str:
+def csl_json(kb: KnowledgeBase) -> bytes:
     items = [csl_item(source) for source in kb.sources.values()]
-    return json_text(items)
+    return json_bytes(items)
 
 
 def csl_item(source: Source) -> dict[str, Any]:

@@ -34,7 +34,7 @@ import orjson
 from ..models import Citation, Event, Group, Person
 from ..render import source_label
 from ..resolve import Edge, KnowledgeBase, ProfileView, plain_text
-from .common import end_of, entity_uuid, json_text, page_url, relationship_uuid, stable_uuid, start_of
+from .common import end_of, entity_uuid, json_bytes, page_url, relationship_uuid, stable_uuid, start_of
 
 PRODUCER = "Khorasan Brief"
 # Words in a group's type that make it an intrusion-set: an armed movement rather than an institution.
@@ -43,11 +43,11 @@ ARMED = re.compile(r"\b(militant|insurgent|insurgency|terrorist|jihadist|armed g
 StixObject = dict[str, Any]
 
 
-def stix_bundle(kb: KnowledgeBase) -> str:
+def stix_bundle(kb: KnowledgeBase) -> bytes:
     objects = _Builder(kb).objects()
     # The bundle's id follows its content: the same data gives the same id, changed data a new one.
     digest = hashlib.sha256(orjson.dumps(objects, option=orjson.OPT_SORT_KEYS)).hexdigest()
-    return json_text({"type": "bundle", "id": f"bundle--{stable_uuid('bundle', digest)}", "objects": objects})
+    return json_bytes({"type": "bundle", "id": f"bundle--{stable_uuid('bundle', digest)}", "objects": objects})
 
 
 def stix_type(profile: ProfileView) -> str:

@@ -22,7 +22,7 @@ from .common import (
     cite_text,
     entity_uuid,
     inline_citations,
-    json_text,
+    json_bytes,
     mentions,
     number,
     page_url,
@@ -36,7 +36,7 @@ _RESOLVED = {"summary", "sections", "figures", "relationships"}
 # -- JSON ----------------------------------------------------------------------------------------
 
 
-def knowledge_json(kb: KnowledgeBase) -> str:
+def knowledge_json(kb: KnowledgeBase) -> bytes:
     document = {
         "format": FORMAT,
         "license": {"id": LICENCE["id"], "title": LICENCE["title"], "url": LICENCE["url"]},
@@ -47,7 +47,7 @@ def knowledge_json(kb: KnowledgeBase) -> str:
             name: {"label": rel.label, "inverse": rel.inverse} for name, rel in RELATIONSHIP_TYPES.items()
         },
     }
-    return json_text(document)
+    return json_bytes(document)
 
 
 def _entity(profile: ProfileView) -> dict[str, Any]:

@@ -9,8 +9,9 @@ the child's part, the child's result is put on the page instead of converting it
 - the child runs MkDocs's own ``Page.read_source`` and ``Page.render`` on the same configuration and
   files (it is forked at on_nav, the last event before MkDocs reads the pages);
 - a page takes the child's result only if the Markdown MkDocs is about to convert is the Markdown the
-  child converted (another plugin's on_page_markdown may change it); otherwise, and for any page the
-  child did not finish, the page is converted here, as MkDocs would;
+  child converted (another plugin's on_page_markdown may change it; compared by a 256-bit BLAKE2
+  digest); otherwise, and for any page the child did not finish, the page is converted here, as
+  MkDocs would;
 - what the child logged while converting a page (a link to a missing page, say) is logged here when
   MkDocs reaches that page, so ``--strict`` counts it as usual.
 
@@ -23,8 +24,10 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +38,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from ..cores import Forked, second_core
+from ..cores import Forked, return_free_memory, second_core
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -79,8 +82,13 @@ class Converted:
             }
 
 
-# What the child sends for each page it converted: the Markdown it converted, the result, its log.
-_Result = tuple[str, Converted, list[logging.LogRecord]]
+# What the child sends for each page it converted: a digest of the Markdown it converted (the text
+# itself would be a second copy of half the site's Markdown in this process), the result, its log.
+_Result = tuple[bytes, Converted, list[logging.LogRecord]]
+
+
+def digest(markdown: str) -> bytes:
+    return hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=32).digest()
 
 
 class TwoCoreConversion(BasePlugin):  # type: ignore[type-arg]
@@ -95,6 +103,7 @@ class TwoCoreConversion(BasePlugin):  # type: ignore[type-arg]
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.stop()
         self.taken = 0
+        return_free_memory()  # the generator's: not for the child to inherit
         self._job = _ConversionJob.start(config, files)
         return nav
 
@@ -109,6 +118,7 @@ class TwoCoreConversion(BasePlugin):  # type: ignore[type-arg]
             self.taken = self._job.taken
             log.debug(f"conversion: {self.taken} of {len(self._job.names)} pages converted by a second process")
         self.stop()  # every page is converted by now
+        return_free_memory()  # before the theme's and the search index's children are forked
         return env
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -121,11 +131,19 @@ class TwoCoreConversion(BasePlugin):  # type: ignore[type-arg]
 
 
 class _ConversionJob:
+    """The child's conversions, received page by page on a thread of this process as the child sends
+    them: the child holds only the page it is at, and this process only what it has not yet put on
+    a page."""
+
     def __init__(self, names: frozenset[str], child: Forked) -> None:
         self.names = names  # the pages the child converts
         self.taken = 0  # how many of them took the child's result
         self._child = child
-        self._results: dict[str, _Result] | None = None
+        self._results: dict[str, _Result] = {}
+        self._ended = False  # the child has sent all it will send
+        self._arrived = threading.Condition()
+        self._receiver = threading.Thread(target=self._receive, name="conversion results", daemon=True)
+        self._receiver.start()
 
     @classmethod
     def start(cls, config: MkDocsConfig, files: Files) -> _ConversionJob | None:
@@ -135,10 +153,28 @@ class _ConversionJob:
         names = _last_share(pages)
         return cls(frozenset(names), Forked(functools.partial(_convert, config, files, names)))
 
+    def _receive(self) -> None:
+        try:
+            for item in self._child.items():
+                name, result = item  # type: ignore[misc]
+                with self._arrived:
+                    self._results[name] = result
+                    self._arrived.notify_all()
+        finally:
+            with self._arrived:
+                self._ended = True
+                self._arrived.notify_all()
+
+    def _take(self, name: str) -> _Result | None:
+        """The child's result for the page ``name``, waiting for it; None if it will not come."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: name in self._results or self._ended)
+            return self._results.pop(name, None)
+
     def render(self, page: Page, convert: Callable[[MkDocsConfig, Files], None], config: MkDocsConfig, files: Files) -> None:
         """Stands in for ``page.render`` (``convert``) on a page of the child's part."""
-        result = self._received().get(page.file.src_uri)
-        if result is None or result[0] != page.markdown:
+        result = self._take(page.file.src_uri)
+        if result is None or result[0] != digest(page.markdown or ""):
             convert(config, files)
             return
         _, converted, records = result
@@ -147,20 +183,17 @@ class _ConversionJob:
             logging.getLogger(record.name).handle(record)
         self.taken += 1
 
-    def _received(self) -> dict[str, _Result]:
-        if self._results is None:
-            outcome = self._child.result()
-            self._results = outcome if isinstance(outcome, dict) else {}  # the child died: convert here
-        return self._results
-
     def stop(self) -> None:
-        self._child.terminate()
+        self._child.terminate()  # the receiver then reads the end of the pipe
+        self._receiver.join()
         self._child.close()
+        self._results.clear()
 
 
 def _last_share(pages: list[File]) -> list[str]:
-    """The last pages, in MkDocs's order, that hold about CHILD_SHARE of all the Markdown: MkDocs
-    reaches them last, by when the child has converted them."""
+    """The last pages that hold about CHILD_SHARE of all the Markdown, in MkDocs's order: MkDocs
+    reaches them last, by when the child has converted them, and takes them in the order the child
+    sends them."""
     sizes = [len(file.content_bytes) for file in pages]
     budget, taken = CHILD_SHARE * sum(sizes), 0
     names: list[str] = []
@@ -169,28 +202,28 @@ def _last_share(pages: list[File]) -> list[str]:
             break
         names.append(file.src_uri)
         taken += size
-    return names
+    return names[::-1]
 
 
-def _convert(config: MkDocsConfig, files: Files, names: list[str]) -> dict[str, _Result]:
-    """In the forked child: convert the named pages; for each, what its render set and logged."""
+def _convert(config: MkDocsConfig, files: Files, names: list[str]) -> Iterator[tuple[str, _Result]]:
+    """In the forked child: convert the named pages; for each, what its render set and logged, sent
+    as soon as it is made (cores.Forked.items) and then dropped here."""
     gc.freeze()  # the parent's objects: not the child's garbage to walk
     logged = keep_log_records()
-    results: dict[str, _Result] = {}
     for name in names:
         file = files.get_file_from_path(name)
         if file is None:
             continue
         page = file.page or Page(None, file, config)
-        first = len(logged)
         try:
             page.read_source(config)
             markdown = page.markdown or ""
             page.render(config, files)
         except Exception:  # noqa: BLE001 - the parent converts this page again, and reports the error
-            break
-        results[name] = (markdown, Converted.of(page), logged[first:])
-    return results
+            return
+        yield name, (digest(markdown), Converted.of(page), logged[:])
+        logged.clear()
+        page.markdown = page.content = None  # sent: the memory serves the next page
 
 
 class _Keeper(logging.Handler):

@@ -1,10 +1,13 @@
 """The open data exports, made on a second core while MkDocs builds the pages.
 
 The exports (all.json, the CSV tables, the STIX bundle, CSL-JSON) describe the whole knowledge base
-and take as long to make as a fifth of the MkDocs build; nothing else in the build needs them. So the
-plugin forks a child process for them as soon as the knowledge base is resolved, MkDocs lists their
-files (a page links to them) without writing them, and the files are written into the site when the
-child is done:
+and take as long to make as a fifth of the MkDocs build; nothing else in the build needs them. So
+they are made in a child process, MkDocs lists their files (a page links to them) without writing
+them, and the files are written into the site when the child is done. ``mkdocs build`` runs the
+whole pipeline in that child (``Exports.build_beside``): it sends the pages to the build, then makes
+the exports, so the build's own process never holds the knowledge base (see there why that
+matters). ``mkdocs serve``, which keeps the knowledge base from one rebuild to the next, forks the
+child once the knowledge base is resolved (``Exports.start``). In both:
 
 - the child writes them into a hidden staging folder beside the site folder (generator/
   mkdocs_adapter/atomic.py names it; the next build deletes one that a killed build left), so the
@@ -24,14 +27,18 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from ..cores import Forked, second_core
+from ..cores import Forked, return_free_memory, second_core
 from . import atomic
-from ..export import export_files
+from ..export import each_export, export_files
+from ..pipeline import Project, build
+from ..problems import ProblemsFound
+from ..render import Layout, Rendered
 from ..resolve import KnowledgeBase
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
@@ -56,22 +63,28 @@ def listed_files(config: MkDocsConfig) -> list[File]:
 
 
 class ExportJob:
-    """export_files(knowledge), written into ``staging``; made in a forked child when possible."""
+    """export_files(knowledge), written into ``staging``; made in a forked child when possible, or
+    by the child that ran the whole pipeline (``build_beside``)."""
 
-    def __init__(self, knowledge: KnowledgeBase, staging: Path):
+    def __init__(self, staging: Path, child: Forked | None = None, answers: Iterator[object] | None = None) -> None:
         self.staging = staging
         self._paths: list[str] | None = None
-        self._child: Forked | None = None
+        self._child = child
+        self._answers = answers  # what the child sends next, for a child that sends more than one thing
+
+    @classmethod
+    def of(cls, knowledge: KnowledgeBase, staging: Path) -> ExportJob:
         if second_core():
-            self._child = Forked(functools.partial(_export, knowledge, staging))
-        else:
-            self._paths = stage(export_files(knowledge), staging)
+            return cls(staging, Forked(functools.partial(_export, knowledge, staging)))
+        job = cls(staging)
+        job._paths = stage(each_export(knowledge), staging)
+        return job
 
     def result(self) -> list[str]:
         """The paths of the staged files, waiting for the child if it is still at work."""
         if self._paths is None:
             assert self._child is not None
-            outcome = self._child.result()
+            outcome = next(self._answers, None) if self._answers is not None else self._child.result()
             if not isinstance(outcome, list):
                 raise RuntimeError(f"making the exports failed: {outcome}" if outcome else "making the exports failed")
             self._paths = outcome
@@ -91,17 +104,36 @@ class ExportJob:
 def _export(knowledge: KnowledgeBase, staging: Path) -> list[str] | str:
     """In the child: make and stage the exports; their paths, or the error as text."""
     try:
-        return stage(export_files(knowledge), staging)
+        return stage(each_export(knowledge), staging)
     except Exception as error:  # noqa: BLE001 - reported by the parent
         return f"{type(error).__name__}: {error}"
 
 
-def stage(files: dict[str, str], staging: Path) -> list[str]:
-    for path, text in files.items():
+def _build_then_export(project: Project, layout: Layout, staging: Path) -> Iterator[object]:
+    """In the child of ``Exports.build_beside``: the pipeline's pages (or its problems), then, once
+    they are sent, the exports staged and their paths (or the error as text)."""
+    resolved: list[KnowledgeBase] = []
+    try:
+        rendered = build(project, layout, exporter=lambda knowledge: resolved.append(knowledge) or {})
+    except ProblemsFound as found:
+        yield found.problems
+        return
+    yield rendered
+    del rendered
+    return_free_memory()  # the pages and their pickled copy, sent: some 300 MB at 5,000 profiles
+    yield _export(resolved.pop(), staging)
+
+
+def stage(files: Iterable[tuple[str, bytes]], staging: Path) -> list[str]:
+    """Write each (path, data) as it comes: one export in memory at a time."""
+    paths: list[str] = []
+    for path, data in files:
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return list(files)
+        target.write_bytes(data)
+        paths.append(path)
+        del data  # before the next one is made
+    return paths
 
 
 def move_into(site_dir: Path, staging: Path, paths: list[str]) -> None:
@@ -129,8 +161,33 @@ class Exports:
         self.stop()
         export_paths()
         self.started += 1
-        self._job = ExportJob(knowledge, atomic.sibling(site_dir.resolve(), "exports"))
+        self._job = ExportJob.of(knowledge, atomic.sibling(site_dir.resolve(), "exports"))
         return {}
+
+    def build_beside(self, project: Project, layout: Layout, site_dir: Path) -> Rendered:
+        """pipeline.build for a one-off build (no cache), run in a forked child that sends the pages
+        here and then makes the exports, as start() would. This process then never holds the
+        knowledge base: at 5,000 profiles loading and resolving leave some 300 MB of freed small
+        objects in the heap, which stays this process's size to the end of the build, and which a
+        child forked for the exports would copy page by page as it read the knowledge base. Raises
+        ProblemsFound as build() does; where the child fails otherwise, build() runs here and raises
+        what it raises."""
+        self.stop()
+        if not second_core():
+            return build(project, layout, exporter=functools.partial(self.start, site_dir=site_dir))
+        export_paths()
+        self.started += 1
+        staging = atomic.sibling(site_dir.resolve(), "exports")
+        child = Forked(functools.partial(_build_then_export, project, layout, staging))
+        answers = child.items()
+        self._job = ExportJob(staging, child, answers)
+        first = next(answers, None)
+        if isinstance(first, Rendered):
+            return first
+        self.stop()
+        if isinstance(first, list):
+            raise ProblemsFound(first)
+        return build(project, layout, exporter=functools.partial(self.start, site_dir=site_dir))
 
     def finish(self, site_dir: Path, *, wait: bool) -> None:
         """Write the exports into the built site: now, or (wait=False) as soon as they are made."""

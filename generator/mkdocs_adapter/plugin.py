@@ -5,6 +5,7 @@ the site folder only once the build has succeeded (generator/mkdocs_adapter/atom
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import urllib.parse
@@ -17,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
 from ..allowlist import BRIEF_END, check_brief_page, check_generated_page
@@ -69,6 +71,8 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.unsafe: list[Problem] = []  # generated pages whose HTML the allow-list refuses
         self.edit_root: str | None = None
         self.activated: list = []  # type: ignore[type-arg]
+        self.generated: frozenset[str] = frozenset()  # the generated pages of this build
+        self.release_sources = False  # drop each generated page's Markdown once converted (on_files)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the
@@ -145,8 +149,11 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.search.begin(self.rendered.names, serving=self.serving)
 
     def generate(self, site: Path) -> Rendered:
-        """The pipeline, with the cache when serving; the exports start for the site folder ``site``."""
+        """The pipeline, with the cache when serving; the exports start for the site folder ``site``.
+        A build runs it in a child process that then makes the exports (Exports.build_beside)."""
         assert self.project is not None
+        if self.cache is None:
+            return self.exports.build_beside(self.project, self.layout, site)
         exporter = functools.partial(self.exports.start, site_dir=site)
         return build(self.project, self.layout, self.cache, exporter=exporter)
 
@@ -166,19 +173,25 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
                 log.info(f"no redirect at {path}: a page of the site stands there")
                 continue
             files.append(File.generated(config, path, content=html))
+        self.generated = frozenset(self.rendered.pages)
+        self.release_sources = not self.serving and only_known_plugins(config)
+        if self.release_sources:  # the files hold the texts now: not a second reference to each
+            self.rendered = dataclasses.replace(self.rendered, pages={}, files={}, redirects={})
         return files
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:  # type: ignore[no-untyped-def]
         """Every generated page and brief, as converted, passes the allow-list (generator/allowlist.py).
         validate has checked the briefs already; this holds the templates (overrides included) to it."""
         path = page.file.src_uri
-        if path in self.rendered.pages:
+        if path in self.generated:
             brief = editor_markdown(path)
             findings = check_brief_page(html).findings if brief else check_generated_page(html)
             origin = Position(self.rendered.origins.get(path) or f"{config.docs_dir}/{path}")
             self.unsafe += [origin.problem(f"the page {path} becomes HTML where {finding.what}") for finding in findings]
             if brief:
                 html = html.replace(BRIEF_END, "", 1)
+            if self.release_sources:
+                release_source(page)
         return html
 
     def on_page_context(self, context, *, page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
@@ -254,6 +267,23 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         if not self.relaxed_policy:
             livereload.serve_without_inline_script(server)
         return server
+
+
+def only_known_plugins(config: MkDocsConfig) -> bool:
+    """Whether every plugin and hook of the site is this adapter's or Material's search plugin: none
+    of them reads a page's Markdown, or the text of its file, once the page is converted."""
+    return all(type(plugin).__module__.startswith(KNOWN_PLUGINS) for plugin in config.plugins.values())
+
+
+KNOWN_PLUGINS = ("generator.mkdocs_adapter.", "material.plugins.search.")
+
+
+def release_source(page: Page) -> None:
+    """Drop a converted generated page's Markdown: at 5,000 profiles the page texts and their files'
+    texts are some 330 MB that nothing reads again in a build. ``page.markdown`` becomes empty, not
+    None, for which MkDocs's ``Page.title`` would answer None."""
+    page.markdown = ""
+    page.file.content_string = ""
 
 
 def edit_root(config: MkDocsConfig, root: Path) -> str | None:
