@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import logging
 import os
 import threading
@@ -194,11 +195,10 @@ class _BuildJob:
         self.staging = staging
         self._child: Forked | None = None
         self._paths: list[str] | None = None
-        work = functools.partial(_stage, pages, staging)
         if second_core() and len(pages) >= 100:  # below that, forking costs more than it saves
-            self._child = Forked(work)
+            self._child = Forked(functools.partial(_stage_in_child, pages, staging))
         else:
-            self._paths = work()
+            self._paths = _stage(pages, staging)
 
     def move_into(self, site_dir: Path) -> None:
         paths = self._paths
@@ -221,6 +221,11 @@ class _BuildJob:
             self._child.terminate()
             self._child.close()
         atomic.release(self.staging)
+
+
+def _stage_in_child(pages: list[PageRecord], staging: Path) -> list[str]:
+    gc.freeze()  # the parent's objects: not the child's garbage to walk (walking them would copy them)
+    return _stage(pages, staging)
 
 
 def _stage(pages: list[PageRecord], staging: Path) -> list[str]:
