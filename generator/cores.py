@@ -160,11 +160,20 @@ def _run(sending: Connection, lifeline: _Lifeline) -> None:
     try:
         outcome = _work()
         if isinstance(outcome, types.GeneratorType):
-            for item in outcome:
-                sending.send(item)
-                del item  # sent: not held while the generator makes the next one
-            outcome = _End()
+            outcome = _send_each(outcome, sending)
     except Exception:  # noqa: BLE001 - then the parent does the work itself, where its error can be reported
         outcome = None
-    sending.send(outcome)  # after a generator's items, None also ends Forked.items()
+    sending.send(outcome)
     sending.close()
+
+
+def _send_each(items: Iterator[object], sending: Connection) -> _End:
+    """Send what a generator yields as it yields it; a generator that raises ends like one that
+    returns (what it did not send, the parent does itself)."""
+    try:
+        for item in items:
+            sending.send(item)
+            del item  # sent: not held while the generator makes the next one
+    except Exception:  # noqa: BLE001 - see above
+        pass
+    return _End()
