@@ -23,7 +23,8 @@ from conftest import copy_project, run
 # without os.sched_getaffinity, as on macOS), "no-fork" (as "two", where fork is missing, as on
 # Windows), "theme-warns" (as "all", and a page event warns about one page while the theme is built),
 # "half-died" (as "all", and the conversion child exits after sending five pages), "generator-died"
-# (the child that runs the pipeline beside the build, exports.py, exits before sending the pages).
+# (the child that runs the pipeline beside the build, exports.py, exits before sending the pages),
+# "search-fails" (the search index, which the theming child makes after its pages, fails there).
 # Prints how many pages took the second process's conversion, then its theme.
 BUILD = """
 import logging, multiprocessing, os, sys
@@ -38,9 +39,17 @@ from generator.mkdocs_adapter.plugin import KhorasanBriefPlugin
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-conversion.PARALLEL_FROM = theming.PARALLEL_FROM = 10**9 if mode == "one" else 1
+import generator.mkdocs_adapter.search as search
+conversion.PARALLEL_FROM = theming.PARALLEL_FROM = search.PARALLEL_FROM = 10**9 if mode == "one" else 1
+if mode == "search-fails":
+    stage, parent = search._stage, os.getpid()
+    def _stage(*args):
+        if os.getpid() != parent:
+            raise RuntimeError("no index in the theming child")
+        return stage(*args)
+    search._stage = _stage
 if mode in ("all", "theme-warns"):
-    conversion.CHILD_SHARE = theming.CHILD_SHARE = 1.0
+    conversion.CHILD_SHARE = theming.CHILD_SHARE = theming.CARRYING_SHARE = 1.0
 if mode == "died":
     conversion._convert = theming._build_in_child = lambda *args: os._exit(3)
 if mode == "half-died":
@@ -190,6 +199,16 @@ def test_a_conversion_child_that_dies_midway_leaves_the_rest_to_this_one(project
     if not (project / "site-one").exists():
         assert build(project, "one")[0] == 0
     assert same_tree(project / "site-half-died", project / "site-one") == []
+
+
+def test_a_search_index_the_theming_child_fails_to_make_is_made_here(project: Path) -> None:
+    code, _, themed, err = build_both(project, "search-fails")
+    assert code == 0, err
+    assert themed > 0
+    if not (project / "site-one").exists():
+        assert build(project, "one")[0] == 0
+    assert same_tree(project / "site-search-fails", project / "site-one") == []
+    assert (project / "site-search-fails" / "search" / "kb" / "meta.json").is_file()
 
 
 def test_a_pipeline_child_that_dies_leaves_the_pipeline_to_this_one(project: Path) -> None:

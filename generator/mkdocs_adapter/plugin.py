@@ -65,7 +65,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.exports = Exports()  # made on a second core while MkDocs builds the pages
         self.conversion = TwoCoreConversion()  # half of a large build's Markdown, on a second core
         self.theming = TwoCoreTheming(known=self._page_events_stay_on_the_page)  # half of the pages' theme
-        self.search = SiteSearch()  # the split search index (search.py); kept across rebuilds
+        self.search = SiteSearch(carrier=self.theming.carry)  # the split search index (search.py); kept across rebuilds
         self.atomic: AtomicSite | None = None  # this build's fresh folder, swapped in at the end
         self.warnings = CountHandler()  # what --strict will count, to swap in only a build that passes
         self.unsafe: list[Problem] = []  # generated pages whose HTML the allow-list refuses

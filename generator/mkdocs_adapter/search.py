@@ -28,7 +28,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,9 +42,12 @@ from ..search_index import FOLDER, PagePart, PageRecord, SearchIndex, index_file
 from . import atomic
 
 if TYPE_CHECKING:
+    from .theming import Carried
     from .quick import Rebuilt
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
+
+PARALLEL_FROM = 100  # pages; below this, another process costs more than it saves
 
 
 def material_indexes(config: MkDocsConfig) -> Iterator[Any]:
@@ -92,8 +95,9 @@ def _skip(page: Page) -> None:
 class SiteSearch(BasePlugin):  # type: ignore[type-arg]
     """Registered beside the khorasan-brief plugin for each build; kept by it across rebuilds."""
 
-    def __init__(self) -> None:
+    def __init__(self, carrier: Callable[[Callable[[], object]], Carried | None] | None = None) -> None:
         super().__init__()
+        self._carrier = carrier  # a process that can make the index after other work (theming.py)
         self.names: dict[str, list[str]] = {}  # profile URL -> every name
         self.serving = False
         self.enabled = True  # the pages have a search box (search_box_shown)
@@ -129,13 +133,15 @@ class SiteSearch(BasePlugin):  # type: ignore[type-arg]
             float(boost) if isinstance(boost, (int, float)) else 1.0,
         )
 
-    @event_priority(-100)  # every page is converted: the index can be made while the theme runs
+    # Every page is converted: the index can be made while the theme runs. After the theming plugin's
+    # on_env (-100), which decides whether the theme has a child that can carry the index.
+    @event_priority(-110)
     def on_env(self, env, *, config: MkDocsConfig, files: Files):  # type: ignore[no-untyped-def]
         if self.serving:
             self.order = [file.page.url for file in files.documentation_pages() if file.page is not None]
             self.pages = self._preview.with_unchanged(self.pages, self.order, self.excluded)
         else:
-            self._job = _BuildJob(self.pages, atomic.sibling(Path(config.site_dir).resolve(), "search"))
+            self._job = _BuildJob(self.pages, atomic.sibling(Path(config.site_dir).resolve(), "search"), self._carrier)
         return env
 
     def finish(self, site_dir: Path, *, wait: bool) -> None:
@@ -188,20 +194,28 @@ class SiteSearch(BasePlugin):  # type: ignore[type-arg]
 
 
 class _BuildJob:
-    """The files of a fresh index of ``pages``, made in a forked child into ``staging`` (here, without
-    a second core)."""
+    """The files of a fresh index of ``pages``, made into ``staging``: by the theming child once its
+    pages are built where there is one (one process fewer at the build's fullest), else by a forked
+    child of its own, else (one core, few pages, or a child that failed) here."""
 
-    def __init__(self, pages: list[PageRecord], staging: Path) -> None:
+    def __init__(self, pages: list[PageRecord], staging: Path, carrier: Callable[[Callable[[], object]], Carried | None] | None = None) -> None:
         self.staging = staging
+        self._pages = pages
         self._child: Forked | None = None
+        self._carried: Carried | None = None
         self._paths: list[str] | None = None
-        if second_core() and len(pages) >= 100:  # below that, forking costs more than it saves
-            self._child = Forked(functools.partial(_stage_in_child, pages, staging))
+        if second_core() and len(pages) >= PARALLEL_FROM:
+            self._carried = carrier(functools.partial(_stage, pages, staging)) if carrier is not None else None
+            if self._carried is None:
+                self._child = Forked(functools.partial(_stage_in_child, pages, staging))
         else:
             self._paths = _stage(pages, staging)
 
     def move_into(self, site_dir: Path) -> None:
         paths = self._paths
+        if paths is None and self._carried is not None:
+            outcome = self._carried.outcome
+            paths = outcome if isinstance(outcome, list) else _stage(self._pages, self.staging)
         if paths is None and self._child is not None:
             waited = time.perf_counter()
             outcome = self._child.result()

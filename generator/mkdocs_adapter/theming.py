@@ -44,10 +44,23 @@ log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
 PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
 CHILD_SHARE = 0.5  # of the pages, the last ones in MkDocs's order
+# ... when the child also carries other work after its pages (the search index: about a quarter of
+# the theme's time at 5,000 profiles), so that both processes end together.
+CARRYING_SHARE = 0.4
 
 # What the child sends for each page it built: its log records and, for each Material search index,
 # the entries it added.
 _Built = tuple[list[logging.LogRecord], list[list[dict[str, Any]]]]
+
+
+class Carried:
+    """Work that the theming child does once its pages are built (``TwoCoreTheming.carry``), and
+    what it returned: None until this process has the child's answer, and if the child did not
+    finish it."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        self.work = work
+        self.outcome: object = None
 
 
 class TwoCoreTheming(BasePlugin):  # type: ignore[type-arg]
@@ -66,10 +79,21 @@ class TwoCoreTheming(BasePlugin):  # type: ignore[type-arg]
         self.taken = 0
         pages = files.documentation_pages()
         if len(pages) >= PARALLEL_FROM and second_core() and self._plugins_allow(config):
-            self._job = _ThemingJob(frozenset(file.src_uri for file in pages[int(len(pages) * (1 - CHILD_SHARE)) :]))
+            self._job = _ThemingJob([file.src_uri for file in pages], CHILD_SHARE)
             self._original = mkdocs_build._build_page
             mkdocs_build._build_page = functools.partial(_build_page, self._job, self._original)
         return env
+
+    def carry(self, work: Callable[[], object]) -> Carried | None:
+        """Where this build's theme is split (on_env decides), the child runs ``work`` once its pages
+        are built, and takes fewer pages to end with this process: one process fewer than a child
+        of its own would be, at the end of the build when every page's HTML is in memory. None
+        where there is no such child (then the caller does the work some other way)."""
+        if self._job is None or self._job.child is not None or self._job.carried is not None:
+            return None
+        self._job.carried = Carried(work)
+        self._job.share(CARRYING_SHARE)
+        return self._job.carried
 
     def _plugins_allow(self, config: MkDocsConfig) -> bool:
         handlers = [*config.plugins.events["page_context"], *config.plugins.events["post_page"]]
@@ -95,21 +119,31 @@ class TwoCoreTheming(BasePlugin):  # type: ignore[type-arg]
 
 
 class _ThemingJob:
-    def __init__(self, names: frozenset[str]) -> None:
-        self.names = names  # the pages the child builds
+    def __init__(self, order: list[str], share: float) -> None:
+        self._order = order  # every page, in MkDocs's order
+        self.names: frozenset[str] = frozenset()  # the pages the child builds: the last ones
+        self.share(share)
         self.taken = 0
         self.child: Forked | None = None
+        self.carried: Carried | None = None  # what the child does after its pages
         self._results: dict[str, _Built] | None = None
 
+    def share(self, share: float) -> None:
+        self.names = frozenset(self._order[int(len(self._order) * (1 - share)) :])
+
     def start(self, build_page: Callable[..., None], pages: list[tuple[Page, tuple[Any, ...], dict[str, Any]]], config: MkDocsConfig) -> None:
-        self.child = Forked(functools.partial(_build_in_child, build_page, pages, config))
+        then = self.carried.work if self.carried is not None else None
+        self.child = Forked(functools.partial(_build_in_child, build_page, pages, config, then))
 
     def take(self, page: Page, config: MkDocsConfig) -> bool:
         """Stand for MkDocs's build of ``page`` with the child's; False if the child did not build it."""
         if self._results is None:
             assert self.child is not None
             outcome = self.child.result()
-            self._results = outcome if isinstance(outcome, dict) else {}
+            built, carried = outcome if isinstance(outcome, tuple) else ({}, None)
+            self._results = built if isinstance(built, dict) else {}
+            if self.carried is not None:
+                self.carried.outcome = carried
         built = self._results.get(page.file.src_uri)
         if built is None:
             return False
@@ -138,8 +172,12 @@ def _build_page(job: _ThemingJob, original: Callable[..., None], page: Page, con
         original(page, config, doc_files, nav, env, dirty, excluded=excluded)
 
 
-def _build_in_child(build_page: Callable[..., None], pages: list[tuple[Page, tuple[Any, ...], dict[str, Any]]], config: MkDocsConfig) -> dict[str, _Built]:
-    """In the forked child: build the pages; for each, what it logged and added to the search index."""
+def _build_in_child(
+    build_page: Callable[..., None], pages: list[tuple[Page, tuple[Any, ...], dict[str, Any]]], config: MkDocsConfig,
+    then: Callable[[], object] | None = None,
+) -> tuple[dict[str, _Built], object]:
+    """In the forked child: build the pages; for each, what it logged and added to the search index;
+    then the carried work, and what it returned (None if a page failed, or the work raised)."""
     gc.freeze()  # the parent's objects: not the child's garbage to walk
     logged = keep_log_records()
     entries = MaterialEntries(config)
@@ -150,6 +188,11 @@ def _build_in_child(build_page: Callable[..., None], pages: list[tuple[Page, tup
         try:
             build_page(page, *arguments, **options)
         except Exception:  # noqa: BLE001 - the parent builds this page again, and reports the error
-            break
+            return results, None
         results[page.file.src_uri] = (logged[first:], entries.added())
-    return results
+    if then is None:
+        return results, None
+    try:
+        return results, then()
+    except Exception:  # noqa: BLE001 - the parent does it, where its error can be reported
+        return results, None
