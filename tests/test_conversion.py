@@ -18,7 +18,8 @@ import pytest
 
 from conftest import copy_project, run
 
-# mode: "two" (a second process from one page on), "one" (never), "all" (the second process takes
+# mode: "two" (a second process from one page on, the pipeline child sending the pages seven at a
+# time), "one" (never), "all" (the second process takes
 # every page), "died" (it exits before sending anything), "no-affinity" (as "two", on a Python
 # without os.sched_getaffinity, as on macOS), "no-fork" (as "two", where fork is missing, as on
 # Windows), "theme-warns" (as "all", and a page event warns about one page while the theme is built),
@@ -40,7 +41,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 import generator.mkdocs_adapter.search as search
+import generator.mkdocs_adapter.exports as exports
 conversion.PARALLEL_FROM = theming.PARALLEL_FROM = search.PARALLEL_FROM = 10**9 if mode == "one" else 1
+exports.PAGES_AT_ONCE = 10**9 if mode == "one" else 7  # the pipeline child sends the pages in parts
 if mode == "search-fails":
     stage, parent = search._stage, os.getpid()
     def _stage(*args):
@@ -62,7 +65,6 @@ if mode == "half-died":
             yield item
     conversion._convert = _convert
 if mode == "generator-died":
-    import generator.mkdocs_adapter.exports as exports
     exports._build_then_export = lambda *args: os._exit(3)
 if mode == "theme-warns":
     on_post_page = KhorasanBriefPlugin.on_post_page

@@ -24,7 +24,9 @@ Without ``fork`` (or with one CPU) the exports are made in the process itself, a
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import itertools
 import logging
 import threading
 from collections.abc import Iterable, Iterator
@@ -118,10 +120,28 @@ def _build_then_export(project: Project, layout: Layout, staging: Path) -> Itera
     except ProblemsFound as found:
         yield found.problems
         return
-    yield rendered
+    # The pages go in parts, each dropped here once sent: one pickled copy of them all would be some
+    # 100 MB more in this process, at the moment the build's process grows by them too.
+    pages, rendered = rendered.pages, dataclasses.replace(rendered, pages={})
+    for part in _parts(pages, PAGES_AT_ONCE):
+        yield part
+        del part
+    yield rendered  # the rest: the end of the pages
     del rendered
-    return_free_memory()  # the pages and their pickled copy, sent: some 300 MB at 5,000 profiles
+    return_free_memory()
     yield _export(resolved.pop(), staging)
+
+
+PAGES_AT_ONCE = 200
+
+
+def _parts(pages: dict[str, str], size: int) -> Iterator[dict[str, str]]:
+    """``pages`` emptied into dicts of ``size`` pages, in order."""
+    while pages:
+        part = {}
+        for path in list(itertools.islice(pages, size)):
+            part[path] = pages.pop(path)
+        yield part
 
 
 def stage(files: Iterable[tuple[str, bytes]], staging: Path) -> list[str]:
@@ -181,9 +201,13 @@ class Exports:
         child = Forked(functools.partial(_build_then_export, project, layout, staging))
         answers = child.items()
         self._job = ExportJob(staging, child, answers)
+        pages: dict[str, str] = {}
         first = next(answers, None)
+        while isinstance(first, dict):  # the pages, in parts
+            pages.update(first)
+            first = next(answers, None)
         if isinstance(first, Rendered):
-            return first
+            return dataclasses.replace(first, pages=pages)
         self.stop()
         if isinstance(first, list):
             raise ProblemsFound(first)
