@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from .cache import BuildCache
-from .cores import Forked, second_core
+from .cores import Forked, in_parts, second_core
 from .export import export_files
 from .history import read_history
 from .load import Loaded, load_project
@@ -182,13 +182,22 @@ def _render_on_two_cores(env: jinja2.Environment, knowledge: KnowledgeBase, jobs
     if len(jobs) < PARALLEL_FROM or not second_core():
         return render_pages(env, knowledge, jobs)
     half = len(jobs) // 2
-    child = Forked(functools.partial(render_pages, env, knowledge, jobs[half:]))
+    child = Forked(functools.partial(_render_in_parts, env, knowledge, jobs[half:]))
     try:
         pages = render_pages(env, knowledge, jobs[:half])
-        second = child.result()
+        for part in child.items():
+            pages.update(part)  # type: ignore[call-overload]
     finally:
         child.terminate()
         child.close()
-    if not isinstance(second, dict):  # a template error in the child lost its traceback on the way
+    if len(pages) != len(jobs):  # a template error in the child lost its traceback on the way
         return render_pages(env, knowledge, jobs)  # raises it again here, where it can be reported
-    return {**pages, **second}
+    return pages
+
+
+def _render_in_parts(env: jinja2.Environment, knowledge: KnowledgeBase, jobs: list[PageJob]) -> Iterator[dict[str, str]]:
+    """In the child: its pages, rendered, then sent a few at a time (cores.in_parts)."""
+    yield from in_parts(render_pages(env, knowledge, jobs), PAGES_AT_ONCE)
+
+
+PAGES_AT_ONCE = 200

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
 import logging
 import threading
 from collections.abc import Iterable, Iterator
@@ -35,7 +34,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from ..cores import Forked, return_free_memory, second_core
+from ..cores import Forked, in_parts, return_free_memory, second_core
 from . import atomic
 from ..export import each_export, export_files
 from ..pipeline import Project, build
@@ -123,7 +122,7 @@ def _build_then_export(project: Project, layout: Layout, staging: Path) -> Itera
     # The pages go in parts, each dropped here once sent: one pickled copy of them all would be some
     # 100 MB more in this process, at the moment the build's process grows by them too.
     pages, rendered = rendered.pages, dataclasses.replace(rendered, pages={})
-    for part in _parts(pages, PAGES_AT_ONCE):
+    for part in in_parts(pages, PAGES_AT_ONCE):
         yield part
         del part
     yield rendered  # the rest: the end of the pages
@@ -133,15 +132,6 @@ def _build_then_export(project: Project, layout: Layout, staging: Path) -> Itera
 
 
 PAGES_AT_ONCE = 200
-
-
-def _parts(pages: dict[str, str], size: int) -> Iterator[dict[str, str]]:
-    """``pages`` emptied into dicts of ``size`` pages, in order."""
-    while pages:
-        part = {}
-        for path in list(itertools.islice(pages, size)):
-            part[path] = pages.pop(path)
-        yield part
 
 
 def stage(files: Iterable[tuple[str, bytes]], staging: Path) -> list[str]:
