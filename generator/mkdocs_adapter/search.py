@@ -9,9 +9,10 @@ build parses the pages' HTML for an index nobody reads. The search box talks to 
 ``SiteSearch`` gathers each page as MkDocs converts it (address, title, HTML, a profile's names and
 the page's search boost), and makes the index's files:
 
-- ``mkdocs build``: in a forked child, started once every page is converted (on_env), while this
-  process runs the theme over the pages; the files are moved into the new build at its end, before
-  it is swapped in (as the exports are: exports.py).
+- ``mkdocs build``: in another process while this one runs the theme over the pages: the theming
+  child once it has built its pages, where the theme is split (theming.py, ``carry``), else a forked
+  child of its own started once every page is converted (on_env); the files are moved into the new
+  build at its end, before it is swapped in (as the exports are: exports.py).
 - ``mkdocs serve``: the index lives on from one rebuild to the next. After a rebuild is swapped in and
   served, a thread reads again only the pages whose HTML, title or names changed, and rewrites only the
   files of the index that changed; until it is done the previous build's index is served (every file

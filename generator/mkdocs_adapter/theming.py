@@ -15,6 +15,9 @@ half, the child's work stands for it:
 - a page the child did not build (it died, or stopped at an error) is built here, as MkDocs would,
   and an error is then raised here, where it is reported.
 
+The search index's process can hand its work to the child (``carry``): the child makes the index once
+its pages are built, and takes fewer pages so that both processes end together.
+
 Only with plugins whose page events (on_page_context, on_post_page) have no effect beyond the page
 itself, or whose effect is carried back (Material's search entries): with any other plugin or hook,
 under ``mkdocs serve``, with ``--dirty``, with one CPU or without ``fork``, MkDocs builds every page
