@@ -40,6 +40,7 @@ from .measure import ENV, python
 POLL = 0.02
 PAUSE = 1.0  # seconds at least between one edit's rebuilt page and the next edit; up to half a second more
 TIMEOUT = 300.0
+SERVE = ["-m", "mkdocs"]  # how the server is started (bench/mechanisms.py switches mechanisms off)
 
 
 @dataclass
@@ -159,7 +160,7 @@ def serving(project: Path, log: Path, *extra: str) -> Iterator[str]:
     port = free_port()
     with open(log, "w", encoding="utf-8") as out:
         server = subprocess.Popen(
-            python("-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *extra),
+            python(*SERVE, "serve", "-a", f"127.0.0.1:{port}", *extra),
             cwd=project, env=ENV, stdout=out, stderr=subprocess.STDOUT,
         )
         try:
