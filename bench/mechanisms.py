@@ -17,8 +17,8 @@ from .measure import ROOT, Run, make_project, plain_project, python, timed
 from .switched import SWITCHES
 from .synth import make_knowledge_base
 
-BUILD = [name for name in SWITCHES if name not in {"quick", "render-cache", "file-cache", "resolve-memo", "preview-cache", "idle-collector"}]
-PREVIEW = ["quick", "render-cache", "file-cache", "resolve-memo", "preview-cache", "idle-collector", "gc"]
+PREVIEW = ["quick", "render-cache", "file-cache", "resolve-memo", "idle-collector"]
+BUILD = [name for name in SWITCHES if name not in PREVIEW]
 SWITCHED = str(ROOT / "bench" / "switched.py")
 
 

@@ -9,84 +9,10 @@ import sys
 from collections.abc import Callable
 
 
-def _noop(*args: object, **kwargs: object) -> None:
-    return None
-
-
-def _render_two_cores() -> None:
-    from generator import pipeline
-
-    pipeline.PARALLEL_FROM = 1 << 60
-
-
-def _pipeline_child() -> None:
-    import functools
-
-    from generator.mkdocs_adapter import exports
-    from generator.pipeline import build
-
-    def build_here(self, project, layout, site_dir):  # type: ignore[no-untyped-def]
-        self.stop()
-        return build(project, layout, exporter=functools.partial(self.start, site_dir=site_dir))
-
-    exports.Exports.build_beside = build_here
-
-
-def _exports_child() -> None:
-    from generator.mkdocs_adapter import exports
-
-    _pipeline_child()  # the pipeline child makes the exports after the pages
-    exports.second_core = lambda: False
-
-
 def _conversion() -> None:
     from generator.mkdocs_adapter import conversion
 
     conversion.PARALLEL_FROM = 1 << 60
-
-
-def _theming() -> None:
-    from generator.mkdocs_adapter import theming
-
-    theming.PARALLEL_FROM = 1 << 60
-
-
-def _search_child() -> None:
-    from generator.mkdocs_adapter import search, theming
-
-    search.PARALLEL_FROM = 1 << 60
-    theming.TwoCoreTheming.carry = lambda self, work: None
-
-
-def _malloc_trim() -> None:
-    from generator import cores
-    from generator.mkdocs_adapter import conversion, exports
-
-    for module in (cores, conversion, exports):
-        module.return_free_memory = _noop
-
-
-def _gc() -> None:
-    import gc
-
-    from generator import pipeline
-    from generator.mkdocs_adapter import quick
-
-    pipeline._collector_paused = lambda freeze=False: contextlib.nullcontext()
-    quick._Collector.frozen = lambda self: contextlib.nullcontext()
-    gc.freeze = _noop
-
-
-def _skip_inline() -> None:
-    from generator.mkdocs_adapter import plugin
-
-    plugin.with_skipping = lambda extensions: extensions
-
-
-def _release_sources() -> None:
-    from generator.mkdocs_adapter import plugin
-
-    plugin.only_known_plugins = lambda config: False
 
 
 def _allowlist_fast_path() -> None:
@@ -139,24 +65,6 @@ def _resolve_memo() -> None:
     resolve._Resolver.__init__ = without_memo
 
 
-def _preview_cache() -> None:
-    from generator.mkdocs_adapter import plugin
-
-    class Inert:
-        def begin(self, pages):  # type: ignore[no-untyped-def]
-            pass
-
-    original = plugin.KhorasanBriefPlugin.on_config
-
-    def on_config(self, config):  # type: ignore[no-untyped-def]
-        config = original(self, config)
-        config.plugins.pop("khorasan-brief/preview", None)
-        self.preview = Inert()
-        return config
-
-    plugin.KhorasanBriefPlugin.on_config = on_config
-
-
 def _idle_collector() -> None:
     from generator.mkdocs_adapter import quick
 
@@ -169,22 +77,12 @@ def _idle_collector() -> None:
 
 
 SWITCHES: dict[str, Callable[[], None]] = {
-    "render-two-cores": _render_two_cores,
-    "pipeline-child": _pipeline_child,
-    "exports-child": _exports_child,
     "conversion": _conversion,
-    "theming": _theming,
-    "search-child": _search_child,
-    "malloc-trim": _malloc_trim,
-    "gc": _gc,
-    "skip-inline": _skip_inline,
-    "release-sources": _release_sources,
     "allowlist-fast-path": _allowlist_fast_path,
     "quick": _quick,
     "render-cache": _render_cache,
     "file-cache": _file_cache,
     "resolve-memo": _resolve_memo,
-    "preview-cache": _preview_cache,
     "idle-collector": _idle_collector,
 }
 

@@ -1,12 +1,8 @@
-"""Work on a second core: whether there is one, and a forked child that does one piece of work (the
-render, the exports and the conversion of a large build use them)."""
+"""Work on a second core: whether there is one, and a forked child that does one piece of work (a
+large build's Markdown conversion, and the exports while ``mkdocs serve`` previews)."""
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
-import itertools
 import multiprocessing as mp
 import os
 import threading
@@ -28,30 +24,6 @@ def second_core() -> bool:
     return cpus >= 2
 
 
-def in_parts(items: dict[str, str], size: int) -> Iterator[dict[str, str]]:
-    """``items`` emptied into dicts of ``size`` entries, in order: a child sends them one by one
-    (Forked.items) and drops each once sent, instead of one pickle of them all beside them."""
-    while items:
-        yield {key: items.pop(key) for key in list(itertools.islice(items, size))}
-
-
-def return_free_memory() -> None:
-    """Hand the memory this process has freed back to the system. glibc keeps freed blocks inside
-    its heap, where they stay resident; a child forked later would share them and copy those it
-    writes into. Without glibc (``malloc_trim`` missing) nothing is done."""
-    trim = getattr(_libc(), "malloc_trim", None)
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _libc() -> object:
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-    except OSError:
-        return None
-
-
 _work: Callable[[], object] | None = None  # set only while a child is forked
 
 
@@ -60,8 +32,7 @@ class _Lifeline:
     it returns (end of file) the moment the parent is gone, however it ended (SIGKILL included).
 
     One pipe serves every child of a process: each child closes its inherited copy of the write end
-    at once, so a sibling forked later cannot keep it open for the parent. The pipe belongs to the
-    process that made it; a child that forked children of its own would make its own.
+    at once, so a sibling forked later cannot keep it open for the parent.
     """
 
     def __init__(self) -> None:
@@ -138,7 +109,6 @@ class Forked:
     def close(self) -> None:
         self._pipe.close()
 
-
     def items(self) -> Iterator[object]:
         """What a ``work()`` that is a generator yields, each item as soon as the child sends it (the
         child then no longer holds it); ends at the generator's end, or early if it raised or the
@@ -160,10 +130,6 @@ class _End:
 
 def _run(sending: Connection, lifeline: _Lifeline) -> None:
     lifeline.hold_in_child()
-    # A child may fork children of its own (the pipeline run beside a build renders on two cores):
-    # multiprocessing refuses that to a daemonic process. The parent still sees this one as daemonic
-    # and ends it on exit, and the lifeline ends it with the parent.
-    mp.current_process().daemon = False
     assert _work is not None
     try:
         outcome = _work()

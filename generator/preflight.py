@@ -35,7 +35,6 @@ from .publish import Sections
 from .render import GRAPH_FILE, INDEX_PAGES, NETWORK_PAGE, Layout, Page, brief_job, render_job, template_problem
 from .resolve import BriefView, EntityLink, KnowledgeBase
 from .site_config import SiteConfig
-from .skip_inline import with_skipping
 
 MAX_NESTING = 10  # levels of lists and quotes; the real briefs use 2
 # A brief is converted twice (here and by the build) at some 250 kB a second: this keeps both to about
@@ -299,7 +298,7 @@ def _checked(page_markdown: str, site: SiteConfig) -> Checked:
 
 
 def _converter(site: SiteConfig) -> markdown.Markdown:
-    return markdown.Markdown(extensions=with_skipping(list(site.extensions)), extension_configs=site.extension_configs)
+    return markdown.Markdown(extensions=list(site.extensions), extension_configs=site.extension_configs)
 
 
 @contextmanager

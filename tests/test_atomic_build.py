@@ -2,9 +2,9 @@
 behind (generator/mkdocs_adapter/atomic.py, generator/cores.py).
 
 The kill tests run real ``mkdocs build`` processes on a synthetic knowledge base large enough for the
-build to fork its helpers (render, conversion, exports), and stop each at a different point that the
-test waits for (a state it can see, never a time): while children work, while MkDocs writes pages,
-while the exports are staged, and near the end.
+build to fork its helper (the conversion), and stop each at a different point that the test waits for
+(a state it can see, never a time): while the pipeline runs, while the child works, while MkDocs
+writes pages, and near the end.
 """
 
 from __future__ import annotations
@@ -100,9 +100,9 @@ def large_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
 POINTS = {
     "children at work": lambda build, site, pages: descendants(build.pid),
     "pages being written": lambda build, site, pages: any(files_below(b) > 50 for b in siblings(site, "building")),
-    "exports staged": lambda build, site, pages: any(files_below(e) > 0 for e in siblings(site, "exports")),
-    # Counted in pages, which the theme writes one by one: the search index and the exports are moved
-    # in only after the last page, in a burst that ends with the swap (a kill then may come after it).
+    "pipeline running": lambda build, site, pages: siblings(site, "building"),  # made before the pipeline runs
+    # Counted in pages, which the theme writes one by one: the search index is written only after
+    # the last page, in a burst that ends with the swap (a kill then may come after it).
     "nearly done": lambda build, site, pages: any(pages_below(b) > 0.9 * pages for b in siblings(site, "building")),
 }
 
@@ -112,7 +112,7 @@ POINTS = {
     [
         ("children at work", signal.SIGTERM),
         ("pages being written", signal.SIGKILL),
-        ("exports staged", signal.SIGTERM),
+        ("pipeline running", signal.SIGTERM),
         ("nearly done", signal.SIGKILL),
     ],
     ids=lambda value: value.name if isinstance(value, signal.Signals) else value.replace(" ", "-"),
@@ -120,7 +120,7 @@ POINTS = {
 def test_a_killed_build_leaves_the_previous_site_whole_and_no_process(
     large_project: tuple[Path, dict[str, tuple[bytes, int]], int], point: str, sent: signal.Signals
 ) -> None:
-    if point in ("children at work", "exports staged") and not second_core():
+    if point == "children at work" and not second_core():
         pytest.skip("this machine gives the build no second core, so it forks no helper")
     project, before, pages = large_project
     site = project / "site"

@@ -15,26 +15,11 @@ def _three_then_fail() -> Iterator[object]:
     raise RuntimeError("the parent does the rest")
 
 
-def _grandchild() -> Iterator[object]:
-    # A forked child may fork its own (the pipeline beside a build renders on two cores).
-    inner = Forked(os.getpid)
-    yield inner.result()
-    inner.close()
-    yield os.getpid()
-
 
 def test_a_streaming_child_sends_each_item_and_ends_when_its_work_raises() -> None:
     child = Forked(_three_then_fail)
     assert list(child.items()) == [1, {"two": 2}, [3]]
     child.close()
-
-
-def test_a_child_may_fork_a_child_of_its_own() -> None:
-    child = Forked(_grandchild)
-    inner, outer = list(child.items())
-    child.close()
-    assert isinstance(inner, int) and isinstance(outer, int)
-    assert len({inner, outer, os.getpid()}) == 3
 
 
 def test_a_child_that_dies_ends_the_stream() -> None:

@@ -331,41 +331,6 @@ def test_random_edits_match_a_fresh_build(project: Project) -> None:
         assert build(project, cache=cache) == expected, f"step {step}: {pattern!r} in {path.name}"
 
 
-def test_a_full_build_on_two_processes_equals_one_on_one(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.pipeline as pipeline
-    from generator.render import make_environment, render_site
-
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(pipeline, "PAGES_AT_ONCE", 3)  # the child sends its pages three at a time
-    if len(os.sched_getaffinity(0)) < 2:
-        pytest.skip("one CPU: the build renders in one process")
-    expected = render_site(pipeline.check(project), make_environment(project.template_dirs[:1])).pages
-    pages = build(project).pages
-    assert pages == expected
-    assert list(pages) == list(expected)  # the same pages in the same order
-
-
-def test_a_render_child_that_dies_midway_leaves_the_pages_to_this_process(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.pipeline as pipeline
-    from generator.render import make_environment, render_site
-
-    render_in_parts = pipeline._render_in_parts
-
-    def dies_after_one_part(*args):  # type: ignore[no-untyped-def]
-        parts = render_in_parts(*args)
-        yield next(parts)
-        os._exit(3)
-
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(pipeline, "PAGES_AT_ONCE", 3)
-    monkeypatch.setattr(pipeline, "_render_in_parts", dies_after_one_part)
-    if len(os.sched_getaffinity(0)) < 2:
-        pytest.skip("one CPU: the build renders in one process")
-    expected = render_site(pipeline.check(project), make_environment(project.template_dirs[:1])).pages
-    pages = build(project).pages
-    assert pages == expected and list(pages) == list(expected)
-
-
 def test_a_one_line_edit_signs_only_the_pages_it_can_reach(project: Project) -> None:
     cache = BuildCache(project.root)
     site = build(project, cache=cache)

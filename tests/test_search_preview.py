@@ -1,5 +1,4 @@
-"""The search index under ``mkdocs serve``: brought up to date after a rebuild is served, reading again
-only the pages that changed. (tests/test_serve_preview.py compares the whole served site, index
+"""The search index under ``mkdocs serve``: brought up to date after a rebuild is served. (tests/test_serve_preview.py compares the whole served site, index
 included, with a fresh build after edits.)
 """
 
@@ -72,16 +71,3 @@ def test_an_alias_added_while_serving_finds_its_profile(project: Path, tmp_path:
     log = (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert "Traceback" not in log and "search index not updated" not in log
 
-
-def test_a_rebuild_that_runs_the_events_of_some_pages_only_keeps_the_others() -> None:
-    """A preview may render only the pages an edit touches: the others keep their part of the index."""
-    from generator.mkdocs_adapter.search import Preview
-    from generator.search_index import PageRecord
-
-    preview = Preview()
-    first = [PageRecord(f"p{n}/", f"Page {n}", f"<p>word{n}</p>") for n in range(5)]
-    preview.index.update(first)
-    edited = PageRecord("p2/", "Page 2", "<p>edited</p>")
-    new = PageRecord("new/", "New", "<p>new</p>")
-    order = ["p0/", "p1/", "p2/", "new/", "p3/", "p4/", "gone/"]
-    assert preview.with_unchanged([edited, new], order, excluded={"p4/"}) == [first[0], first[1], edited, new, first[3]]

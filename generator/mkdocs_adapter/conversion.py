@@ -15,9 +15,12 @@ the child's part, the child's result is put on the page instead of converting it
 - what the child logged while converting a page (a link to a missing page, say) is logged here when
   MkDocs reaches that page, so ``--strict`` counts it as usual.
 
-Not used under ``mkdocs serve`` (there the preview helper reuses conversions), with ``--dirty``, with
-one CPU, or where ``fork`` is missing. A Markdown extension that gathers state across pages (none of
-this project's does) would gather it in two processes.
+- only pages whose title is in their front matter (every generated page's) take the child's result:
+  MkDocs keeps a title found while converting in a private attribute, which this does not set.
+
+Not used under ``mkdocs serve`` (quick rebuilds convert only the pages an edit changed), with
+``--dirty``, with one CPU, or where ``fork`` is missing. A Markdown extension that gathers state
+across pages (none of this project's does) would gather it in two processes.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from ..cores import Forked, return_free_memory, second_core
+from ..cores import Forked, second_core
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -53,7 +56,6 @@ class Converted:
 
     content: str
     toc: TableOfContents
-    title: str | None
     anchor_ids: frozenset[str] | None
     links_to_anchors: dict[str, dict[str, str]] | None
 
@@ -63,7 +65,6 @@ class Converted:
         return cls(
             page.content or "",
             page.toc,
-            page._title_from_render,
             frozenset(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
             {file.src_uri: dict(anchors) for file, anchors in links.items()} if links is not None else None,
         )
@@ -72,7 +73,6 @@ class Converted:
         """Stands in for Page.render: sets what it would set."""
         page.content = self.content
         page.toc = self.toc
-        page._title_from_render = self.title
         page.present_anchor_ids = set(self.anchor_ids) if self.anchor_ids is not None else None
         if self.links_to_anchors is not None:
             page.links_to_anchors = {
@@ -103,7 +103,6 @@ class TwoCoreConversion(BasePlugin):  # type: ignore[type-arg]
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.stop()
         self.taken = 0
-        return_free_memory()  # the generator's: not for the child to inherit
         self._job = _ConversionJob.start(config, files)
         return nav
 
@@ -118,7 +117,6 @@ class TwoCoreConversion(BasePlugin):  # type: ignore[type-arg]
             self.taken = self._job.taken
             log.debug(f"conversion: {self.taken} of {len(self._job.names)} pages converted by a second process")
         self.stop()  # every page is converted by now
-        return_free_memory()  # before the theme's and the search index's children are forked
         return env
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -174,7 +172,7 @@ class _ConversionJob:
     def render(self, page: Page, convert: Callable[[MkDocsConfig, Files], None], config: MkDocsConfig, files: Files) -> None:
         """Stands in for ``page.render`` (``convert``) on a page of the child's part."""
         result = self._take(page.file.src_uri)
-        if result is None or result[0] != digest(page.markdown or ""):
+        if result is None or result[0] != digest(page.markdown or "") or "title" not in page.meta:
             convert(config, files)
             return
         _, converted, records = result

@@ -5,7 +5,6 @@ the site folder only once the build has succeeded (generator/mkdocs_adapter/atom
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
 import urllib.parse
@@ -18,7 +17,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
 from ..allowlist import BRIEF_END, check_brief_page, check_generated_page
@@ -26,13 +24,10 @@ from ..cache import BuildCache
 from ..pipeline import Project, build
 from ..problems import Position, Problem, ProblemsFound
 from ..render import Layout, Rendered
-from ..skip_inline import with_skipping
 from . import csp, livereload
 from .atomic import AtomicSite
 from .conversion import TwoCoreConversion
-from .theming import TwoCoreTheming
 from .exports import Exports, listed_files
-from .preview import PreviewCache, editor_markdown
 from .quick import QuickRebuild
 from .search import SiteSearch, index_no_page, search_box_shown
 
@@ -58,21 +53,18 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.serving = False
         self.relaxed_policy = False  # the preview's policy allows inline script (see livereload.py)
         self.dirty = False
-        # Under `mkdocs serve`, what one build hands to the next (generator/cache.py, generator/mkdocs_adapter/preview.py).
+        # Under `mkdocs serve`, what one build hands to the next (generator/cache.py).
         self.cache: BuildCache | None = None
-        self.preview: PreviewCache | None = None
         self.quick: QuickRebuild | None = None  # rebuilds only the changed pages where it can (quick.py)
-        self.exports = Exports()  # made on a second core while MkDocs builds the pages
+        self.exports = Exports()  # under `mkdocs serve`: made on a second core, written once served
         self.conversion = TwoCoreConversion()  # half of a large build's Markdown, on a second core
-        self.theming = TwoCoreTheming(known=self._page_events_stay_on_the_page)  # half of the pages' theme
-        self.search = SiteSearch(carrier=self.theming.carry)  # the split search index (search.py); kept across rebuilds
+        self.search = SiteSearch()  # the split search index (search.py); kept across rebuilds
         self.atomic: AtomicSite | None = None  # this build's fresh folder, swapped in at the end
         self.warnings = CountHandler()  # what --strict will count, to swap in only a build that passes
         self.unsafe: list[Problem] = []  # generated pages whose HTML the allow-list refuses
         self.edit_root: str | None = None
         self.activated: list = []  # type: ignore[type-arg]
         self.generated: frozenset[str] = frozenset()  # the generated pages of this build
-        self.release_sources = False  # drop each generated page's Markdown once converted (on_files)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the
@@ -88,28 +80,19 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.layout = Layout(directory_urls=config.use_directory_urls, site_url=config.site_url or None, site_name=config.site_name)
         self.edit_root = edit_root(config, self.project.root)
         if not self.serving:
-            self.cache = self.preview = self.quick = None
+            self.cache = self.quick = None
         elif self.cache is None or self.cache.root != self.project.root:
-            self.cache, self.preview, self.quick = BuildCache(self.project.root), PreviewCache(), QuickRebuild(self)
+            self.cache, self.quick = BuildCache(self.project.root), QuickRebuild(self)
             self.quick.on_rebuilt.append(self.search.rebuilt)
-        if self.preview is not None and self.quick is not None:
-            config.plugins["khorasan-brief/preview"] = self.preview
+        if self.quick is not None:
             config.plugins["khorasan-brief/quick"] = self.quick
         elif not self.dirty:
             config.plugins["khorasan-brief/conversion"] = self.conversion
-            config.plugins["khorasan-brief/theming"] = self.theming
-        config.markdown_extensions = with_skipping(config.markdown_extensions)  # the same HTML, sooner (skip_inline.py)
         self.search.enabled = search_box_shown(config)
         if self.search.enabled:
             config.plugins["khorasan-brief/search"] = self.search
         self._build_beside(config)
         return config
-
-    def _page_events_stay_on_the_page(self, plugin: object) -> bool:
-        """Whether a plugin's on_page_context and on_post_page may run in the theming child: this
-        plugin's (its page events change only the page), and Material's search (its entries are
-        carried back)."""
-        return plugin is self or type(plugin).__module__.startswith("material.plugins.search.")
 
     def _build_beside(self, config: MkDocsConfig) -> None:
         """From here on MkDocs builds into a fresh folder beside the site folder (see atomic.py)."""
@@ -131,29 +114,24 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         assert self.project is not None
         self.unsafe = []
         index_no_page(config)  # Material's index stays a stub: the site's own is made by self.search
-        started = self.exports.started
         try:
             assert self.atomic is not None
             self.rendered = self.generate(self.atomic.site)
         except ProblemsFound as found:
-            if self.exports.started != started:
-                self.exports.stop()  # this build's own job: there will be no site for it
             for problem in found.problems:
                 log.error(str(problem))
             count = len(found.problems)
             raise DataProblems(
                 f"{count} problem{'s' if count != 1 else ''} in data/ or briefs/; nothing was built"
             ) from None
-        if self.preview is not None:
-            self.preview.begin(self.rendered.pages)
-        self.search.begin(self.rendered.names, serving=self.serving)
+        self.search.begin(self.rendered.names)
 
     def generate(self, site: Path) -> Rendered:
-        """The pipeline, with the cache when serving; the exports start for the site folder ``site``.
-        A build runs it in a child process that then makes the exports (Exports.build_beside)."""
+        """The pipeline; when serving, with the cache, and the exports made in the background for the
+        site folder ``site``."""
         assert self.project is not None
         if self.cache is None:
-            return self.exports.build_beside(self.project, self.layout, site)
+            return build(self.project, self.layout)
         exporter = functools.partial(self.exports.start, site_dir=site)
         return build(self.project, self.layout, self.cache, exporter=exporter)
 
@@ -162,8 +140,9 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         # them as "not included in the nav" on each build. A hand-written page left out is still listed.
         for path, content in {**self.rendered.pages, **self.rendered.files}.items():
             files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
-        for listed in listed_files(config):  # the exports: written when they are made (on_post_build)
-            files.append(listed)
+        if self.serving:  # the exports: written once they are made (Exports.finish)
+            for listed in listed_files(config):
+                files.append(listed)
         if self.serving and not self.relaxed_policy:
             files.append(File.generated(config, livereload.SCRIPT_PATH, content=livereload.SCRIPT))
         # An alias's redirect never replaces a real page: a hand-written page at that address wins.
@@ -174,9 +153,6 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
                 continue
             files.append(File.generated(config, path, content=html))
         self.generated = frozenset(self.rendered.pages)
-        self.release_sources = not self.serving and only_known_plugins(config)
-        if self.release_sources:  # the files hold the texts now: not a second reference to each
-            self.rendered = dataclasses.replace(self.rendered, pages={}, files={}, redirects={})
         return files
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:  # type: ignore[no-untyped-def]
@@ -190,8 +166,6 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             self.unsafe += [origin.problem(f"the page {path} becomes HTML where {finding.what}") for finding in findings]
             if brief:
                 html = html.replace(BRIEF_END, "", 1)
-            if self.release_sources:
-                release_source(page)
         return html
 
     def on_page_context(self, context, *, page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
@@ -229,17 +203,12 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         if self.warnings.get_counts():
             atomic.abandon()  # MkDocs aborts the strict build right after this event
             return
-        # A build waits for the exports and swaps in the site with them; a preview is swapped in and
-        # served at once, and its exports follow.
-        if not self.serving:
-            self.exports.finish(atomic.building, wait=True)
-            self.search.finish(atomic.building, wait=True)
+        if self.search.enabled:
+            self.search.write(atomic.building)
         atomic.commit()
-        if self.quick is not None:
+        if self.quick is not None:  # a preview is served at once, and its exports follow
             self.quick.committed(atomic.site, self.rendered)
-        if self.serving:
-            self.exports.finish(atomic.site, wait=False)
-            self.search.finish(atomic.site, wait=False)
+            self.exports.finish(atomic.site)
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
@@ -248,11 +217,10 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             self.atomic = None
         if not isinstance(error, DataProblems):  # then the last good build (and its exports) stays
             self.exports.stop()
-        self.search.stop_job()
 
     def on_shutdown(self) -> None:
         self.exports.stop()
-        self.search.shutdown()
+        self.search.wait()
         if self.atomic is not None:
             self.atomic.abandon()
             self.atomic = None
@@ -269,21 +237,9 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         return server
 
 
-def only_known_plugins(config: MkDocsConfig) -> bool:
-    """Whether every plugin and hook of the site is this adapter's or Material's search plugin: none
-    of them reads a page's Markdown, or the text of its file, once the page is converted."""
-    return all(type(plugin).__module__.startswith(KNOWN_PLUGINS) for plugin in config.plugins.values())
-
-
-KNOWN_PLUGINS = ("generator.mkdocs_adapter.", "material.plugins.search.")
-
-
-def release_source(page: Page) -> None:
-    """Drop a converted generated page's Markdown: at 5,000 profiles the page texts and their files'
-    texts are some 330 MB that nothing reads again in a build. ``page.markdown`` becomes empty, not
-    None, for which MkDocs's ``Page.title`` would answer None."""
-    page.markdown = ""
-    page.file.content_string = ""
+def editor_markdown(page: str) -> bool:
+    """Briefs (briefs/<slug>.md; the contract's brief URL) carry the editor's own Markdown."""
+    return page.startswith("briefs/") and page != "briefs/index.md"
 
 
 def edit_root(config: MkDocsConfig, root: Path) -> str | None:

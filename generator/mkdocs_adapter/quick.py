@@ -13,9 +13,9 @@ generated pages (and generated files such as graph.json) changed, the rebuild he
 1. runs the pipeline with its cache, as the full build does (problems: the full build reports them);
 2. compares what it made with what the last good build was made from: the same pages, files and
    redirects in the same order, else a full build;
-3. runs MkDocs's own per-page steps (``_populate_page``, ``_build_page``: every plugin event of a
-   page) on the changed pages only, with the last build's configuration, files, navigation and
-   theme environment, each page first put back as it was before MkDocs first read it;
+3. runs MkDocs's per-page steps on the changed pages only, through MkDocs's public calls (the page's
+   ``read_source`` and ``render``, every plugin event of a page, ``get_context`` and the theme's
+   template), with the last build's configuration, files, navigation and theme environment;
 4. writes each changed page and file to a new file beside the site and renames it into place
    (never writing into a file that may be a hard link to another build's), hands the rebuilt pages
    to what follows them (``on_rebuilt``: the site's search index, brought up to date in the
@@ -35,7 +35,6 @@ called once per quick rebuild with the pages it rebuilt, after they are in place
 
 from __future__ import annotations
 
-import copy
 import gc
 import hashlib
 import logging
@@ -49,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from mkdocs.commands import build as mkdocs_build
+from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -60,7 +59,6 @@ from mkdocs.utils import get_build_date
 from ..problems import ProblemsFound
 from ..render import Rendered
 from . import atomic
-from .search import MaterialEntries
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -90,7 +88,6 @@ class _Capture:
     files: Files | None = None
     nav: Navigation | None = None
     env: jinja2.Environment | None = None
-    fresh: dict[str, dict[str, Any]] = field(default_factory=dict)  # page -> its attributes before it was read
 
 
 @dataclass
@@ -160,12 +157,6 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         if self._capture is not None:
             self._capture.nav = nav
         return nav
-
-    @event_priority(1000)  # before any plugin touches the page: as MkDocs made it
-    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        if self._capture is not None:
-            self._capture.fresh[page.file.src_uri] = dict(page.__dict__)
-        return page
 
     @event_priority(-1000)
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -254,7 +245,7 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         _validate_anchors(last, pages)
         last.rendered = rendered
         self.rebuilt = [page.file.src_uri for page in pages]
-        owner.exports.finish(last.site, wait=False)
+        owner.exports.finish(last.site)
         step("search, anchors, exports")
         self.last = last
         change = Rebuilt(last.site, pages, list(changed.files), rendered.names)
@@ -286,20 +277,17 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         owner = self.owner
         owner.rendered = rendered
         owner.unsafe = []
-        if owner.preview is not None:
-            owner.preview.begin(rendered.pages)
         pages = []
         for path in changed:
             file = capture.files.get_file_from_path(path)
             page = file.page if file is not None else None
-            fresh = capture.fresh.get(path)
-            if page is None or fresh is None:
+            if file is None or page is None:
                 raise Fallback(f"{path} was not built by the last build")
+            if file.inclusion.is_excluded():
+                raise Fallback(f"{path} is a draft (MkDocs marks it in the preview)")
             title = page.title
             file.content_string = rendered.pages[path]
-            page.__dict__.clear()
-            page.__dict__.update({key: copy.copy(value) if isinstance(value, (list, dict, set)) else value for key, value in fresh.items()})
-            mkdocs_build._populate_page(page, capture.config, capture.files)
+            _read_page(page, capture.config, capture.files)
             if id(page) in last.in_nav and page.title != title:
                 raise Fallback(f"the title of {path}, a page of the navigation, changed")
             pages.append(page)
@@ -309,23 +297,14 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         """MkDocs's second half for each page: the theme, every page event, the file (in staging).
         Returns (staged file, its place in the site) for each."""
         capture = last.capture
-        assert capture.files is not None and capture.nav is not None and capture.env is not None
-        doc_files = last.doc_files
-        entries = MaterialEntries(capture.config)
+        assert capture.nav is not None and capture.env is not None
         writes: list[tuple[Path, Path]] = []
         for number, page in enumerate(pages):
-            file = page.file
-            target = last.site / file.dest_uri
+            output = _theme_page(page, capture.config, last.doc_files, capture.nav, capture.env)
             staged = staging / f"p{number}"
-            entries.mark()
-            file.abs_dest_path = str(staged)
-            try:
-                mkdocs_build._build_page(page, capture.config, doc_files, capture.nav, capture.env, excluded=file.inclusion.is_excluded())
-            finally:
-                file.abs_dest_path = str(target)
-            if any(entries.added()):
-                raise Fallback("Material's search plugin indexed a page (its index is a stub here)")
-            writes.append((staged, target))
+            if output.strip():  # MkDocs writes no file for a page whose HTML came out empty
+                _write(staged, output.encode("utf-8", errors="xmlcharrefreplace"))
+            writes.append((staged, last.site / page.file.dest_uri))
         return writes
 
     def _tracked(self, config: MkDocsConfig | None) -> tuple[str, ...]:
@@ -440,13 +419,33 @@ def _validate_anchors(last: _Built, rebuilt: list[Page]) -> None:
             page.validate_anchor_links(files=files, log_level=level)
 
 
+def _read_page(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """What ``mkdocs build`` does to a page before the theme: read, converted, every plugin's events."""
+    config.plugins.on_pre_page(page, config=config, files=files)
+    page.read_source(config)
+    page.markdown = config.plugins.on_page_markdown(page.markdown or "", page=page, config=config, files=files)
+    page.render(config, files)
+    page.content = config.plugins.on_page_content(page.content or "", page=page, config=config, files=files)
+
+
+def _theme_page(page: Page, config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: jinja2.Environment) -> str:
+    """What ``mkdocs build`` does to a page after: the theme's template around it, every plugin's
+    events; the page's HTML."""
+    page.active = True
+    try:
+        context = get_context(nav, doc_files, config, page)
+        template = env.get_template(page.meta.get("template", "main.html"))
+        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        return config.plugins.on_post_page(template.render(context), page=page, config=config)
+    finally:
+        page.active = False
+
+
 def _known(plugin: object, quick: QuickRebuild) -> bool:
     """Plugins whose every effect on the site a quick rebuild reproduces."""
-    from .preview import PreviewCache
-
     from .search import SiteSearch
 
-    if plugin is quick or plugin is quick.owner or isinstance(plugin, (PreviewCache, SiteSearch)):
+    if plugin is quick or plugin is quick.owner or isinstance(plugin, SiteSearch):
         return True  # SiteSearch follows a quick rebuild through on_rebuilt
     return type(plugin).__module__ == "material.plugins.search.plugin" and type(plugin).__name__ == "SearchPlugin"
 
