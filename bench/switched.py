@@ -10,13 +10,13 @@ from collections.abc import Callable
 
 
 def _conversion() -> None:
-    from generator.mkdocs_adapter import conversion
+    from generator.mkdocs_adapter.build import conversion
 
     conversion.PARALLEL_FROM = 1 << 60
 
 
 def _allowlist_fast_path() -> None:
-    from generator import allowlist
+    from generator.checks import allowlist
     from generator.mkdocs_adapter import plugin
 
     plugin.check_generated_page = lambda markup: allowlist.check_html(markup, brief=False).findings
@@ -26,14 +26,14 @@ def _allowlist_fast_path() -> None:
 
 
 def _quick() -> None:
-    from generator.mkdocs_adapter import quick
+    from generator.mkdocs_adapter.serve import quick
 
     quick.QuickRebuild.rebuild = lambda self: False
 
 
 def _render_cache() -> None:
     from generator import cache
-    from generator.render import render_job
+    from generator.render.site import render_job
 
     def render_all(self, env, kb, jobs, **kwargs):  # type: ignore[no-untyped-def]
         self.rendered = [job.path for job in jobs]
@@ -55,7 +55,7 @@ def _file_cache() -> None:
 
 
 def _resolve_memo() -> None:
-    from generator import resolve
+    from generator.stages import resolve
 
     original = resolve._Resolver.__init__
 
@@ -66,7 +66,7 @@ def _resolve_memo() -> None:
 
 
 def _idle_collector() -> None:
-    from generator.mkdocs_adapter import quick
+    from generator.mkdocs_adapter.serve import quick
 
     @contextlib.contextmanager
     def held(self):  # type: ignore[no-untyped-def]

@@ -279,7 +279,7 @@ class Synth:
 
 def _key(name: str) -> str:
     """The project's name key (slugify), which is also how an id is made from a name."""
-    from generator.resolve import name_key
+    from generator.stages.resolve import name_key
 
     return name_key(name)
 

@@ -29,18 +29,27 @@ anything from the knowledge base, so with overrides present every page is render
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from .load import Document, load_file, read_bounded
-from .models import Citation, Strict
-from .problems import Problem
-from .render import TEMPLATE_DIR, PageJob, render_job
-from .resolve import EntityLink, KnowledgeBase, ProfileView, ResolveMemo, RichText
-from .validate import validate_document
+from .model.entities import Citation, Strict
+from .model.problems import Problem
+from .model.project import Project
+from .render.site import TEMPLATE_DIR, PageJob, PageRenderer, render_job
+from .stages.load import Document, load_file, read_bounded
+from .stages.resolve import (
+    EntityLink,
+    KnowledgeBase,
+    ProfileView,
+    ResolveMemo,
+    RichText,
+)
+from .stages.validate import validate_document
 
 Key = tuple[str, str]  # (kind, id): ("group", "isis-k"), ("source", "usip-mir-2024"), ("brief", slug)
 Signature = tuple[object, ...]
@@ -70,15 +79,15 @@ class FileCache:
         self._seen: set[Path] = set()
         self.parsed: list[str] = []  # files parsed by the last build (the rest came from the cache)
 
-    def begin(self) -> None:
-        self._seen.clear()
-        self.parsed = []
-
-    def end(self) -> None:
-        """Forget files that are gone."""
-        for path in set(self._entries) - self._seen:
+    def reader(self) -> Callable[[Path, Path, str, list[Problem]], Document | None]:
+        """``load`` for one build: the files the build before read and this one does not are forgotten
+        once it has read them all (``digests`` names only the files of this build)."""
+        for path in set(self._entries) - self._seen if self._seen else ():
             entry = self._entries.pop(path)
             self._of_document.pop(id(entry.document), None)
+        self._seen.clear()
+        self.parsed = []
+        return self.load
 
     def load(self, root: Path, path: Path, kind: str, problems: list[Problem]) -> Document | None:
         """load.load_file, unless this file's bytes were loaded before."""
@@ -397,3 +406,14 @@ class BuildCache:
     resolved: ResolveMemo = field(default_factory=ResolveMemo)
     pages: RenderCache = field(default_factory=RenderCache)
     templates: TemplateCache = field(default_factory=TemplateCache)
+
+    def of(self, project: Project) -> BuildCache:
+        """This cache, for the project it was made for."""
+        if self.root != project.root:
+            raise ValueError(f"this cache belongs to {self.root}, not {project.root}")
+        return self
+
+    def renderer(self, project: Project, world: tuple[object, ...]) -> PageRenderer:
+        """render.site.render_pages, reusing every page whose inputs are unchanged. ``world``: what
+        the pages' contexts draw on besides the knowledge base (the layout, the history)."""
+        return functools.partial(self.pages.render, digests=self.files.digests(), overrides=project.overrides, world=world)

@@ -15,11 +15,17 @@ import tempfile
 from pathlib import Path
 
 from . import swap
-from .check_citations import ARCHIVE_ENV, DEFAULT_ARCHIVE, archive_folder, check_citations
-from .pipeline import Project, build, check
-from .problems import ProblemsFound, printable
+from .checks.citations import (
+    ARCHIVE_ENV,
+    DEFAULT_ARCHIVE,
+    archive_folder,
+    check_citations,
+)
+from .model.problems import ProblemsFound, printable
+from .model.project import Project
+from .pipeline import build, check
 from .scaffold import FILL_IN, KINDS, Refused, new_file
-from .validate import write_schemas
+from .stages.validate import write_schemas
 
 
 def invocation() -> str:
@@ -113,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     schema = add_command(
         "schema", help="write the JSON Schema of each kind of file (for editors)",
         description="Write schema/<kind>.schema.json from the typed models: editors such as VS Code "
-        "check YAML files against them as you type. Run it after changing generator/models.py.",
+        "check YAML files against them as you type. Run it after changing generator/model/entities.py.",
     )
     schema.add_argument("--out", default="schema", help="folder for the *.schema.json files (default: schema)")
     schema.set_defaults(run=_schema)

@@ -1,103 +1,41 @@
-"""The one pipeline that the CLI and the MkDocs plugin both run: load -> validate -> resolve ->
-preflight -> render."""
+"""The one pipeline that the command line and the MkDocs plugin both run, a step at a time."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-
-import jinja2
 
 from .cache import BuildCache
+from .checks.preflight import preflight
+from .checks.site_config import read_site_config
 from .export import export_files
-from .history import read_history
-from .load import Loaded, load_project
-from .problems import Problem, ProblemsFound
-from .render import (
-    TEMPLATE_DIR,
-    Layout,
-    Rendered,
-    make_environment,
-    render_pages,
-    render_site,
-    template_problem,
-)
-from .preflight import preflight
-from .resolve import KnowledgeBase, name_key, resolve
-from .site_config import read_site_config
-from .validate import Validated, validate_documents
-
-OVERRIDES = Path("site_src/overrides/generator")
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a knowledge base lives: data/, briefs/ and template overrides below one root."""
-
-    root: Path
-
-    @property
-    def data_dir(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def briefs_dir(self) -> Path:
-        return self.root / "briefs"
-
-    @property
-    def template_dirs(self) -> list[Path]:
-        """Override folder first, so a project's template replaces the packaged one of the same name."""
-        return [self.root / OVERRIDES, TEMPLATE_DIR]
-
-    @property
-    def watched(self) -> list[Path]:
-        return [self.data_dir, self.briefs_dir, *self.template_dirs]
+from .model.problems import Problem, ProblemsFound
+from .model.project import Project
+from .render.layout import Layout
+from .render.site import Rendered, make_environment, render_pages, render_site
+from .stages.history import read_history
+from .stages.load import load_project
+from .stages.resolve import KnowledgeBase, resolve, unavailable_names
+from .stages.validate import validate_documents
 
 
 def resolve_project(project: Project, cache: BuildCache | None = None) -> tuple[KnowledgeBase, list[Problem]]:
-    """Load, validate, resolve and preflight: the knowledge base of every file that is sound, and every
-    problem.
-
-    With a cache (kept by ``mkdocs serve`` between rebuilds), files whose bytes are unchanged are not
-    parsed or validated again; the outcome is the same as without one.
-    """
-    files = _cache_for(project, cache).files if cache else None
-    if files:
-        files.begin()
-    loaded = load_project(project.root, reader=files.load if files else None)
-    validated, invalid = validate_documents(loaded.documents, validator=files.validate if files else None)
-    if files:
-        files.end()
-    problems = loaded.problems + invalid
-    knowledge, unresolved = resolve(validated, _unavailable_names(loaded, validated), cache.resolved if cache else None)
-    problems += unresolved
-    env = make_environment(project.template_dirs[:1])
-    problems += preflight(project.root, knowledge, env, read_site_config(project.root), problems)
-    return knowledge, problems
-
-
-def _cache_for(project: Project, cache: BuildCache) -> BuildCache:
-    if cache.root != project.root:
-        raise ValueError(f"this cache belongs to {cache.root}, not {project.root}")
-    return cache
-
-
-def _unavailable_names(loaded: Loaded, validated: list[Validated]) -> set[str]:
-    """Ids and names of files that did not load or validate. They have their own problems, so links
-    to them (by id or by any name the file gives) are not reported again."""
-    good = {item.document.stem for item in validated}
-    names = {path.stem for path in loaded.files if path.stem not in good}
-    for document in loaded.documents:
-        if document.stem not in good:
-            given = [document.data.get("name"), *(document.data.get("aliases") or [])]
-            names.update(name_key(name) for name in given if isinstance(name, str))
-    return names
+    """The knowledge base of every file that is sound, and every problem found on the way. With the
+    cache ``mkdocs serve`` keeps, a file whose bytes are unchanged is not parsed or validated again."""
+    cache = cache.of(project) if cache else None
+    # Read every file of data/ and briefs/, keeping where each value stands.
+    loaded = load_project(project.root, reader=cache.files.reader() if cache else None)
+    # Check each file against its model.
+    validated, invalid = validate_documents(loaded.documents, validator=cache.files.validate if cache else None)
+    # Link names, aliases, relationships and citations across files.
+    knowledge, unresolved = resolve(validated, unavailable_names(loaded, validated), cache.resolved if cache else None)
+    # Check what the site will be made of (briefs as HTML, page paths) before anything is written.
+    env = make_environment([project.overrides])
+    unsafe = preflight(project.root, knowledge, env, read_site_config(project.root), loaded.problems + invalid + unresolved)
+    return knowledge, loaded.problems + invalid + unresolved + unsafe
 
 
 def check(project: Project, cache: BuildCache | None = None) -> KnowledgeBase:
-    """Load, validate and resolve; raise ProblemsFound with every problem of every stage."""
+    """The knowledge base; ProblemsFound with every problem of every step, if there is any."""
     knowledge, problems = resolve_project(project, cache)
     if problems:
         raise ProblemsFound(problems)
@@ -110,30 +48,18 @@ def build(
     cache: BuildCache | None = None,
     exporter: Callable[[KnowledgeBase], dict[str, str]] = export_files,
 ) -> Rendered:
-    """Every generated file: the Markdown pages, graph.json, redirect pages, and the open data exports
-    under exports/. ``layout`` says how MkDocs shapes URLs (directory URLs by default), for the files
-    that are not Markdown. Raises ProblemsFound on bad input.
-
-    With a cache, only pages whose inputs changed are rendered again (see generator/cache.py).
-    ``exporter`` makes the exports (under ``mkdocs serve`` the plugin passes one that makes them in
-    the background, generator/mkdocs_adapter/exports.py)."""
+    """Every generated file: the Markdown pages, graph.json, redirect pages and the exports. ``layout``
+    says how the engine shapes URLs; ``exporter`` makes the exports (``mkdocs serve`` passes one that
+    makes them in the background). Raises ProblemsFound on bad input."""
+    layout = layout or Layout()
+    # Load, validate, resolve and check, stopping on any problem.
     knowledge = check(project, cache)
-    history = read_history(project.root)  # once per build: one git call for every profile's date
-    env = make_environment(project.template_dirs[:1])
-    if cache is None:
-        pages_with = render_pages
-    else:
-        env.bytecode_cache = cache.templates
-        pages_with = functools.partial(
-            cache.pages.render, digests=cache.files.digests(), overrides=project.template_dirs[0], world=(layout or Layout(), history)
-        )
-    try:
-        rendered = render_site(knowledge, env, history, layout, pages_with)
-    except Exception as error:  # noqa: BLE001 - a template's mistake becomes a problem; anything else is re-raised
-        problem = template_problem(error, project.root)
-        if problem is None:
-            raise
-        raise ProblemsFound([problem]) from None
+    # Read from git when each data file changed, once for every page.
+    history = read_history(project.root)
+    # Render each page through its template (with a cache, only the pages whose inputs changed).
+    env = make_environment([project.overrides], bytecode_cache=cache.templates if cache else None)
+    pages_with = cache.renderer(project, (layout, history)) if cache else render_pages
+    rendered = render_site(knowledge, env, history, layout, pages_with, root=project.root)
+    # Make the open data exports.
     rendered.files.update(exporter(knowledge))
     return rendered
-

@@ -19,12 +19,19 @@ from pathlib import Path
 
 import jinja2
 
-from .models import SLUG_PATTERN
-from .pipeline import Project, resolve_project
-from .problems import Problem, ProblemsFound
-from .render import TEMPLATE_DIR
-from .resolve import KnowledgeBase, name_key
-from .vocabulary import FOLDER_OF_KIND, QUALIFIER_WORDS, RELATIONSHIP_TYPES, ClaimStatus, SourceKind
+from .model.entities import SLUG_PATTERN
+from .model.problems import Problem, ProblemsFound
+from .model.project import Project
+from .model.vocabulary import (
+    FOLDER_OF_KIND,
+    QUALIFIER_WORDS,
+    RELATIONSHIP_TYPES,
+    ClaimStatus,
+    SourceKind,
+)
+from .pipeline import resolve_project
+from .render.site import TEMPLATE_DIR
+from .stages.resolve import KnowledgeBase, name_key
 
 KINDS = tuple(FOLDER_OF_KIND)  # group, person, event, source
 FILL_IN = "FILL IN"

@@ -7,8 +7,8 @@ the standard library's http.server on 127.0.0.1, the way a reader would open a p
 from __future__ import annotations
 
 import functools
-import io
 import http.server
+import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -16,7 +16,6 @@ import subprocess
 from pathlib import Path
 
 import yaml
-
 from conftest import FIXTURE_KB, copy_project
 
 EVENTS = {

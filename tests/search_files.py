@@ -1,4 +1,4 @@
-"""Reading a built site's search index (generator/search_index.py) the way the worker reads it."""
+"""Reading a built site's search index (generator/export/search_index.py) the way the worker reads it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.search_index import FOLDER, name_key, shard_file
+from generator.export.search_index import FOLDER, name_key, shard_file
 
 
 class SearchFiles:

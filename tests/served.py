@@ -8,12 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import ENV
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
-
-from conftest import ENV
 
 SERVE_URL = "http://127.0.0.1:8000/"
 SERVE_ONLY = {"assets/khorasan-livereload.js"}  # live reload without inline script (livereload.py)

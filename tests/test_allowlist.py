@@ -1,4 +1,4 @@
-"""The allow-list's two parts of a brief's page, and the charts' SVG (generator/allowlist.py).
+"""The allow-list's two parts of a brief's page, and the charts' SVG (generator/checks/allowlist.py).
 
 A brief's page holds what the editor wrote, judged by the narrow brief rules, inside the container
 brief.md.j2 puts around it; the template's own parts around it (the "on this page" line, the
@@ -6,12 +6,18 @@ references with their hidden full entries) are judged as a generated page's."""
 
 from __future__ import annotations
 
+from conftest import ROOT, Site
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, Site
-from generator.allowlist import BRIEF_BODY, BRIEF_END, check_brief_page, check_generated_page, check_html
-from generator.site_config import TEMPLATE_EXTENSIONS, read_site_config
+from generator.checks.allowlist import (
+    BRIEF_BODY,
+    BRIEF_END,
+    check_brief_page,
+    check_generated_page,
+    check_html,
+)
+from generator.checks.site_config import TEMPLATE_EXTENSIONS, read_site_config
 
 TEMPLATE_PART = '<nav class="kb-jump" aria-label="On this page"><div class="toc"><ul><li><a href="#a">A</a></li></ul></div></nav>'
 REFERENCES = '<div class="kb-bibliography"><p class="kb-ref" id="ref-x">X <span class="kb-full">full</span></p></div>'

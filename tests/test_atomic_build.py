@@ -1,5 +1,5 @@
 """A build that is killed, or that fails in any way, leaves the previous site whole and no process
-behind (generator/mkdocs_adapter/atomic.py, generator/cores.py).
+behind (generator/mkdocs_adapter/atomic.py, generator/mkdocs_adapter/cores.py).
 
 The kill tests run real ``mkdocs build`` processes on a synthetic knowledge base large enough for the
 build to fork its helper (the conversion), and stop each at a different point that the test waits for
@@ -20,10 +20,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import ENV, FIXTURE_KB, ROOT, copy_project, mkdocs_build
-from generator.cores import second_core
 from test_bad_inputs import snapshot
+
+from generator.mkdocs_adapter.cores import second_core
 
 sys.path.insert(0, str(ROOT))
 from bench.synth import make_knowledge_base  # noqa: E402
@@ -210,7 +210,7 @@ def test_a_forked_child_ends_with_its_parent(tmp_path: Path) -> None:
     script = textwrap.dedent(
         """
         import sys, threading
-        from generator.cores import Forked
+        from generator.mkdocs_adapter.cores import Forked
         child = Forked(threading.Event().wait)
         print(child.pid, flush=True)
         threading.Event().wait()

@@ -18,9 +18,9 @@ in one run) and no traceback; ``mkdocs build`` on the same project, whose site/ 
 build, must fail with the same messages and leave site/ byte for byte and timestamp for timestamp as
 it was (the plugin fails in on_pre_build, before MkDocs cleans site/).
 
-Policy for markup in text (enforced in generator/models.py, ``find_markup``):
+Policy for markup in text (enforced in generator/model/entities.py, ``find_markup``):
 
-* Text from YAML is plain text and is always escaped when rendered (generator/render.py ``escape``):
+* Text from YAML is plain text and is always escaped when rendered (generator/render/ ``escape``):
   whatever it holds shows as written and can never become an element or attribute.
 * On top of that, markup in any text field is a validation error, not something to publish quietly:
   an HTML tag, comment or directive (``<`` followed by a letter, ``/``, ``!`` or ``?``), a
@@ -43,7 +43,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import FIXTURE_KB, copy_project, generator, mkdocs_build
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import generator, mkdocs_build
+
 from generator.cli import replace_folder
 
 

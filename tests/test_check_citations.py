@@ -1,7 +1,7 @@
 """check-citations: does the cited paragraph state the numbers and dates of the statement citing it?
 
 First a table of statements and paragraphs, true and false, for what counts as the same figure
-(generator/quantities.py); then the command on a small project with its own archive, read as a user
+(generator/checks/quantities.py); then the command on a small project with its own archive, read as a user
 reads it (messages, positions, exit codes); then the project's own knowledge base, which must pass
 with --strict wherever the archived source texts are present.
 """
@@ -14,12 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ENV, ROOT
 from test_engine_neutral import cli_without_mkdocs
 from test_workflows import command, workflow
-from generator.check_citations import DEFAULT_ARCHIVE, paragraph_numbers
-from generator.quantities import Index, mentions
+
+from generator.checks.citations import DEFAULT_ARCHIVE, paragraph_numbers
+from generator.checks.quantities import Index, mentions
 
 
 def unsupported(statement: str, paragraph: str) -> list[str]:

@@ -1,5 +1,5 @@
 """A large build converts part of its Markdown in a second process
-(generator/mkdocs_adapter/conversion.py).
+(generator/mkdocs_adapter/build/conversion.py).
 
 The site must be the one a single process builds, byte for byte; what the second process logs must
 be reported and counted by --strict as if MkDocs had logged it; and whenever the second process's
@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_project, run
 
 # mode: "two" (a second process from one page on), "one" (never), "all" (the second process takes
@@ -30,7 +29,7 @@ if mode == "no-affinity":
     del os.sched_getaffinity
 if mode == "no-fork":
     multiprocessing.get_all_start_methods = lambda: ["spawn"]
-import generator.mkdocs_adapter.conversion as conversion
+import generator.mkdocs_adapter.build.conversion as conversion
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort

@@ -1,11 +1,11 @@
-"""cores.Forked: a child's work, and what a child that streams sends (generator/cores.py)."""
+"""cores.Forked: a child's work, and what a child that streams sends (generator/mkdocs_adapter/cores.py)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 
-from generator.cores import Forked
+from generator.mkdocs_adapter.cores import Forked
 
 
 def _three_then_fail() -> Iterator[object]:

@@ -12,9 +12,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from browser import serve
 from conftest import FIXTURE_KB, Site, copy_project, mkdocs_build
+
 from generator.mkdocs_adapter.csp import apply_policy
 
 PROBE_SCRIPT = "window.__probeRan = true;"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import yaml
-
 from conftest import Site
 from htmlq import article, descendants, find, parse, section_after
 from search_files import SearchFiles

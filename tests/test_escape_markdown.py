@@ -13,12 +13,12 @@ from html.parser import HTMLParser
 
 import markdown
 import pytest
+from conftest import ROOT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
 
-from conftest import ROOT
-from generator.render import escape
+from generator.render.escape import escape
 
 # (Markdown around the text, the elements the HTML must consist of)
 PLACES = {

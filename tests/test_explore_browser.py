@@ -7,16 +7,23 @@ a time. These tests skip, saying why, only when /usr/bin/chromium is absent.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from conftest import ROOT
-from test_reader_browser import context, fixture_base, node_at, node_ids, page, real, reader, serious_violations  # noqa: F401
+from playwright.sync_api import Page, expect
+from test_reader_browser import (  # noqa: F401
+    context,
+    fixture_base,
+    node_at,
+    node_ids,
+    page,
+    reader,
+    real,
+    serious_violations,
+)
 
 expect.set_options(timeout=20_000)
 

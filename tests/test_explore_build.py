@@ -13,16 +13,15 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-from conftest import ENV, PUBLISHED, ROOT, Site, copy_project, mkdocs_build
-from generator.history import SHALLOW, changed_fields, read_history
+from conftest import PUBLISHED, ROOT, Site, mkdocs_build
 from htmlq import descendants, find, parse, section_after
+
+from generator.stages.history import SHALLOW, changed_fields, read_history
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 SITE_URL = PUBLISHED["KB_SITE_URL"]
@@ -203,10 +202,16 @@ def test_profile_carries_the_citation_tags_reference_managers_read(published_sit
 
 
 def test_cite_box_and_its_downloads_agree_and_read_back(published_site: Site) -> None:
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    import rispy
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
     from citeproc.source.json import CiteProcJSON
     from pybtex.database import parse_string
-    import rispy
 
     html = published_site.page("groups/isis-k")
     box = section_after(html, "cite-this-page")
@@ -233,7 +238,7 @@ def test_cite_box_and_its_downloads_agree_and_read_back(published_site: Site) ->
 def test_bibtex_escapes_what_latex_would_read(tmp_path: Path) -> None:
     from pybtex.database import parse_string
 
-    from generator.publish import Citable
+    from generator.render.publish import Citable
 
     text = Citable("x", "Fish & chips: 100% {odd} $5 Café", "https://example.org/a_b", dt.date(2024, 5, 1)).bibtex()
     title = parse_string(text, "bibtex").entries["x"].fields["title"]
@@ -269,8 +274,8 @@ def test_profile_highlights_its_tab_and_lists_its_kind_beside_it(published_site:
 
 
 def test_a_large_kind_lists_a_window_around_the_profile() -> None:
-    from generator.publish import LIST_ALL, WINDOW, Sections
-    from generator.resolve import KnowledgeBase, ProfileView
+    from generator.render.publish import LIST_ALL, WINDOW, Sections
+    from generator.stages.resolve import KnowledgeBase, ProfileView
 
     class Model:
         KIND = "group"
@@ -414,7 +419,7 @@ def test_the_atom_feed_lists_the_latest_changes(reader_site: Site) -> None:
 
 
 def test_a_profile_lists_its_changes_by_their_headlines() -> None:
-    from generator.history import HEADLINE, headline
+    from generator.stages.history import HEADLINE, headline
 
     assert headline("Audit fixes, each with its siblings: June 2015 cited to para 2; more") == "Audit fixes, each with its siblings"
     assert headline("Data: cite the box") == "Data: cite the box"  # no clause long enough to stand alone

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 import stix2
-from stix2validator import ValidationOptions, validate_string
-
 from conftest import FIXTURE_KB, ROOT, Site, generator
+from stix2validator import ValidationOptions, validate_string
 
 EXPORTS = "exports"
 

@@ -8,18 +8,17 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-import generator.load as load
 from conftest import FIXTURE_KB, ROOT
-from generator.load import SourceMap, load_project, parse_yaml
-from generator.problems import Problem
+
+import generator.stages.load as load
+from generator.model.problems import Problem
+from generator.stages.load import SourceMap, load_project, parse_yaml
 
 CRAFTED = {
     "flow after non-ASCII": 'name: "Ḥaqqānī — ISKP"\nx: {a: "é", b: [1, "ü", 3]}\n',
@@ -118,7 +117,7 @@ DEEP = {
 }
 _IN_A_SMALL_THREAD = """
 import sys, threading
-from generator.load import SourceMap, parse_yaml
+from generator.stages.load import SourceMap, parse_yaml
 text = sys.stdin.read()
 threading.stack_size(256 * 1024)
 def parse():

@@ -7,20 +7,20 @@ the result. A few tests also check that work was skipped, since skipping it is t
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURE_KB, ROOT
+
 from generator.cache import BuildCache
-from generator.pipeline import Project, build, check
-from generator.problems import ProblemsFound
-from generator.render import Rendered
-from generator.resolve import EntityLink
+from generator.model.problems import ProblemsFound
+from generator.model.project import Project
+from generator.pipeline import build, check
+from generator.render.site import TEMPLATE_DIR, Rendered
+from generator.stages.resolve import EntityLink
 
 sys.path.insert(0, str(ROOT))
 from bench.synth import make_knowledge_base  # noqa: E402
@@ -109,7 +109,7 @@ def test_an_inverse_relationship_appears_and_disappears_on_the_other_profile(pro
 
 
 def test_a_relationship_edit_renders_only_the_pages_that_show_that_file(project: Project) -> None:
-    from generator.render import CHANGES_PAGE, INDEX_PAGES, NETWORK_PAGE
+    from generator.render.site import CHANGES_PAGE, INDEX_PAGES, NETWORK_PAGE
 
     cache = BuildCache(project.root)
     build(project, cache=cache)
@@ -236,9 +236,9 @@ def test_problems_of_unchanged_files_are_reported_again(project: Project) -> Non
 def test_a_template_override_renders_every_page_with_it(project: Project) -> None:
     cache = BuildCache(project.root)
     build(project, cache=cache)
-    overrides = project.template_dirs[0]
+    overrides = project.overrides
     overrides.mkdir(parents=True, exist_ok=True)
-    packaged = (project.template_dirs[1] / "source.md.j2").read_text(encoding="utf-8")
+    packaged = (TEMPLATE_DIR / "source.md.j2").read_text(encoding="utf-8")
     (overrides / "source.md.j2").write_text(packaged + "\nOverridden source page.\n", encoding="utf-8")
 
     site = build(project, cache=cache)

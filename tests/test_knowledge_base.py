@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import ROOT, Site
-from generator.models import Event
-from generator.pipeline import Project, check
 from htmlq import find, section_after
+
+from generator.model.entities import Event
+from generator.model.project import Project
+from generator.pipeline import check
 
 SOURCES_DIR = ROOT.parent / "shared" / "sources"
 

@@ -6,7 +6,7 @@ import pytest
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from generator.render import Layout
+from generator.render.layout import Layout
 
 PATHS = [
     "index.md", "groups/index.md", "groups/isis-k.md", "people/README.md", "a/b/c.md", "timeline.md",

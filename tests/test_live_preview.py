@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from browser import CHROMIUM, LAUNCH_ARGS, MISSING
 from conftest import ENV
 

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from test_csp import RECORD_VIOLATIONS, directives, read_head
 from test_live_preview import Server, edit, epoch, server  # noqa: F401 - the fixture is used by name
 

@@ -13,10 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
-
 from browser import serve
 from conftest import Site
+from playwright.sync_api import Browser, Page, expect
 
 expect.set_options(timeout=20_000)
 

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, Site, generator, mkdocs_build
-from generator import figures
-from generator.citations import locators
-from generator.models import FigureValue
-from generator.render import attribution_words
 from htmlq import article, find, section_after
+
+from generator.model import figures
+from generator.model.entities import FigureValue
+from generator.model.citations import locators
+from generator.render.text import attribution_words
 
 SOURCE_IDS = sorted(p.stem for p in (ROOT / "data/sources").glob("*.yaml"))
 

@@ -22,18 +22,18 @@ from pathlib import Path
 
 import markdown
 import pytest
+from conftest import ENV, FIXTURE_KB, ROOT, copy_project, generator, mkdocs_build
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
-
-from conftest import ENV, FIXTURE_KB, ROOT, copy_project, generator, mkdocs_build
 from search_files import SearchFiles
-from generator.load import load_project
-from generator.models import find_markup
-from generator.render import make_environment, render_site
-from generator.resolve import resolve
-from generator.validate import Validated, validate_documents
+
+from generator.model.entities import find_markup
+from generator.render.site import make_environment, render_site
+from generator.stages.load import load_project
+from generator.stages.resolve import resolve
+from generator.stages.validate import Validated, validate_documents
 
 PROFILE = "red-front"  # the fixture group whose name, aliases and claims are replaced
 

@@ -1,4 +1,4 @@
-"""Quick rebuilds under `mkdocs serve` (generator/mkdocs_adapter/quick.py): after any sequence of edits,
+"""Quick rebuilds under `mkdocs serve` (generator/mkdocs_adapter/serve/quick.py): after any sequence of edits,
 the served site equals, byte for byte, what `mkdocs build` makes of the same files.
 
 The project is served in this process as `mkdocs serve` serves it (tests/served.py); after each edit the
@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURE_KB, ROOT, copy_project
 from served import SITE_SETTINGS, Served, differences, mkdocs_build
 
@@ -85,7 +84,7 @@ relationships:
     target: red-front
     cite: ["beta-news"]
 """
-PACKAGED_PERSON = (ROOT / "generator/templates/person.md.j2").read_text(encoding="utf-8")
+PACKAGED_PERSON = (ROOT / "generator/render/templates/person.md.j2").read_text(encoding="utf-8")
 OVERRIDE = "site_src/overrides/generator/person.md.j2"
 
 # (what, the edit, the way the rebuild must go)
@@ -188,7 +187,7 @@ def test_a_quick_rebuild_that_fails_half_way_leaves_it_to_the_full_build(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """It never raises: the full build runs, and its whole site replaces what was written."""
-    import generator.mkdocs_adapter.quick as quick
+    import generator.mkdocs_adapter.serve.quick as quick
 
     served = Served(project, tmp_path / "site")
     put_in_place = quick._replace

@@ -14,10 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, expect
-
 from browser import serve
 from conftest import ROOT, Site
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 # A limit for a state to be reached, not a wait: a test goes on as soon as the state is there. Generous,
 # because a busy machine (CI, or other work on both cores) can make Chromium slow to get there.
@@ -117,7 +116,7 @@ def test_alias_puts_its_profile_first(page: Page, real: str, alias: str, profile
 @pytest.mark.parametrize(("alias", "profile"), ALIASES)
 def test_alias_ranks_first_by_the_index_alone(context: BrowserContext, real: str, alias: str, profile: str) -> None:
     # The search worker puts the profile of a name first by itself (the name's words are an entry of
-    # the index: generator/search_index.py), "IS-K" included; no page script has a hand in it.
+    # the index: generator/export/search_index.py), "IS-K" included; no page script has a hand in it.
     context.route("**/assets/khorasan.js", lambda route: route.fulfill(status=200, body="", content_type="text/javascript"))
     page = context.new_page()
     results = search(page, real, alias)

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, Site, generator, mkdocs_build
-from generator.history import History, read_history
 from htmlq import article, find, parse, section_after
 from reader_kb import HAND_PAGE
 from search_files import SearchFiles
+
+from generator.stages.history import History, read_history
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

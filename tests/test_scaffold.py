@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import generator
-from generator.load import load_project
-from generator.models import MODEL_OF_KIND
-from generator.validate import _all_field_names
+
+from generator.model.entities import MODEL_OF_KIND
+from generator.stages.load import load_project
+from generator.stages.validate import _all_field_names
 
 FOLDER = {"group": "groups", "person": "people", "event": "events", "source": "sources"}
 FILL_LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[a-z_]+):[^#\n]*# FILL IN.*$", re.M)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_KB, copy_project
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-import generator.render as render
-from conftest import FIXTURE_KB, copy_project
+import generator.render.site as render
 
 
 def test_the_network_page_lists_relationships_only_while_they_fit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

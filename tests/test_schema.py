@@ -10,9 +10,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import FIXTURE_KB, ROOT, generator
-from generator.load import Document, load_project
+
+from generator.stages.load import Document, load_project
 
 SCHEMA_DIR = ROOT / "schema"
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")

@@ -13,10 +13,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Page, expect
-
 from browser import serve
 from conftest import Site, mkdocs_build
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 expect.set_options(timeout=60_000)  # a limit for a state to be reached, not a wait
 

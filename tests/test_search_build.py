@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import material
-
 from conftest import ROOT, Site, mkdocs_build, run
 from search_files import SearchFiles
 

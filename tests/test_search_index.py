@@ -1,4 +1,4 @@
-"""The split search index (generator/search_index.py), read from the files it writes.
+"""The split search index (generator/export/search_index.py), read from the files it writes.
 
 What a page becomes (its sections, its words and their weights, its names), where each entry lives
 (one shard, found the way the worker looks for it), what an update rewrites, and that no HTML makes
@@ -16,8 +16,16 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator import search_index as si
-from generator.search_index import FOLDER, PageRecord, SearchIndex, build_files, name_key, sections_of, words
+from generator.export import search_index as si
+from generator.export.search_index import (
+    FOLDER,
+    PageRecord,
+    SearchIndex,
+    build_files,
+    name_key,
+    sections_of,
+    words,
+)
 
 PROFILE = """<h1 id="red-front">Red Front<a class="headerlink" href="#red-front" title="Permanent link">&para;</a></h1>
 <nav aria-label="On this page" class="kb-jump"><ul><li><a href="#origins">Origins</a></li></ul></nav>

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURE_KB, ROOT, copy_project
-from generator.search_index import name_key, shard_file
+
+from generator.export.search_index import name_key, shard_file
 
 sys.path.insert(0, str(ROOT))
 from bench.preview import fetch, serving  # noqa: E402

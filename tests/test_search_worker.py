@@ -1,4 +1,4 @@
-"""The search worker (site_src/assets/kb-search.js) in Chromium, on indexes that generator/search_index.py
+"""The search worker (site_src/assets/kb-search.js) in Chromium, on indexes that generator/export/search_index.py
 writes for pages made here, without MkDocs: how it makes words (as the index does), how it ranks, what
 it fetches and what it hands Material.
 
@@ -8,7 +8,6 @@ is read back. These tests skip, saying why, only when /usr/bin/chromium is absen
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -16,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import serve
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from browser import serve
-from conftest import ROOT
-from generator import search_index as si
-from generator.search_index import PageRecord, build_files
+from generator.export import search_index as si
+from generator.export.search_index import PageRecord, build_files
 
 WORKER = ROOT / "site_src" / "assets" / "kb-search.js"
 

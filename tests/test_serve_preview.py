@@ -12,10 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_KB, ROOT, copy_project
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-
-from conftest import FIXTURE_KB, ROOT, copy_project
 
 sys.path.insert(0, str(ROOT))
 from bench.preview import fetch, serving, wait_for  # noqa: E402

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import generator, mkdocs_build
 
 OVERRIDE = "site_src/overrides/generator/group.md.j2"

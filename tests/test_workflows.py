@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import ROOT, run
 
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -1,4 +1,5 @@
-"""Stage 4b, export: the resolved knowledge base -> open data files published with the site.
+"""Stage 4b, export: the resolved knowledge base -> open data files published with the site (and, in
+search_index.py, the site's split search index, made from the pages' HTML).
 
 Fed by the same KnowledgeBase as the pages (no second reading of the YAML). Every file is
 deterministic: the same data gives the same bytes, so consumers can diff one release with the next.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from ..resolve import KnowledgeBase
+from ..stages.resolve import KnowledgeBase
 from .csl import csl_json
 from .stix import stix_bundle
 from .tables import csv_tables, knowledge_json

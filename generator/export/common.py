@@ -14,8 +14,8 @@ from typing import Any
 
 import orjson
 
-from ..models import Citation
-from ..resolve import Edge, EntityLink, RichText
+from ..model.entities import Citation
+from ..stages.resolve import Edge, EntityLink, RichText
 
 # Never change: every exported uuid (and every STIX id) is derived from it and the entity's id.
 NAMESPACE = uuid.UUID("5fb5120c-0ee1-4daf-84df-8d5bf573a354")

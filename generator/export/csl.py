@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import Source
-from ..resolve import KnowledgeBase
+from ..model.entities import Source
+from ..stages.resolve import KnowledgeBase
 from .common import json_bytes, parts
 
 # Our source kinds -> CSL item types. News outlets' pieces are newspaper articles; analysis pieces

@@ -31,10 +31,18 @@ from typing import Any
 
 import orjson
 
-from ..models import Citation, Event, Group, Person
-from ..render import source_label
-from ..resolve import Edge, KnowledgeBase, ProfileView, plain_text
-from .common import end_of, entity_uuid, json_bytes, page_url, relationship_uuid, stable_uuid, start_of
+from ..model.entities import Citation, Event, Group, Person
+from ..render.text import source_label
+from ..stages.resolve import Edge, KnowledgeBase, ProfileView, plain_text
+from .common import (
+    end_of,
+    entity_uuid,
+    json_bytes,
+    page_url,
+    relationship_uuid,
+    stable_uuid,
+    start_of,
+)
 
 PRODUCER = "Khorasan Brief"
 # Words in a group's type that make it an intrusion-set: an armed movement rather than an institution.

@@ -12,10 +12,18 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..models import Event, FigureValue, Group, Person, Profile
-from ..publish import LICENCE
-from ..resolve import BriefView, Edge, FigureView, KnowledgeBase, ProfileView, RichClaim, plain_text
-from ..vocabulary import RELATIONSHIP_TYPES
+from ..model.entities import Event, FigureValue, Group, Person, Profile
+from ..model.vocabulary import RELATIONSHIP_TYPES
+from ..render.publish import LICENCE
+from ..stages.resolve import (
+    BriefView,
+    Edge,
+    FigureView,
+    KnowledgeBase,
+    ProfileView,
+    RichClaim,
+    plain_text,
+)
 from .common import (
     brief_uuid,
     cite_json,

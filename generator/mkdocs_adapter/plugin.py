@@ -19,17 +19,20 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from ..allowlist import BRIEF_END, check_brief_page, check_generated_page
 from ..cache import BuildCache
-from ..pipeline import Project, build
-from ..problems import Position, Problem, ProblemsFound
-from ..render import Layout, Rendered
-from . import csp, livereload
+from ..checks.allowlist import BRIEF_END, check_brief_page, check_generated_page
+from ..model.problems import Position, Problem, ProblemsFound
+from ..model.project import Project
+from ..pipeline import build
+from ..render.layout import Layout
+from ..render.site import TEMPLATE_DIR, Rendered
+from . import csp
 from .atomic import AtomicSite
-from .conversion import TwoCoreConversion
-from .exports import Exports, listed_files
-from .quick import QuickRebuild
+from .build.conversion import TwoCoreConversion
 from .search import SiteSearch, index_no_page, search_box_shown
+from .serve import livereload
+from .serve.exports import Exports, listed_files
+from .serve.quick import QuickRebuild
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -74,6 +77,13 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         # The preview keeps the published policy where live reload can run without inline script.
         self.relaxed_policy = self.serving and not livereload.inline_script_replaced()
         self.dirty = dirty
+
+    def watched(self) -> list[Path]:
+        """What the site is made from besides docs_dir and mkdocs.yml: the data, the briefs and the
+        templates (the project's overrides and the packaged ones)."""
+        if self.project is None:
+            return []
+        return [self.project.data_dir, self.project.briefs_dir, self.project.overrides, TEMPLATE_DIR]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project(Path(config.config_file_path).resolve().parent)
@@ -156,7 +166,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         return files
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:  # type: ignore[no-untyped-def]
-        """Every generated page and brief, as converted, passes the allow-list (generator/allowlist.py).
+        """Every generated page and brief, as converted, passes the allow-list (generator/checks/allowlist.py).
         validate has checked the briefs already; this holds the templates (overrides included) to it."""
         path = page.file.src_uri
         if path in self.generated:
@@ -227,7 +237,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]
         assert self.project is not None
-        for path in self.project.watched:
+        for path in self.watched():
             if path.is_dir():
                 server.watch(str(path))
         builder = self.quick.serve(server, server.builder) if self.quick is not None else server.builder

@@ -1,4 +1,4 @@
-"""Search: the site's split index (generator/search_index.py) in place of Material's whole one.
+"""Search: the site's split index (generator/export/search_index.py) in place of Material's whole one.
 
 Material's search plugin stays for its search box and its header (the theme shows them only with the
 plugin), and still writes ``search/search_index.json``; but it indexes no page, so that file is a stub
@@ -28,10 +28,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from ..search_index import PageRecord, SearchIndex
+from ..export.search_index import PageRecord, SearchIndex
 
 if TYPE_CHECKING:
-    from .quick import Rebuilt
+    from .serve.quick import Rebuilt
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 

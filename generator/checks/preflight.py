@@ -27,13 +27,22 @@ from pathlib import Path
 import jinja2
 import markdown
 
+from ..export import export_files
+from ..model.problems import Position, Problem
+from ..render.layout import Layout
+from ..render.page import Page
+from ..render.publish import Sections
+from ..render.site import (
+    GRAPH_FILE,
+    INDEX_PAGES,
+    NETWORK_PAGE,
+    brief_job,
+    render_job,
+    template_problem,
+)
+from ..stages.history import History
+from ..stages.resolve import BriefView, EntityLink, KnowledgeBase
 from .allowlist import Checked, Finding, check_brief_page, check_html
-from .export import export_files
-from .history import History
-from .problems import Position, Problem
-from .publish import Sections
-from .render import GRAPH_FILE, INDEX_PAGES, NETWORK_PAGE, Layout, Page, brief_job, render_job, template_problem
-from .resolve import BriefView, EntityLink, KnowledgeBase
 from .site_config import SiteConfig
 
 MAX_NESTING = 10  # levels of lists and quotes; the real briefs use 2

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .models import FigureValue
-from .resolve import FigureView, KnowledgeBase, ProfileView
+from ..model.entities import FigureValue
+from ..stages.resolve import FigureView, KnowledgeBase, ProfileView
 
 # Relationships, as seen from the profile in hand, that make each column.
 ATTACKS = frozenset({"carried-out", "claimed"})  # a group's attacks: events it carried out or claimed

@@ -18,14 +18,25 @@ from typing import Any
 
 from slugify import slugify
 
-from . import figures
-from .citations import short_names
-from .load import SourceMap, YamlPath
-from .names import oddness, skeleton
-from .models import BriefMeta, Citation, Claim, Event, Figure, Group, Person, Relationship, Source, date_sort_key
-from .problems import Position, Problem
+from ..model import figures
+from ..model.citations import short_names
+from ..model.entities import (
+    BriefMeta,
+    Citation,
+    Claim,
+    Event,
+    Figure,
+    Group,
+    Person,
+    Relationship,
+    Source,
+    date_sort_key,
+)
+from ..model.names import oddness, skeleton
+from ..model.problems import Position, Problem
+from ..model.vocabulary import FOLDER_OF_KIND, RELATIONSHIP_TYPES, RelationshipType
+from .load import Loaded, SourceMap, YamlPath
 from .validate import Validated
-from .vocabulary import FOLDER_OF_KIND, RELATIONSHIP_TYPES, RelationshipType
 
 Profile = Group | Person | Event
 
@@ -58,7 +69,7 @@ class FigureView:
 
     @functools.cached_property
     def differs(self) -> bool:
-        """True when some two values cannot both be true (generator/figures.py has the rule): values
+        """True when some two values cannot both be true (generator/model/figures.py has the rule): values
         for different dates are a series, and overlapping readings ("about 13" and 13) agree."""
         return figures.differs(self.figure.values)
 
@@ -611,6 +622,18 @@ def _merge(index: dict[tuple[str, str, str], Edge], edge: Edge) -> None:
     existing.until = existing.until or edge.until
     existing.declared = existing.declared or edge.declared
     existing.ended = existing.ended or edge.ended
+
+
+def unavailable_names(loaded: Loaded, validated: list[Validated]) -> set[str]:
+    """Ids and names of files that did not load or validate. They have their own problems, so links
+    to them (by id or by any name the file gives) are not reported again."""
+    good = {item.document.stem for item in validated}
+    names = {path.stem for path in loaded.files if path.stem not in good}
+    for document in loaded.documents:
+        if document.stem not in good:
+            given = [document.data.get("name"), *(document.data.get("aliases") or [])]
+            names.update(name_key(name) for name in given if isinstance(name, str))
+    return names
 
 
 def resolve(

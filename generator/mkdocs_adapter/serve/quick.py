@@ -43,7 +43,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +56,9 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
-from ..problems import ProblemsFound
-from ..render import Rendered
-from . import atomic
+from ...model.problems import ProblemsFound
+from ...render.site import Rendered
+from .. import atomic
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -210,8 +210,6 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
         last = self.last
         if last is None:
             raise Fallback("no good build to start from")
-        capture = last.capture
-        config = capture.config
         step = _Steps(self.timings)
         self._check_site(last)
         step("site checked")
@@ -318,7 +316,7 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
                 paths |= {config.docs_dir, *(str(path) for path in config.watch)}
                 if config.config_file_path:
                     paths.add(config.config_file_path)
-                paths |= {str(path) for path in self.owner.project.watched} if self.owner.project else set()
+                paths |= {str(path) for path in self.owner.watched()}
             if config.theme.custom_dir:
                 paths.add(config.theme.custom_dir)
         project = self.owner.project
@@ -443,7 +441,7 @@ def _theme_page(page: Page, config: MkDocsConfig, doc_files: list[File], nav: Na
 
 def _known(plugin: object, quick: QuickRebuild) -> bool:
     """Plugins whose every effect on the site a quick rebuild reproduces."""
-    from .search import SiteSearch
+    from ..search import SiteSearch
 
     if plugin is quick or plugin is quick.owner or isinstance(plugin, SiteSearch):
         return True  # SiteSearch follows a quick rebuild through on_rebuilt

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from .resolve import KnowledgeBase, name_key
+from ..stages.resolve import KnowledgeBase, name_key
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .problems import Position, Problem, shown
-from .vocabulary import KIND_OF_FOLDER
+from ..model.problems import Position, Problem, shown
+from ..model.vocabulary import KIND_OF_FOLDER
 
 MAX_FILE_BYTES = 1024 * 1024
 # The largest real profile (about 35 kB) has under 800 values and nests 7 deep: generous headroom.

@@ -34,7 +34,7 @@ import nh3
 BRIEF_TAGS = frozenset(
     "p h1 h2 h3 h4 h5 h6 blockquote pre code ul ol li hr br em strong a img table thead tbody tr th td div sup".split()
 )
-# The series charts (generator/chart.py) are inline SVG: shapes and text, no script, style or animation.
+# The series charts (generator/render/chart.py) are inline SVG: shapes and text, no script, style or animation.
 CHART_TAGS = frozenset("svg line polyline rect circle path text title".split())
 # The indexes' filters, the timeline and network controls and "Cite this page" (their scripts read the
 # data-* attributes; inert data, like aria-*, is allowed on any element of a generated page).

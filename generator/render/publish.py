@@ -11,16 +11,16 @@ sorted once per build (``Sections``), and each page takes a window of them.
 from __future__ import annotations
 
 import bisect
-import functools
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..model.entities import Event, Group, Person
+from ..stages.resolve import KnowledgeBase, ProfileView, plain_text
 from .indexes import stated
-from .models import Event, Group, Person
-from .resolve import KnowledgeBase, ProfileView, plain_text
 
 SITE_NAME = "Khorasan Brief"
 LICENCE = {
@@ -186,7 +186,8 @@ class Citable:
         """A @misc entry (biblatex reads it as @online). pybtex writes it, turning the text into LaTeX
         as it goes (latexcodec: "&" -> "\\&", "%" -> "\\%"); braces, which BibTeX counts even when
         escaped, become LaTeX's brace commands; the title keeps its capitals in a pair of braces."""
-        from pybtex.database import BibliographyData, Entry as BibEntry
+        from pybtex.database import BibliographyData
+        from pybtex.database import Entry as BibEntry
 
         def text(value: str) -> str:
             return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_COMMANDS[match.group()], value)

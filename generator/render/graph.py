@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .models import Citation
-from .resolve import KnowledgeBase
+from ..model.entities import Citation
+from ..stages.resolve import KnowledgeBase
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 For every statement of the knowledge base (claims, figure values, relationships, and each cited
 passage of a brief) this reads the paragraphs it cites in the archived source texts, and reports
-every number, amount, year, month and date of the statement (see generator/quantities.py) that none
+every number, amount, year, month and date of the statement (see generator/checks/quantities.py) that none
 of those paragraphs states, saying where else in the same source it does stand: "'June 2015' is in
 hindu-johny-2024 para 2, not in para 3".
 
@@ -28,13 +28,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import Document, load_project
-from .models import Citation, Claim, Event, Figure, FigureValue, Group, Person, Relationship, Source
-from .pipeline import Project, check
-from .problems import Position, Problem
+from ..model.entities import (
+    Citation,
+    Claim,
+    Event,
+    Figure,
+    FigureValue,
+    Group,
+    Person,
+    Relationship,
+    Source,
+)
+from ..model.problems import Position, Problem
+from ..model.project import Project
+from ..pipeline import check
+from ..stages.load import Document, load_project
+from ..stages.resolve import resolve
+from ..stages.validate import Validated, validate_documents
 from .quantities import Index, Mention, date_mention, mentions, number_mention
-from .resolve import resolve
-from .validate import Validated, validate_documents
 
 ARCHIVE_ENV = "KHORASAN_BRIEF_ARCHIVE"
 DEFAULT_ARCHIVE = Path("..") / "shared" / "sources"  # from the project root

@@ -23,10 +23,10 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from ...export import each_export, export_files
+from ...stages.resolve import KnowledgeBase
+from .. import atomic
 from ..cores import Forked, second_core
-from ..export import each_export, export_files
-from ..resolve import KnowledgeBase
-from . import atomic
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 

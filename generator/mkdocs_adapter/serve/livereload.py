@@ -20,7 +20,7 @@ from mkdocs.livereload import LiveReloadServer
 SCRIPT_PATH = "assets/khorasan-livereload.js"
 
 SCRIPT = """\
-// Live reload for `mkdocs serve` (generator/mkdocs_adapter/livereload.py): the build this page
+// Live reload for `mkdocs serve` (generator/mkdocs_adapter/serve/livereload.py): the build this page
 // comes from and the request that served it are read from this script's own tag.
 (function () {
   "use strict";

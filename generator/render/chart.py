@@ -14,8 +14,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .figures import categories
-from .models import FigureValue
+from ..model.entities import FigureValue
+from ..model.figures import categories
 
 WIDTH, HEIGHT = 360, 190
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 22, 28  # room for the axis labels

@@ -17,9 +17,20 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from ..model.entities import (
+    MODEL_OF_KIND,
+    SLUG_PATTERN,
+    BriefMeta,
+    Event,
+    FieldError,
+    Group,
+    Person,
+    Source,
+    Strict,
+    find_markup,
+)
+from ..model.problems import Position, Problem, shown
 from .load import Document, SourceMap
-from .models import MODEL_OF_KIND, SLUG_PATTERN, BriefMeta, Event, FieldError, Group, Person, Source, Strict, find_markup
-from .problems import Position, Problem, shown
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-from .history import History
+from ..stages.history import History
 from .publish import LICENCE
 
 ATOM = "http://www.w3.org/2005/Atom"

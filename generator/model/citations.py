@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .models import Citation, Source
+from .entities import Citation, Source
 from .vocabulary import KIND_OF_FOLDER
 
 _PARA = re.compile(r"^paras? (\d+)$")

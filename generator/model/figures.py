@@ -24,7 +24,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .models import FigureValue, date_sort_key
+from .entities import FigureValue, date_sort_key
 
 ABOUT = 0.10  # "about N" allows N ± 10%; "nearly N" allows N − 10% up to N
 

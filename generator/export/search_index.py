@@ -42,8 +42,8 @@ import html
 import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
 from array import array
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 

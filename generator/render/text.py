@@ -1,0 +1,101 @@
+"""Values as readers read them: dates, periods, numbers, figure values, who says what, a source's label."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..model.entities import FigureValue, Source
+from ..model.vocabulary import QUALIFIER_WORDS
+from ..stages.resolve import (
+    Edge,
+    RichClaim,
+)
+from .escape import escape
+
+_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
+
+
+
+def format_date(value: str | None) -> str:
+    if not value:
+        return ""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    if len(parts) == 2:
+        return f"{_MONTHS[parts[1] - 1]} {parts[0]}"
+    return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
+
+
+def format_period(
+    since: str | None, until: str | None, show: Callable[[str], str] = format_date, dash: str = " – "
+) -> str:
+    """When something held: "2015 – 2020", "since 2015", "until 2020", or nothing."""
+    if since and until:
+        return f"{show(since)}{dash}{show(until)}"
+    if since:
+        return f"since {show(since)}"
+    return f"until {show(until)}" if until else ""
+
+
+def format_years(since: str | None, until: str | None) -> str:
+    """The same in whole years, for a table's narrow column: "2015–2020", "since 2015"."""
+    return format_period(since, until, lambda date: date[:4], "–")
+
+
+def sentence(text: str) -> str:
+    """A phrase from the data as a sentence: a capital first, a full stop last."""
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def format_number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def format_value(value: FigureValue) -> str:
+    number = format_number(value.value)
+    if value.max is not None:
+        number = f"{number}–{format_number(value.max)}"
+    words = QUALIFIER_WORDS[value.qualifier]
+    return f"{words} {number}".strip()
+
+
+def attribution(item: RichClaim | Edge | FigureValue) -> str:
+    """" *(claimed by X)*", " *(according to X)*" or " *(reported)*" after a statement that is someone's claim."""
+    words = attribution_words(item.status, item.by)
+    return f" *({escape(words)})*" if words else ""
+
+
+def attribution_words(status: str | None, by: str | None) -> str:
+    """Who says it and how, in words. ``by`` is who makes the claim: a claim that is "reported",
+    "claimed", "assessed" or "alleged" is that by them; one that is "disputed" or "denied" is theirs
+    and contested, so it reads "according to X; disputed", never "disputed by X"."""
+    if not by:
+        return status or ""
+    if status in (None, "disputed", "denied"):
+        return f"according to {by}" + (f"; {status}" if status else "")
+    return f"{status} by {by}"
+
+
+def according_to(value: FigureValue) -> str:
+    """Who gave a number, for the "According to" column: "Russian authorities (claimed)"."""
+    if value.by and value.status:
+        return f"{escape(value.by)} ({value.status})"
+    return escape(value.by or value.status or "")
+
+
+def source_label(source: Source) -> str:
+    """Publisher, authors, title, date: how a reference names its source."""
+    title = f"[{source.title}]" if source.title_is_descriptive else f"“{source.title}”"
+    parts = [source.publisher]
+    if source.authors:
+        parts.append(", ".join(source.authors))
+    parts += [title, format_date(source.date)]
+    return ", ".join(parts)
+
+
