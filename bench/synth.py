@@ -59,7 +59,7 @@ class Counts:
     brief: int
 
     @classmethod
-    def for_size(cls, size: int) -> "Counts":
+    def for_size(cls, size: int) -> Counts:
         group, person, event = (max(2, round(size * SHARES[kind])) for kind in ("group", "person", "event"))
         source = max(HUBS + 2, size - group - person - event)
         return cls(group, person, event, source, max(2, size // 250))

@@ -191,7 +191,7 @@ class RenderCache:
         now: tuple[object, ...],
         kb: KnowledgeBase,
         digests: dict[Key, bytes],
-        subjects: dict[str, tuple[str, str] | None],
+        subjects: dict[str, tuple[str, str]],
         linked: dict[str, set[str]],
     ) -> set[str]:
         """Pages whose signature cannot have changed since the last build, without making it again:
@@ -248,7 +248,7 @@ def _beyond_narrative(before: object, now: object) -> bool:
     """Whether a profile's model changed in anything but its summary and sections."""
     if type(before) is not type(now):
         return True
-    fields = type(now).model_fields  # type: ignore[attr-defined]
+    fields = getattr(type(now), "model_fields", {})  # a profile's model: every field it declares
     return any(getattr(before, name) != getattr(now, name) for name in fields if name not in NARRATIVE)
 
 
@@ -291,7 +291,7 @@ def _signature(
     kb: KnowledgeBase,
     job: PageJob,
     digests: dict[Key, bytes],
-    subjects: dict[str, tuple[str, str] | None],
+    subjects: dict[str, tuple[str, str]],
     templates: object,
     linked: dict[str, set[str]],
 ) -> tuple[Signature, frozenset[Key]]:
@@ -319,9 +319,7 @@ def _key(kb: KnowledgeBase, subject: tuple[str, str]) -> Key:
     return (kind, name)
 
 
-def _shown(
-    kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tuple[str, str] | None], linked: dict[str, set[str]]
-) -> tuple[set[Key], set[str]]:
+def _shown(kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tuple[str, str]], linked: dict[str, set[str]]) -> tuple[set[Key], set[str]]:
     """The files whose data a page shows besides its own, and the profiles it only names (see the
     module docstring)."""
     kind, name = subject
@@ -340,14 +338,14 @@ def _shown(
         sources |= {token.source for text in texts for token in text if isinstance(token, Citation)}
         sources |= {citation.source for citation in citations}
     elif kind == "source":
-        citing = {subjects.get(item.page) for item in kb.cited_by.get(name, [])}
-        keys = {_key(kb, s) for s in citing if s is not None}
+        citing = {subjects[item.page] for item in kb.cited_by.get(name, []) if item.page in subjects}
+        keys = {_key(kb, s) for s in citing}
         # What cites it is quoted as text that names other profiles: "Member of <target's name>" for a
         # relationship, a linked profile's name for "[[id]]" in a claim. Only their names show.
         for subject in citing:
-            if subject is not None and subject[0] == "profile":
+            if subject[0] == "profile":
                 ids |= _linked(kb.profiles[subject[1]], linked)
-            elif subject is not None and subject[0] == "brief":  # a brief is quoted with its links' names
+            elif subject[0] == "brief":  # a brief is quoted with its links' names
                 ids |= {token.id for token in kb.briefs[subject[1]].body if isinstance(token, EntityLink)}
         return keys, ids
     elif kind == "brief":
@@ -391,9 +389,7 @@ def _linked(view: ProfileView, known: dict[str, set[str]]) -> set[str]:
     """The profiles a profile page names: the other ends of its relationships and its [[links]]."""
     ids = known.get(view.id)
     if ids is None:
-        ids = known[view.id] = {edge.target for edge in view.edges} | {
-            token.id for text in _texts(view) for token in text if isinstance(token, EntityLink)
-        }
+        ids = known[view.id] = {edge.target for edge in view.edges} | {token.id for text in _texts(view) for token in text if isinstance(token, EntityLink)}
     return ids
 
 

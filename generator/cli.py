@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
 def _options(parser: argparse.ArgumentParser, **defaults: str) -> None:
     """--root and --format, accepted before the command and after it (`validate --format github`)."""
     parser.add_argument(
-        "--root", default=defaults.get("root", argparse.SUPPRESS),
+        "--root",
+        default=defaults.get("root", argparse.SUPPRESS),
         help="project folder holding data/ and briefs/ (default: .)",
     )
     parser.add_argument(
@@ -91,7 +92,9 @@ examples:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=invocation(), description=DESCRIPTION, epilog=EPILOG,
+        prog=invocation(),
+        description=DESCRIPTION,
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _options(parser, root=".", format="text")
@@ -102,14 +105,15 @@ def _parser() -> argparse.ArgumentParser:
     add_command = functools.partial(commands.add_parser, parents=[common])
 
     validate = add_command(
-        "validate", help="check every file in data/ and briefs/; exit 1 on any problem",
-        description="Load, validate and resolve every profile, source and brief, and print every problem "
-        "as FILE:LINE:COL: message. Nothing is written.",
+        "validate",
+        help="check every file in data/ and briefs/; exit 1 on any problem",
+        description="Load, validate and resolve every profile, source and brief, and print every problem as FILE:LINE:COL: message. Nothing is written.",
     )
     validate.set_defaults(run=_validate)
 
     render = add_command(
-        "render", help="write the generated Markdown pages and the data exports to a folder",
+        "render",
+        help="write the generated Markdown pages and the data exports to a folder",
         description="Write what the site is made of (Markdown pages, redirect pages, graph.json and the "
         "exports/ folder) to a folder, to read or diff it. Nothing is written when there are problems.",
     )
@@ -117,7 +121,8 @@ def _parser() -> argparse.ArgumentParser:
     render.set_defaults(run=_render)
 
     schema = add_command(
-        "schema", help="write the JSON Schema of each kind of file (for editors)",
+        "schema",
+        help="write the JSON Schema of each kind of file (for editors)",
         description="Write schema/<kind>.schema.json from the typed models: editors such as VS Code "
         "check YAML files against them as you type. Run it after changing generator/model/entities.py.",
     )
@@ -135,9 +140,9 @@ def _parser() -> argparse.ArgumentParser:
         "notice, and only locators are checked.",
     )
     cite_check.add_argument(
-        "--archive", metavar="DIR",
-        help=f"folder of the archived source texts (default: ${ARCHIVE_ENV}, else {DEFAULT_ARCHIVE.as_posix()} "
-        "beside the project folder)",
+        "--archive",
+        metavar="DIR",
+        help=f"folder of the archived source texts (default: ${ARCHIVE_ENV}, else {DEFAULT_ARCHIVE.as_posix()} beside the project folder)",
     )
     cite_check.add_argument("--strict", action="store_true", help="findings are errors: exit 1 when there are any")
     cite_check.set_defaults(run=_check_citations)
@@ -151,19 +156,14 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=KINDS, help="what to create")
     new.add_argument("id", help="lowercase slug, e.g. kabul-airport-bombing; becomes the file name")
     new.add_argument("--name", required=True, help="the profile's name (for a source: its title)")
-    new.add_argument(
-        "--alias", action="append", default=[], help="another name the sources use (repeat for several)"
-    )
+    new.add_argument("--alias", action="append", default=[], help="another name the sources use (repeat for several)")
     new.set_defaults(run=_new)
     return parser
 
 
 def _validate(project: Project, args: argparse.Namespace) -> int:
     knowledge = check(project)
-    print(
-        f"ok: {len(knowledge.profiles)} profiles, {len(knowledge.sources)} sources, "
-        f"{len(knowledge.briefs)} briefs"
-    )
+    print(f"ok: {len(knowledge.profiles)} profiles, {len(knowledge.sources)} sources, {len(knowledge.briefs)} briefs")
     return 0
 
 
@@ -194,8 +194,7 @@ def _check_citations(project: Project, args: argparse.Namespace) -> int:
     found = len(report.problems)
     print(
         f"check-citations: {report.statements} statements checked ({report.mentions} numbers and dates), "
-        f"{report.unchecked} without an archived text; {found} finding{'s' if found != 1 else ''}"
-        + (f" ({level}s)" if found else "")
+        f"{report.unchecked} without an archived text; {found} finding{'s' if found != 1 else ''}" + (f" ({level}s)" if found else "")
     )
     return 1 if found and args.strict else 0
 
@@ -236,10 +235,7 @@ def _not_ours(out: Path) -> str | None:
         if out.is_symlink() or (out.exists() and not out.is_dir()):
             return "is not a folder; choose a new folder"
         if out.is_dir() and not (out / MARKER).is_file():
-            return (
-                f"is a folder that render did not make (it has no {MARKER} file); render only creates a "
-                "folder or replaces one it made: choose a new folder"
-            )
+            return f"is a folder that render did not make (it has no {MARKER} file); render only creates a folder or replaces one it made: choose a new folder"
     except OSError as error:
         return f"cannot be used: {error.strerror or error}"
     return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 from pathlib import Path
 
 import jinja2
@@ -43,9 +44,7 @@ class Refused(Exception):
 
 def check_id(text: str) -> str:
     if not re.match(SLUG_PATTERN, text) or len(text) > 100:
-        raise Refused(
-            f"'{text}' is not a valid id: use lowercase letters, digits and single hyphens, e.g. kabul-airport-bombing"
-        )
+        raise Refused(f"'{text}' is not a valid id: use lowercase letters, digits and single hyphens, e.g. kabul-airport-bombing")
     return text
 
 
@@ -92,8 +91,7 @@ def _clashes(knowledge: KnowledgeBase, entity_id: str, names: list[str]) -> list
         if owner is not None:
             problems.append(
                 knowledge.origins[key].problem(
-                    f"the new {what} '{text}' is already a name of '{owner}' (written here); "
-                    "choose another, or edit that profile instead of creating a new one"
+                    f"the new {what} '{text}' is already a name of '{owner}' (written here); choose another, or edit that profile instead of creating a new one"
                 )
             )
     return problems
@@ -115,8 +113,8 @@ def render_starter(kind: str, entity_id: str, name: str, aliases: list[str]) -> 
         id=entity_id,
         name=name,
         aliases=aliases,
-        statuses=list(ClaimStatus.__args__),  # type: ignore[attr-defined]
+        statuses=list(typing.get_args(ClaimStatus)),
         qualifiers=list(QUALIFIER_WORDS),
-        source_kinds=list(SourceKind.__args__),  # type: ignore[attr-defined]
+        source_kinds=list(typing.get_args(SourceKind)),
         relationship_types=[rel.name for rel in RELATIONSHIP_TYPES.values() if kind in rel.subjects],
     )

@@ -12,10 +12,11 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
-def _exchange_function():  # type: ignore[no-untyped-def]
+def _exchange_function() -> Callable[[int, bytes, int, bytes, int], int] | None:
     """libc's renameat2, where there is one."""
     name = ctypes.util.find_library("c")
     try:

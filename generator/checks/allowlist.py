@@ -31,9 +31,7 @@ from html.parser import HTMLParser
 import nh3
 
 # What Markdown with this site's extensions produces from text alone (raw HTML is refused earlier).
-BRIEF_TAGS = frozenset(
-    "p h1 h2 h3 h4 h5 h6 blockquote pre code ul ol li hr br em strong a img table thead tbody tr th td div sup".split()
-)
+BRIEF_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 blockquote pre code ul ol li hr br em strong a img table thead tbody tr th td div sup".split())
 # The series charts (generator/render/chart.py) are inline SVG: shapes and text, no script, style or animation.
 CHART_TAGS = frozenset("svg line polyline rect circle path text title".split())
 # The indexes' filters, the timeline and network controls and "Cite this page" (their scripts read the
@@ -112,8 +110,9 @@ class Url:
 
 
 def read_url(value: str) -> Url:
-    url = _URL_DROPPED.sub("", value.strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12"
-                                           "\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
+    url = _URL_DROPPED.sub(
+        "", value.strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    )
     url = url.replace("\\", "/")
     match = _SCHEME.match(url)
     scheme = match.group(1).lower() if match else ""
@@ -195,8 +194,7 @@ class _Walk(HTMLParser):
         if refused == "image":
             self.find(f"image from '{value[:60]}' is not allowed: images come from this site only", value)
         elif refused == "scheme":
-            self.find(f"{url.scheme}: address '{value[:60]}' is not allowed; link only to http(s) and mailto addresses",
-                      url.scheme)
+            self.find(f"{url.scheme}: address '{value[:60]}' is not allowed; link only to http(s) and mailto addresses", url.scheme)
         else:
             self.links.append((tag, value, url, (line, col + 1)))
 
@@ -206,7 +204,8 @@ class _Walk(HTMLParser):
     def handle_decl(self, decl: str) -> None:
         self.find("an HTML declaration is not allowed", "<!")
 
-    handle_pi = handle_unknown_decl = handle_decl
+    def handle_pi(self, data: str) -> None:
+        self.handle_decl(data)
 
 
 @dataclass
@@ -234,10 +233,7 @@ _SVG_CASE = {"viewbox": "viewBox"}
 
 @functools.cache
 def _nh3_attributes(brief: bool) -> dict[str, set[str]]:
-    return {
-        tag: {_SVG_CASE.get(name, name) for name in names}
-        for tag, names in (BRIEF_ATTRIBUTES if brief else PAGE_ATTRIBUTES).items()
-    }
+    return {tag: {_SVG_CASE.get(name, name) for name in names} for tag, names in (BRIEF_ATTRIBUTES if brief else PAGE_ATTRIBUTES).items()}
 
 
 def _second_opinion(markup: str, seen: Counter[tuple[str, tuple[tuple[str, str], ...]]], brief: bool) -> list[Finding]:
@@ -360,7 +356,4 @@ def _shape_allowed(shape: str) -> bool:
     if tag not in PAGE_TAGS:
         return False
     allowed = PAGE_ATTRIBUTES["*"] | PAGE_ATTRIBUTES.get(tag, frozenset())
-    return all(
-        name in allowed or name.startswith(PAGE_ATTRIBUTE_PREFIXES)
-        for name in (written.lower() for written in _ATTRIBUTE_NAME.findall(match.group(3)))
-    )
+    return all(name in allowed or name.startswith(PAGE_ATTRIBUTE_PREFIXES) for name in (written.lower() for written in _ATTRIBUTE_NAME.findall(match.group(3))))

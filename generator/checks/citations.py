@@ -245,10 +245,7 @@ class _Checker:
     def _check_quotes(self, statement: Statement, cited: dict[str, list[int]]) -> None:
         """A derivation quotes its starting point ("last July"): that phrase must be in a cited paragraph."""
         text = " ".join(
-            _plain(paragraph)
-            for source, numbers in cited.items()
-            for n in numbers
-            for paragraph in [(self.archive.paragraphs(source) or [""] * n)[n - 1]]
+            _plain(paragraph) for source, numbers in cited.items() for n in numbers for paragraph in [(self.archive.paragraphs(source) or [""] * n)[n - 1]]
         )
         for match in _QUOTED.finditer(statement.derived or ""):
             phrase = next(group for group in match.groups() if group)
@@ -318,11 +315,7 @@ class _Lines:
 def _profile_statements(model: Group | Person | Event, document: Document, lines: _Lines) -> Iterator[Statement]:
     where = document.where
     claims: list[tuple[tuple[str | int, ...], Claim]] = [(("summary",), model.summary)]
-    claims += [
-        (("sections", s, "claims", c), claim)
-        for s, section in enumerate(model.sections)
-        for c, claim in enumerate(section.claims)
-    ]
+    claims += [(("sections", s, "claims", c), claim) for s, section in enumerate(model.sections) for c, claim in enumerate(section.claims)]
     for path, claim in claims:
         statement = _statement(document, path, claim.cite, claim.derived)
         _add_text(statement, claim.text, where.value(path + ("text",)), lines)
@@ -454,4 +447,3 @@ def _body_position(document: Document, index: int) -> Position:
     before = document.body[:index]
     line = document.body_line + before.count("\n")
     return Position(document.file, line, index - (before.rfind("\n") + 1) + 1)
-

@@ -90,10 +90,12 @@ def _clashes(kb: KnowledgeBase, docs: dict[str, Path], docs_dir: str) -> list[Pr
         if path in fixed:
             problems.append(position.problem(f"{what} would put its page at {path}, where a page of the site stands; choose another"))
         elif path in docs:
-            problems.append(Position(f"{docs_dir}/{path}").problem(
-                "a hand-written page stands where a generated page belongs; remove or rename it"))
-    problems += [Position(f"{docs_dir}/{path}").problem(
-        "a hand-written page stands where a generated page belongs; remove or rename it") for path in fixed if path in docs]
+            problems.append(Position(f"{docs_dir}/{path}").problem("a hand-written page stands where a generated page belongs; remove or rename it"))
+    problems += [
+        Position(f"{docs_dir}/{path}").problem("a hand-written page stands where a generated page belongs; remove or rename it")
+        for path in fixed
+        if path in docs
+    ]
     return problems
 
 
@@ -144,8 +146,14 @@ def _bad_link(path: Path, real_root: Path) -> str | None:
 
 
 def check_brief(
-    root: Path, brief: BriefView, kb: KnowledgeBase, env: jinja2.Environment, site: SiteConfig, files: frozenset[str],
-    known: dict[int, list[str]], sections: Sections | None = None,
+    root: Path,
+    brief: BriefView,
+    kb: KnowledgeBase,
+    env: jinja2.Environment,
+    site: SiteConfig,
+    files: frozenset[str],
+    known: dict[int, list[str]],
+    sections: Sections | None = None,
 ) -> list[Problem]:
     """The brief's problems; ``known`` holds, by line, the messages the stages before reported on its
     file (the same cause is not reported twice). ``sections``: the knowledge base's, made once for all
@@ -162,7 +170,7 @@ def check_brief(
         return problems + bounds  # converting text of these shapes is what must not be tried
     try:
         page_markdown = render_job(env, kb, brief_job(brief, History(), sections or Sections(kb, Layout().url)))
-    except Exception as error:  # noqa: BLE001 - an override template's mistake is reported as such
+    except Exception as error:
         problem = template_problem(error, root)
         if problem is None:
             raise
@@ -185,7 +193,8 @@ def _footnotes(body: str, start: Position) -> list[Problem]:
     """Footnotes written by hand: a brief's citations come only from [@source]."""
     return [
         Position(start.file, start.line + number, match.start() + 1).problem(
-            "a brief cannot write footnotes ([^...]); cite with [@source-id, locator] and the footnote is made from it")
+            "a brief cannot write footnotes ([^...]); cite with [@source-id, locator] and the footnote is made from it"
+        )
         for number, line in enumerate(body.split("\n"))
         for match in _FOOTNOTE.finditer(line)
     ]
@@ -200,11 +209,7 @@ def _said_already(finding: Finding, problem: Problem, known: dict[int, list[str]
 
 def _resolved(brief: BriefView, kb: KnowledgeBase) -> bool:
     """Every [[link]] and [@citation] of the brief leads somewhere (else it is reported already)."""
-    return all(
-        token.id in kb.profiles if isinstance(token, EntityLink) else token.source in kb.sources
-        for token in brief.body
-        if not isinstance(token, str)
-    )
+    return all(token.id in kb.profiles if isinstance(token, EntityLink) else token.source in kb.sources for token in brief.body if not isinstance(token, str))
 
 
 # A [[link]] or [@citation] (resolve._MARKUP): the generator's own markup inside a brief.
@@ -236,9 +241,12 @@ def _source_problems(body: str, start: Position) -> list[Problem]:
             markers = 0
         markers += sum(map(line.count, _INLINE_MARKERS))
         if markers > MAX_INLINE and not crowded:
-            problems.append(here(1).problem(
-                f"this paragraph holds more than {MAX_INLINE} characters that Markdown reads as markup "
-                f"({' '.join(_INLINE_MARKERS)}); split it into paragraphs"))
+            problems.append(
+                here(1).problem(
+                    f"this paragraph holds more than {MAX_INLINE} characters that Markdown reads as markup "
+                    f"({' '.join(_INLINE_MARKERS)}); split it into paragraphs"
+                )
+            )
         crowded = markers > MAX_INLINE
         was_deep = state.deepest
         state.read(line)
@@ -324,7 +332,7 @@ def _recursion_headroom() -> Iterator[None]:
 
 def _link_findings(checked: Checked, page: str, files: frozenset[str]) -> list[Finding]:
     found = []
-    for tag, value, url, (line, col) in checked.links:
+    for _tag, value, url, (line, col) in checked.links:
         if url.scheme or url.other_host:
             continue
         what = None
@@ -355,7 +363,7 @@ class _BlockFindings:
         self._found: list[list[str]] | None = None
 
     def _convert_each(self) -> list[list[str]]:
-        found = []
+        found: list[list[str]] = []
         for index, start in enumerate(self.starts):
             end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.lines)
             try:
@@ -405,9 +413,7 @@ def _find(line: str, needle: str) -> int | None:
     return kept[at][0] + 1 if at >= 0 else None
 
 
-def preflight(
-    root: Path, kb: KnowledgeBase, env: jinja2.Environment, site: SiteConfig, known: list[Problem]
-) -> list[Problem]:
+def preflight(root: Path, kb: KnowledgeBase, env: jinja2.Environment, site: SiteConfig, known: list[Problem]) -> list[Problem]:
     """Every problem of the site-to-be that the stages before did not report (``known``)."""
     lines: dict[str, dict[int, list[str]]] = {}
     for problem in known:

@@ -23,8 +23,18 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 _MONTH_NUMBER = {name: number for number, name in enumerate(MONTHS, start=1)}
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
@@ -52,10 +62,34 @@ _PATTERN = re.compile(
 )
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 _MULTIPLIERS = {**_SCALES, "dozen": 12}
@@ -135,8 +169,8 @@ def _from_match(match: re.Match[str], text: str) -> Mention | None:
             day = int(group(day_group)) if day_group and group(day_group) else None
             if day is not None and not 1 <= day <= 31:
                 return None
-            year = int(group(year_group)) if group(year_group) else None
-            return Mention("date", written, start, end, year=year, month=_MONTH_NUMBER[group(month_group)], day=day)
+            given = int(group(year_group)) if group(year_group) else None
+            return Mention("date", written, start, end, year=given, month=_MONTH_NUMBER[group(month_group)], day=day)
     if group("decade"):
         return Mention("decade", written, start, end, value=Decimal(group("decade")))
     if group("m4"):
@@ -247,12 +281,8 @@ class Index:
         if mention.kind == "decade":
             assert mention.value is not None
             decade = int(mention.value)
-            return mention.value in self.decades or any(
-                n == n.to_integral_value() and decade <= n < decade + 10 for n in self.numbers
-            )
+            return mention.value in self.decades or any(n == n.to_integral_value() and decade <= n < decade + 10 for n in self.numbers)
         return any(
-            month == mention.month
-            and (mention.year is None or year == mention.year)
-            and (mention.day is None or day == mention.day)
+            month == mention.month and (mention.year is None or year == mention.year) and (mention.day is None or day == mention.day)
             for year, month, day in self.dates
         )

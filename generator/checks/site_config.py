@@ -37,9 +37,7 @@ TEMPLATE_EXTENSIONS: tuple[tuple[str, dict[str, Any]], ...] = (
 class SiteConfig:
     docs_dir: str = "site_src"
     extensions: tuple[str, ...] = tuple(dict.fromkeys(BUILTIN_EXTENSIONS + tuple(name for name, _ in TEMPLATE_EXTENSIONS)))
-    extension_configs: dict[str, dict[str, Any]] = field(
-        default_factory=lambda: {name: dict(settings) for name, settings in TEMPLATE_EXTENSIONS if settings}
-    )
+    extension_configs: dict[str, dict[str, Any]] = field(default_factory=lambda: {name: dict(settings) for name, settings in TEMPLATE_EXTENSIONS if settings})
     exclude_docs: str = ""
 
     def __eq__(self, other: object) -> bool:
@@ -62,7 +60,7 @@ class _ConfigLoader(yaml.SafeLoader):
 
 
 def _env(loader: _ConfigLoader, node: yaml.Node) -> Any:
-    names = [node.value] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
+    names = [node.value] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else []
     *variables, default = names if len(names) > 1 else (*names, None)
     return next((os.environ[name] for name in variables if name in os.environ), default)
 
@@ -83,7 +81,7 @@ def read_site_config(root: Path) -> SiteConfig:
     if not path.is_file():
         return SiteConfig()
     with path.open(encoding="utf-8") as stream:
-        data = yaml.load(stream, Loader=_ConfigLoader) or {}  # noqa: S506 - the project's own configuration
+        data = yaml.load(stream, Loader=_ConfigLoader) or {}
     extensions, configs = list(BUILTIN_EXTENSIONS), {}
     for item in data.get("markdown_extensions") or []:
         name, settings = next(iter(item.items())) if isinstance(item, dict) else (item, None)

@@ -56,7 +56,7 @@ def parts(date: str) -> list[int]:
 def start_of(date: str) -> dt.datetime:
     """The first instant of a partial date: 2015 -> 2015-01-01T00:00:00Z."""
     year, month, day = (parts(date) + [1, 1])[:3]
-    return dt.datetime(year, month, day, tzinfo=dt.timezone.utc)
+    return dt.datetime(year, month, day, tzinfo=dt.UTC)
 
 
 def end_of(date: str) -> dt.datetime:

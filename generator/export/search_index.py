@@ -118,9 +118,7 @@ class Section:
 # themselves (the page's "Sources" section names every source), the jump list, pictures, code that
 # runs, and what a page marks as excluded from search (Material's data-search-exclude). Dropped with
 # everything inside them.
-_MARKERS = re.compile(
-    r"""<a class="headerlink"[^>]*>[^<]*</a>|<sup id="fnref[^"]*"><a class="footnote-ref"[^>]*>[^<]*</a></sup>"""
-)
+_MARKERS = re.compile(r"""<a class="headerlink"[^>]*>[^<]*</a>|<sup id="fnref[^"]*"><a class="footnote-ref"[^>]*>[^<]*</a></sup>""")
 _DROPPED = re.compile(r"""<(nav|svg|script|style|template|noscript)\b[^>]*>|<(div) class="footnote">""", re.IGNORECASE)
 _EXCLUDED = re.compile(r"""<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\sdata-search-exclude\b[^>]*>""")
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -394,7 +392,8 @@ def _shard_keys(sizes: Mapping[str, int]) -> dict[str, list[str]]:
 def _deltas(postings: Sequence[int]) -> list[int]:
     """[page, weight, page, weight, ...] with each page number given as its distance from the one
     before: small numbers, which compress well."""
-    encoded, previous = [], 0
+    encoded: list[int] = []
+    previous = 0
     for index in range(0, len(postings), 2):
         encoded += (postings[index] - previous, postings[index + 1])
         previous = postings[index]

@@ -79,9 +79,7 @@ def instant(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _object(
-    kind: str, object_id: str, stamped: dict[str, str], references: list[dict[str, str]] | None, **properties: Any
-) -> StixObject:
+def _object(kind: str, object_id: str, stamped: dict[str, str], references: list[dict[str, str]] | None, **properties: Any) -> StixObject:
     """type, spec_version, id, the producer and times, then the object's own properties (leaving out
     the empty ones), then its references: the order ``stix2`` writes them in."""
     head = {"type": kind, "spec_version": "2.1", "id": object_id}
@@ -96,8 +94,10 @@ class _Builder:
         self._references: dict[tuple[str, str], dict[str, str]] = {}
         first = min((source.date for source in kb.sources.values()), default="2024")
         self.producer = _object(
-            "identity", f"identity--{stable_uuid('producer')}",
-            {"created": stamp(start_of(first)), "modified": stamp(start_of(first))}, None,
+            "identity",
+            f"identity--{stable_uuid('producer')}",
+            {"created": stamp(start_of(first)), "modified": stamp(start_of(first))},
+            None,
             name=PRODUCER,
             description="Open knowledge base of cited profiles; this bundle is generated from its data.",
             identity_class="organization",
@@ -148,7 +148,12 @@ class _Builder:
         if kind == "intrusion-set":
             assert isinstance(model, Group)
             return _object(
-                kind, stix_id(profile), stamped, references, name=model.name, description=f"{_capital(model.type)}. {summary}",
+                kind,
+                stix_id(profile),
+                stamped,
+                references,
+                name=model.name,
+                description=f"{_capital(model.type)}. {summary}",
                 aliases=aliases or None,
                 first_seen=instant(start_of(model.founded)) if model.founded else None,
                 last_seen=instant(start_of(model.dissolved)) if model.dissolved else None,
@@ -158,18 +163,33 @@ class _Builder:
             when = model.date + (f" to {model.end_date}" if model.end_date else "")
             where = model.place + (f", {model.country}" if model.country else "")
             return _object(
-                kind, stix_id(profile), stamped, references, name=model.name,
+                kind,
+                stix_id(profile),
+                stamped,
+                references,
+                name=model.name,
                 description=f"{_capital(model.type)}, {when}, {where}. {summary}{known_as}",
             )
         if isinstance(model, Person):
             return _object(
-                kind, stix_id(profile), stamped, references, name=model.name, description=f"{summary}{known_as}",
-                roles=[model.role], identity_class="individual",  # the role is in `roles`
+                kind,
+                stix_id(profile),
+                stamped,
+                references,
+                name=model.name,
+                description=f"{summary}{known_as}",
+                roles=[model.role],
+                identity_class="individual",  # the role is in `roles`
             )
         assert isinstance(model, Group)
         return _object(
-            kind, stix_id(profile), stamped, references, name=model.name,
-            description=f"{_capital(model.type)}. {summary}{known_as}", identity_class="organization",
+            kind,
+            stix_id(profile),
+            stamped,
+            references,
+            name=model.name,
+            description=f"{_capital(model.type)}. {summary}{known_as}",
+            identity_class="organization",
         )
 
     # -- relationships and reports -------------------------------------------------------------
@@ -180,7 +200,9 @@ class _Builder:
         if edge.status or edge.by:
             words.append(f"{edge.status or 'according to'}{' by ' + edge.by if edge.by else ''}".capitalize())
         return _object(
-            "relationship", f"relationship--{relationship_uuid(edge)}", self.stamped_by(edge.cite),
+            "relationship",
+            f"relationship--{relationship_uuid(edge)}",
+            self.stamped_by(edge.cite),
             self.references(edge.cite),
             relationship_type=edge.type.name,
             description=". ".join(words) if words else None,
@@ -211,7 +233,10 @@ class _Builder:
             ]
             reports.append(
                 _object(
-                    "report", f"report--{entity_uuid(source_id)}", self.stamped(published, published), references,
+                    "report",
+                    f"report--{entity_uuid(source_id)}",
+                    self.stamped(published, published),
+                    references,
                     name=f"[{source.title}]" if source.title_is_descriptive else source.title,
                     description=f"{source.summary}{by}",
                     report_types=["threat-report"],

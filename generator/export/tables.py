@@ -51,9 +51,7 @@ def knowledge_json(kb: KnowledgeBase) -> bytes:
         "entities": [_entity(profile) for profile in kb.profiles.values()],
         "sources": [_source(kb, source_id) for source_id in kb.sources],
         "briefs": [_brief(brief) for brief in kb.briefs.values()],
-        "relationship_types": {
-            name: {"label": rel.label, "inverse": rel.inverse} for name, rel in RELATIONSHIP_TYPES.items()
-        },
+        "relationship_types": {name: {"label": rel.label, "inverse": rel.inverse} for name, rel in RELATIONSHIP_TYPES.items()},
     }
     return json_bytes(document)
 
@@ -129,10 +127,7 @@ def _source(kb: KnowledgeBase, source_id: str) -> dict[str, Any]:
         "uuid": entity_uuid(source_id),
         **source.model_dump(mode="json", exclude={"id"}),
         "page": page_url(kb.source_path(source_id)),
-        "cited_by": [
-            {"page": page_url(c.page), "title": c.title, "text": c.text, "at": c.at}
-            for c in kb.cited_by.get(source_id, [])
-        ],
+        "cited_by": [{"page": page_url(c.page), "title": c.title, "text": c.text, "at": c.at} for c in kb.cited_by.get(source_id, [])],
     }
 
 
@@ -192,8 +187,16 @@ def csv_tables(kb: KnowledgeBase) -> dict[str, str]:
         "entities.csv": _csv(
             ["id", "uuid", "kind", "name", *facts, "summary", "cite", "page"],
             (
-                [p.id, entity_uuid(p.id), p.kind, p.model.name, *(getattr(p.model, f, None) for f in facts),
-                 plain_text(p.summary.text), cite_text(p.summary.cite), page_url(p.path)]
+                [
+                    p.id,
+                    entity_uuid(p.id),
+                    p.kind,
+                    p.model.name,
+                    *(getattr(p.model, f, None) for f in facts),
+                    plain_text(p.summary.text),
+                    cite_text(p.summary.cite),
+                    page_url(p.path),
+                ]
                 for p in profiles
             ),
         ),
@@ -210,8 +213,7 @@ def csv_tables(kb: KnowledgeBase) -> dict[str, str]:
         "relationships.csv": _csv(
             ["subject", "type", "target", "declared", "since", "until", "status", "by", "note", "cite"],
             (
-                [e.subject, e.type.name, e.target, e.declared, e.since, e.until, e.status, e.by,
-                 plain_text(e.note), cite_text(e.cite)]
+                [e.subject, e.type.name, e.target, e.declared, e.since, e.until, e.status, e.by, plain_text(e.note), cite_text(e.cite)]
                 for p in profiles
                 for e in p.edges
             ),
@@ -219,28 +221,48 @@ def csv_tables(kb: KnowledgeBase) -> dict[str, str]:
         "figures.csv": _csv(
             ["id", "figure", "label", "unit", "value", "max", "qualifier", "as_of", "by", "status", "note", "cite"],
             (
-                [p.id, view.figure.id, view.figure.label, view.figure.unit, v.value, v.max, v.qualifier, v.as_of,
-                 v.by, v.status, v.note, cite_text(v.cite)]
+                [p.id, view.figure.id, view.figure.label, view.figure.unit, v.value, v.max, v.qualifier, v.as_of, v.by, v.status, v.note, cite_text(v.cite)]
                 for p in profiles
                 for view in p.figures
                 for v in view.figure.values
             ),
         ),
         "events.csv": _csv(
-            ["id", "uuid", "date", "end_date", "name", "type", "place", "country", "carried_out_by", "claimed_by",
-             "page"],
+            ["id", "uuid", "date", "end_date", "name", "type", "place", "country", "carried_out_by", "claimed_by", "page"],
             (
-                [e.id, entity_uuid(e.id), e.model.date, e.model.end_date, e.model.name, e.model.type, e.model.place,
-                 e.model.country, _targets(e, "carried-out-by"), _targets(e, "claimed-by"), page_url(e.path)]
+                [
+                    e.id,
+                    entity_uuid(e.id),
+                    event.date,
+                    event.end_date,
+                    event.name,
+                    event.type,
+                    event.place,
+                    event.country,
+                    _targets(e, "carried-out-by"),
+                    _targets(e, "claimed-by"),
+                    page_url(e.path),
+                ]
                 for e in kb.events()
+                if isinstance(event := e.model, Event)
             ),
         ),
         "sources.csv": _csv(
-            ["id", "uuid", "title", "title_is_descriptive", "publisher", "authors", "kind", "date", "url", "cited",
-             "page"],
+            ["id", "uuid", "title", "title_is_descriptive", "publisher", "authors", "kind", "date", "url", "cited", "page"],
             (
-                [i, entity_uuid(i), s.title, s.title_is_descriptive, s.publisher, s.authors, s.kind, s.date, s.url,
-                 len(kb.cited_by.get(i, [])), page_url(kb.source_path(i))]
+                [
+                    i,
+                    entity_uuid(i),
+                    s.title,
+                    s.title_is_descriptive,
+                    s.publisher,
+                    s.authors,
+                    s.kind,
+                    s.date,
+                    s.url,
+                    len(kb.cited_by.get(i, [])),
+                    page_url(kb.source_path(i)),
+                ]
                 for i, s in kb.sources.items()
             ),
         ),

@@ -11,13 +11,15 @@ import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
-from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
+from mkdocs.utils.templates import TemplateContext
 
 from ..cache import BuildCache
 from ..checks.allowlist import BRIEF_END, check_brief_page, check_generated_page
@@ -29,6 +31,7 @@ from ..render.site import TEMPLATE_DIR, Rendered
 from . import csp
 from .atomic import AtomicSite
 from .build.conversion import TwoCoreConversion
+from .options import NoOptions
 from .search import SiteSearch, index_no_page, search_box_shown
 from .serve import livereload
 from .serve.exports import Exports, listed_files
@@ -37,16 +40,12 @@ from .serve.quick import QuickRebuild
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
 
-class KhorasanBriefConfig(base.Config):
-    pass
-
-
 class DataProblems(PluginError):
     """The data, briefs or templates have problems. Raised in on_pre_build, before MkDocs cleans the
     site folder, so the previous build is still whole when this is raised."""
 
 
-class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
+class KhorasanBriefPlugin(BasePlugin[NoOptions]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -66,7 +65,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.warnings = CountHandler()  # what --strict will count, to swap in only a build that passes
         self.unsafe: list[Problem] = []  # generated pages whose HTML the allow-list refuses
         self.edit_root: str | None = None
-        self.activated: list = []  # type: ignore[type-arg]
+        self.activated: list[Page] = []
         self.generated: frozenset[str] = frozenset()  # the generated pages of this build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -131,9 +130,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             for problem in found.problems:
                 log.error(str(problem))
             count = len(found.problems)
-            raise DataProblems(
-                f"{count} problem{'s' if count != 1 else ''} in data/ or briefs/; nothing was built"
-            ) from None
+            raise DataProblems(f"{count} problem{'s' if count != 1 else ''} in data/ or briefs/; nothing was built") from None
         self.search.begin(self.rendered.names)
 
     def generate(self, site: Path) -> Rendered:
@@ -165,7 +162,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
         self.generated = frozenset(self.rendered.pages)
         return files
 
-    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:  # type: ignore[no-untyped-def]
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Every generated page and brief, as converted, passes the allow-list (generator/checks/allowlist.py).
         validate has checked the briefs already; this holds the templates (overrides included) to it."""
         path = page.file.src_uri
@@ -178,7 +175,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
                 html = html.replace(BRIEF_END, "", 1)
         return html
 
-    def on_page_context(self, context, *, page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         """A generated page outside the navigation (a profile, a source, a brief) highlights the tab
         of its section, and its "Edit" link points at the file it is made from."""
         meta = page.meta.get("kb") if isinstance(page.meta, dict) else None
@@ -192,7 +189,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
                 page.edit_url = self.edit_root + meta["file"]
         return context
 
-    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # type: ignore[no-untyped-def]
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         for item in self.activated:
             item.active = False
         self.activated = []
@@ -235,7 +232,7 @@ class KhorasanBriefPlugin(BasePlugin[KhorasanBriefConfig]):
             self.atomic.abandon()
             self.atomic = None
 
-    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[[], None]) -> LiveReloadServer:
         assert self.project is not None
         for path in self.watched():
             if path.is_dir():

@@ -29,6 +29,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from ..export.search_index import PageRecord, SearchIndex
+from .options import NoOptions
 
 if TYPE_CHECKING:
     from .serve.quick import Rebuilt
@@ -47,7 +48,7 @@ def index_no_page(config: MkDocsConfig) -> None:
     """Material's search index takes no page: its file keeps only the search configuration."""
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
-        if callable(getattr(index, "add_entry_from_context", None)):
+        if index is not None and callable(getattr(index, "add_entry_from_context", None)):
             index.add_entry_from_context = _skip
 
 
@@ -55,7 +56,7 @@ def _skip(page: Page) -> None:
     return None
 
 
-class SiteSearch(BasePlugin):  # type: ignore[type-arg]
+class SiteSearch(BasePlugin[NoOptions]):
     """Registered beside the khorasan-brief plugin for each build; kept by it across rebuilds."""
 
     def __init__(self) -> None:
@@ -63,6 +64,7 @@ class SiteSearch(BasePlugin):  # type: ignore[type-arg]
         self.index = SearchIndex()
         self.names: dict[str, list[str]] = {}  # profile URL -> every name
         self.records: dict[str, PageRecord] = {}  # this build's pages by address, in the site's order
+        self.enabled = True  # the pages have a search box (search_box_shown): set by the owner
         self._thread: threading.Thread | None = None
 
     def begin(self, names: dict[str, list[str]]) -> None:
@@ -85,7 +87,10 @@ class SiteSearch(BasePlugin):  # type: ignore[type-arg]
             return
         boost = search.get("boost", 1)
         self.records[page.url] = PageRecord(
-            page.url, page.title or "", html, tuple(self.names.get(page.url, ())),
+            page.url,
+            page.title or "",
+            html,
+            tuple(self.names.get(page.url, ())),
             float(boost) if isinstance(boost, (int, float)) else 1.0,
         )
 

@@ -119,23 +119,33 @@ class CitingPage:
     statements: list[Statement] = field(default_factory=list)
 
 
-def citing_pages(citing: Iterable[object]) -> list[CitingPage]:
+@dataclass(frozen=True)
+class Citing:
+    """One place that cites a source: which page, which statement, which locator."""
+
+    page: str
+    title: str
+    text: str
+    at: str | None
+
+
+def citing_pages(citing: Iterable[Citing]) -> list[CitingPage]:
     """The places that cite a source (resolve.Citing), grouped by page: one entry per statement with
     all its locators, statements in the order of the paragraphs they cite, pages in the order given."""
     pages: dict[str, CitingPage] = {}
     statements: dict[tuple[str, str], Statement] = {}
     for item in citing:
-        page: str = item.page  # type: ignore[attr-defined]
+        page = item.page
         entry = pages.get(page)
         if entry is None:
             kind = KIND_OF_FOLDER.get(page.split("/", 1)[0], "brief")
-            entry = pages[page] = CitingPage(page, item.title, kind)  # type: ignore[attr-defined]
-        text: str = item.text  # type: ignore[attr-defined]
+            entry = pages[page] = CitingPage(page, item.title, kind)
+        text = item.text
         statement = statements.get((page, text))
         if statement is None:
             statement = statements[(page, text)] = Statement(text)
             entry.statements.append(statement)
-        at = item.at  # type: ignore[attr-defined]
+        at = item.at
         if at and at not in statement.at:
             statement.at.append(at)
     for entry in pages.values():

@@ -92,13 +92,9 @@ def _plain_text(value: str) -> str:
 
 
 # One line of plain text: names, labels, places.
-Line = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_plain_text)
-]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_plain_text)]
 # Prose: claims and summaries. [[entity]] links and [@source] citations are allowed inside.
-Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), AfterValidator(_plain_text)
-]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), AfterValidator(_plain_text)]
 
 
 class FieldError(ValueError):
@@ -107,6 +103,7 @@ class FieldError(ValueError):
     def __init__(self, path: str | tuple[str | int, ...], message: str):
         super().__init__(message)
         self.path = (path,) if isinstance(path, str) else path
+
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DATE_FORMS = "a date is written YYYY, YYYY-MM or YYYY-MM-DD"
@@ -138,9 +135,9 @@ def _check_partial_date(value: str) -> str:
         raise ValueError(f"year 0000 does not exist (1 BC is followed by AD 1); {_DATE_FORMS}")
     if month is not None and not 1 <= month <= 12:
         raise ValueError(f"month {month:02d} does not exist; {_DATE_FORMS}")
-    if day is not None:
+    if day is not None and year is not None and month is not None:
         try:
-            dt.date(year, month, day)  # type: ignore[arg-type]
+            dt.date(year, month, day)
         except ValueError:
             raise ValueError(f"{value} is not a day of the calendar") from None
     return value
@@ -200,7 +197,7 @@ class Citation(Strict):
     at: Line | None = Field(None, description='Locator inside the source, e.g. "para 4".')
 
     @classmethod
-    def parse(cls, text: str) -> "Citation":
+    def parse(cls, text: str) -> Citation:
         """Read the short form ``source-id`` or ``source-id, para 4`` found inside text, unchecked:
         the text around it has been checked, and resolve reports a source id that names nothing."""
         return cls.model_construct(**_short_citation(text))
@@ -267,11 +264,9 @@ class FigureValue(Attributed):
     )
 
     @model_validator(mode="after")
-    def _range_is_ordered(self) -> "FigureValue":
+    def _range_is_ordered(self) -> FigureValue:
         if self.max is not None and self.max <= self.value:
-            raise FieldError(
-                "max", f"{self.max:g} is not above value ({self.value:g}); a range runs from value up to max"
-            )
+            raise FieldError("max", f"{self.max:g} is not above value ({self.value:g}); a range runs from value up to max")
         return self
 
 
@@ -286,27 +281,26 @@ class Figure(Strict):
 
 
 class Relationship(Attributed):
-    type: RelationshipName  # type: ignore[valid-type]
+    type: RelationshipName  # type: ignore[valid-type]  # a Literal built from RELATIONSHIP_TYPES at import
     target: Slug
     since: PartialDate | None = None
     until: PartialDate | None = None
     note: Text | None = None
     ended: bool = Field(
         False,
-        description="True when the link has ended but the sources give no date for its end "
-        "(a leader since killed): the pages call it former.",
+        description="True when the link has ended but the sources give no date for its end (a leader since killed): the pages call it former.",
     )
 
     @model_validator(mode="after")
-    def _since_before_until(self) -> "Relationship":
+    def _since_before_until(self) -> Relationship:
         check_order(self, "since", "until")
         return self
 
 
 def date_sort_key(value: str) -> tuple[int, int, int]:
     """Orders partial dates: 2015 sorts before 2015-01 sorts before 2015-01-01."""
-    parts = [int(p) for p in value.split("-")]
-    return (parts + [0, 0])[:3]  # type: ignore[return-value]
+    year, month, day = ([int(p) for p in value.split("-")] + [0, 0])[:3]
+    return year, month, day
 
 
 def check_order(model: BaseModel, start: str, end: str) -> None:
@@ -356,8 +350,7 @@ class GroupFacts(FactCitations):
     base: FactCite
     active: Citations | None = Field(
         None,
-        description="Where a source shows the group still active: the box then says "
-        "'Active as of' the date of the latest source cited here.",
+        description="Where a source shows the group still active: the box then says 'Active as of' the date of the latest source cited here.",
     )
 
 
@@ -380,9 +373,7 @@ def _cited_facts_given(profile: BaseModel, facts: FactCitations | None, extra: f
     """Refuse a citation for a fact the profile does not give: it would cite nothing on the page."""
     for name, _ in facts.items() if facts is not None else ():
         if name not in extra and getattr(profile, name, None) in (None, [], ""):
-            raise FieldError(
-                ("facts_cite", name), f"cites '{name}', which this profile does not give; add {name}: or remove this key"
-            )
+            raise FieldError(("facts_cite", name), f"cites '{name}', which this profile does not give; add {name}: or remove this key")
 
 
 _FACTS_CITE_DESCRIPTION = (
@@ -401,7 +392,7 @@ class Group(Profile):
     facts_cite: GroupFacts | None = Field(None, description=_FACTS_CITE_DESCRIPTION)
 
     @model_validator(mode="after")
-    def _founded_before_dissolved(self) -> "Group":
+    def _founded_before_dissolved(self) -> Group:
         check_order(self, "founded", "dissolved")
         _cited_facts_given(self, self.facts_cite, frozenset({"active"}))
         return self
@@ -416,7 +407,7 @@ class Person(Profile):
     facts_cite: PersonFacts | None = Field(None, description=_FACTS_CITE_DESCRIPTION)
 
     @model_validator(mode="after")
-    def _born_before_died(self) -> "Person":
+    def _born_before_died(self) -> Person:
         check_order(self, "born", "died")
         _cited_facts_given(self, self.facts_cite)
         return self
@@ -437,7 +428,7 @@ class Event(Profile):
     facts_cite: EventFacts | None = Field(None, description=_FACTS_CITE_DESCRIPTION)
 
     @model_validator(mode="after")
-    def _date_before_end_date(self) -> "Event":
+    def _date_before_end_date(self) -> Event:
         check_order(self, "date", "end_date")
         _cited_facts_given(self, self.facts_cite)
         return self
@@ -488,12 +479,10 @@ class Source(Strict):
     url: HttpUrl | None = Field(None, description="Only a verified http(s) URL; leave out when unknown.")
     summary: Text = Field(description="A neutral paragraph on what the source says or argues.")
     notes: Text | None = None
-    archive: Line | None = Field(
-        None, description="File name of the archived text whose non-empty lines 'para N' locators count."
-    )
+    archive: Line | None = Field(None, description="File name of the archived text whose non-empty lines 'para N' locators count.")
     furniture: list[ParagraphSpan] = Field(
         default_factory=list,
-        description='Paragraphs of the archived text that are not the piece (advertisements, teasers of other '
+        description="Paragraphs of the archived text that are not the piece (advertisements, teasers of other "
         'pieces, comment prompts), as numbers or spans ("13-30"): they are never cited.',
     )
 

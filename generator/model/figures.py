@@ -38,7 +38,7 @@ class Bounds:
     low_open: bool = False
     high_open: bool = False
 
-    def overlaps(self, other: "Bounds") -> bool:
+    def overlaps(self, other: Bounds) -> bool:
         """True when some number is allowed by both."""
         low, high = max(self.low, other.low), min(self.high, other.high)
         if low != high:
@@ -100,10 +100,7 @@ def in_date_order(values: Iterable[FigureValue]) -> list[FigureValue]:
 
 def is_series(values: Sequence[FigureValue]) -> bool:
     """True when some two values of one category refer to periods that do not overlap."""
-    return any(
-        first.category == second.category and not same_period(first.as_of, second.as_of)
-        for first, second in itertools.combinations(values, 2)
-    )
+    return any(first.category == second.category and not same_period(first.as_of, second.as_of) for first, second in itertools.combinations(values, 2))
 
 
 def latest(values: Sequence[FigureValue]) -> list[FigureValue]:

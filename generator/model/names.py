@@ -26,10 +26,7 @@ from confusable_homoglyphs.confusables import confusables_data, is_mixed_script
 # Default_Ignorable_Code_Point (Unicode's DerivedCoreProperties) that are not format characters (Cf)
 # or unassigned: they too render as nothing.
 _IGNORABLE = frozenset(
-    [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0]
-    + list(range(0x180B, 0x1810))
-    + list(range(0xFE00, 0xFE10))
-    + list(range(0xE0100, 0xE01F0))
+    [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0] + list(range(0x180B, 0x1810)) + list(range(0xFE00, 0xFE10)) + list(range(0xE0100, 0xE01F0))
 )
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
 _JOINERS = frozenset({"\u200c", "\u200d"})

@@ -28,7 +28,7 @@ class Position:
     line: int = 1
     col: int = 1
 
-    def problem(self, message: str) -> "Problem":
+    def problem(self, message: str) -> Problem:
         return Problem(self.file, self.line, self.col, message)
 
 

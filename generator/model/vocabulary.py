@@ -58,9 +58,7 @@ class RelationshipType:
         return self.name == self.inverse
 
 
-def _pair(
-    name: str, label: str, inverse: str, inverse_label: str, subjects: set[str], objects: set[str]
-) -> list[RelationshipType]:
+def _pair(name: str, label: str, inverse: str, inverse_label: str, subjects: set[str], objects: set[str]) -> list[RelationshipType]:
     forward = RelationshipType(name, label, inverse, frozenset(subjects), frozenset(objects))
     if name == inverse:
         return [forward]
@@ -93,4 +91,4 @@ RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
     ]
 }
 
-RelationshipName = Literal[tuple(RELATIONSHIP_TYPES)]  # type: ignore[valid-type]
+RelationshipName = Literal[tuple(RELATIONSHIP_TYPES)]  # type: ignore[valid-type]  # the types are declared once, above

@@ -68,10 +68,7 @@ def svg(points: Sequence[Point], number: Callable[[float], str] = _number) -> st
     def y(n: float) -> float:
         return round(HEIGHT - BOTTOM - n / ceiling * (HEIGHT - TOP - BOTTOM), 1)
 
-    out = [
-        f'<svg class="kb-chart-svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-        'xmlns="http://www.w3.org/2000/svg" focusable="false">'
-    ]
+    out = [f'<svg class="kb-chart-svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg" focusable="false">']
     tick = 0.0
     while tick <= ceiling + step / 2:
         out.append(f'<line class="kb-chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick)}" y2="{y(tick)}" stroke="currentColor"/>')
@@ -84,7 +81,7 @@ def svg(points: Sequence[Point], number: Callable[[float], str] = _number) -> st
             out.append(f'<line class="kb-chart-grid" x1="{x(year)}" x2="{x(year)}" y1="{HEIGHT - BOTTOM}" y2="{HEIGHT - BOTTOM + 4}" stroke="currentColor"/>')
             out.append(f'<text class="kb-chart-axis" x="{x(year)}" y="{HEIGHT - 8}" text-anchor="middle" fill="currentColor">{year}</text>')
     kinds = categories(values)
-    for index, kind in enumerate(kinds):
+    for kind in kinds:
         line = [p for p in points if p.value.category == kind]
         if len(line) > 1:
             path = " ".join(f"{x(year_fraction(p.value.as_of))},{y(_middle(p.value))}" for p in line)

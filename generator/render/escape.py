@@ -29,6 +29,8 @@ _ESCAPED = str.maketrans(
         "&": "&amp;",
     }
 )
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def escape(text: str) -> str:
     """Plain text -> Markdown that shows exactly that text, whatever characters it holds.
@@ -102,5 +104,3 @@ def markdown_url(url: str) -> str:
     """An http(s) URL as an autolink (<https://...>) that shows and leads to exactly that address,
     inside a table too."""
     return "<" + url.translate(_URL_ENCODED) + ">"
-
-

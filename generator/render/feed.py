@@ -24,9 +24,7 @@ _NAMESPACE = uuid.UUID("0b6a9c0e-54f5-4c0b-a8a6-1d8c7e6f9a11")
 _EPOCH = "1970-01-01T00:00:00+00:00"  # "updated" of a feed with no entries (Atom requires the element)
 
 
-def atom_feed(
-    history: History, files: dict[str, tuple[str, str]], href: Callable[[str], str], site_url: str | None, site_name: str
-) -> str:
+def atom_feed(history: History, files: dict[str, tuple[str, str]], href: Callable[[str], str], site_url: str | None, site_name: str) -> str:
     """``files``: data file -> (name, page path) of the profile or source it holds; ``href``: a page
     path -> its address in the feed (absolute when ``site_url`` is known)."""
     ET.register_namespace("", ATOM)
@@ -41,8 +39,7 @@ def atom_feed(
     _text(author, "name", f"{site_name} contributors")
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href("changes.md"))
     if site_url:
-        ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml",
-                      href=site_url.rstrip("/") + "/" + FEED_FILE)
+        ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=site_url.rstrip("/") + "/" + FEED_FILE)
     for change in commits:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", f"urn:uuid:{uuid.uuid5(_NAMESPACE, change.sha)}")
@@ -54,8 +51,7 @@ def atom_feed(
             name, page = files.get(item.file, (item.file, None))
             first_page = first_page or page
             lines.append(f"{name}: {', '.join(item.fields) or 'changed'}")
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html",
-                      href=href(first_page) if first_page else href("changes.md"))
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href(first_page) if first_page else href("changes.md"))
         _text(entry, "summary", "; ".join(lines))
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 

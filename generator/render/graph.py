@@ -51,9 +51,9 @@ class Network:
     def as_json(self) -> dict[str, Any]:
         """What graph.json holds. Every string is data, for the script to show as text, never as markup."""
         picture = self.picture()
-        for node, full in zip(picture["nodes"], self.nodes):
+        for node, full in zip(picture["nodes"], self.nodes, strict=True):
             node["aliases"] = list(full.aliases)
-        for edge, link in zip(picture["edges"], self.links):
+        for edge, link in zip(picture["edges"], self.links, strict=True):
             edge.update(type=link.type, since=link.since, until=link.until, status=link.status, by=link.by)
         return picture
 
@@ -85,7 +85,7 @@ class Network:
         """A profile's URL from the site root (groups/isis-k/), for a page's script to resolve."""
         return self._nodes[node_id].url
 
-    def around(self, focus: str) -> "Network":
+    def around(self, focus: str) -> Network:
         """One profile, the profiles it is linked to, and those links."""
         links = self._touching.get(focus, [])
         near = {focus, *(link.source for link in links), *(link.target for link in links)}
@@ -111,13 +111,19 @@ class Network:
 
 def network(kb: KnowledgeBase, url_of: Callable[[str], str]) -> Network:
     """``url_of`` turns a page path (groups/isis-k.md) into its URL from the site root."""
-    nodes = tuple(
-        Node(p.id, p.model.name, p.kind, url_of(p.path), tuple(p.model.aliases)) for p in kb.profiles.values()
-    )
+    nodes = tuple(Node(p.id, p.model.name, p.kind, url_of(p.path), tuple(p.model.aliases)) for p in kb.profiles.values())
     links = tuple(
         Link(
-            edge.subject, edge.target, edge.type.name, edge.type.label, edge.type.symmetric,
-            edge.since, edge.until, edge.status, edge.by, tuple(edge.cite),
+            edge.subject,
+            edge.target,
+            edge.type.name,
+            edge.type.label,
+            edge.type.symmetric,
+            edge.since,
+            edge.until,
+            edge.status,
+            edge.by,
+            tuple(edge.cite),
         )
         for edge in kb.links()
     )

@@ -52,7 +52,9 @@ def current_leaders(kb: KnowledgeBase, group: ProfileView) -> list[ProfileView]:
     ids = {
         edge.target
         for edge in group.edges
-        if edge.type.name == LEADERS and not edge.until and not getattr(kb.profiles[edge.target].model, "died", None)
+        if edge.type.name == LEADERS
+        and not edge.until
+        and not getattr(kb.profiles[edge.target].model, "died", None)
         and not any(e.type.name == "killed-in" for e in kb.profiles[edge.target].edges)
     }
     return sorted((kb.profiles[i] for i in ids), key=lambda p: (p.model.name.casefold(), p.id))

@@ -40,7 +40,7 @@ class Layout:
             return posixpath.join(folder, stem + ".html")
         return posixpath.join(folder, stem, "index.html")
 
-    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019
+    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019 - as above
     def url(self, page_path: str) -> str:
         """URL of a page from the site root: groups/isis-k/ (or groups/isis-k.html)."""
         dest = self.dest(page_path)
@@ -59,5 +59,3 @@ class Layout:
 
 # The extensions MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
 _MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
-
-

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model import figures
-from ..model.citations import by_source, citing_pages, locators
+from ..model.citations import CitingPage, by_source, citing_pages, locators
 from ..model.entities import Citation, FigureValue, Person, date_sort_key
 from ..stages.resolve import (
     Edge,
@@ -99,7 +99,7 @@ class Page:
                 if out:
                     out[-1] = out[-1].rstrip(" \t")
                 stop = _STOP.match(token) if isinstance(token, str) and not gap else None
-                if stop:
+                if stop and isinstance(token, str):
                     out.append(stop.group())
                     token = token[stop.end() :]
                 out.append(self.cite(bundle) + gap)
@@ -285,7 +285,8 @@ class Page:
     def leaders(self, profile: ProfileView, type_name: str = "led-by") -> tuple[list[Edge], list[Edge]]:
         """Leadership links (``led-by`` on a group, ``leads`` on a person), current first, then former:
         a link is former when it has an end date, is marked ``ended``, or its person has died."""
-        current, former = [], []
+        current: list[Edge] = []
+        former: list[Edge] = []
         for edge in profile.edges:
             if edge.type.name != type_name:
                 continue
@@ -313,8 +314,7 @@ class Page:
         for value in figures.latest(list(view.figure.values)):
             who = f", according to {escape(value.by)}" if value.by else ""
             parts.append(
-                f"[{escape(format_value(value))} {escape(view.figure.unit)}](#figure-strength) "
-                f"({format_date(value.as_of)}{who}){self.cite(value.cite)}"
+                f"[{escape(format_value(value))} {escape(view.figure.unit)}](#figure-strength) ({format_date(value.as_of)}{who}){self.cite(value.cite)}"
             )
         return "; ".join(parts)
 
@@ -329,7 +329,7 @@ class Page:
             return f"Active as of {self.as_of(active)}{self.cite(active)}"
         return ""
 
-    def citing(self, source_id: str) -> list[object]:
+    def citing(self, source_id: str) -> list[CitingPage]:
         """The pages and statements that cite a source, for its page (citations.citing_pages)."""
         return citing_pages(self.kb.cited_by.get(source_id, []))
 
@@ -354,5 +354,3 @@ _relative = functools.lru_cache(maxsize=1 << 16)(posixpath.relpath)
 @functools.lru_cache(maxsize=1 << 16)
 def _folder(path: str) -> str:
     return posixpath.dirname(path) or "."
-
-

@@ -30,8 +30,7 @@ LICENCE = {
     "url": "https://creativecommons.org/licenses/by/4.0/",
 }
 SECTION_TITLE = {"group": "Groups", "person": "People", "event": "Events", "source": "Sources", "brief": "Briefs"}
-SECTION_INDEX = {"group": "groups/index.md", "person": "people/index.md", "event": "events/index.md",
-                 "source": "sources/index.md", "brief": "briefs/index.md"}
+SECTION_INDEX = {"group": "groups/index.md", "person": "people/index.md", "event": "events/index.md", "source": "sources/index.md", "brief": "briefs/index.md"}
 # Up to this many profiles of a kind, the left column lists them all; beyond, the WINDOW nearest by
 # name on each side (a page's own work stays the same however large the knowledge base grows).
 LIST_ALL = 40
@@ -121,8 +120,9 @@ def _put(thing: dict[str, Any], **values: str | None) -> None:
     thing.update({key: value for key, value in values.items() if value})
 
 
-def page_meta(kind: str, title: str, file: str, sections: Sections, item_id: str,
-              updated: dt.date | None, description: str, about_thing: dict[str, Any] | None = None) -> dict[str, Any]:
+def page_meta(
+    kind: str, title: str, file: str, sections: Sections, item_id: str, updated: dt.date | None, description: str, about_thing: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The front matter's ``kb:`` value for one page: what the theme needs for the breadcrumb, the
     left column, the edit link and the <head> tags. (The render stage writes it as one line of YAML,
     a plain string in the page's context, so that the preview's render cache signs it.)"""
@@ -192,11 +192,14 @@ class Citable:
         def text(value: str) -> str:
             return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_COMMANDS[match.group()], value)
 
-        fields = {"title": "{" + text(self.title) + "}", "author": "{" + text(f"{self.site} contributors") + "}",
-                  "howpublished": text(self.site), "note": text(f"Licensed {LICENCE['name']}")}
+        fields = {
+            "title": "{" + text(self.title) + "}",
+            "author": "{" + text(f"{self.site} contributors") + "}",
+            "howpublished": text(self.site),
+            "note": text(f"Licensed {LICENCE['name']}"),
+        }
         if self.updated:
-            fields |= {"year": str(self.updated.year), "month": f"{self.updated:%b}".lower(),
-                       "date": self.updated.isoformat()}
+            fields |= {"year": str(self.updated.year), "month": f"{self.updated:%b}".lower(), "date": self.updated.isoformat()}
         if self.url:
             fields["url"] = self.url
         # The writer itself, not to_string("bibtex"): that looks the writer up among the installed
@@ -245,6 +248,8 @@ def _bibtex_writer() -> Any:
     from pybtex.database.output.bibtex import Writer
 
     return Writer()
+
+
 # What latexcodec leaves for us: braces (BibTeX counts them even when escaped) and "$" (math mode).
 _BIBTEX_COMMANDS = {"{": "\\textbraceleft{}", "}": "\\textbraceright{}", "$": "\\$"}
 _BIBTEX_SPECIAL = re.compile("[{}$]")

@@ -9,6 +9,7 @@ entities. tests/test_escape_markdown.py checks this through the site's real Mark
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import traceback
@@ -58,6 +59,7 @@ from .text import (
 )
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+
 
 def make_environment(override_dirs: Iterable[Path] = (), bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The templates of a project: its overrides first, then the packaged ones."""
@@ -177,7 +179,10 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
         cite = citable(p.id, p.model.name, p.path, updated, layout)
         description = describe(plain_text(p.summary.text))
         return {
-            "profile": p, "model": p.model, "updated": updated.isoformat() if updated else None, "network": graph,
+            "profile": p,
+            "model": p.model,
+            "updated": updated.isoformat() if updated else None,
+            "network": graph,
             # Plain strings, so that the preview's render cache (generator/cache.py) signs them.
             "chrome": yaml_flow(page_meta(p.kind, p.model.name, p.file, sections, p.id, updated, description, about(p))),
             "description": description,
@@ -193,19 +198,14 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
         title = f"[{source.title}]" if source.title_is_descriptive else source.title
         description = describe(source.summary)
         return {
-            "source": source, "citing": kb.cited_by.get(source_id, []),
+            "source": source,
+            "citing": kb.cited_by.get(source_id, []),
             "chrome": yaml_flow(page_meta("source", title, file, sections, source_id, history.last_changed(file), description)),
             "description": description,
         }
 
-    jobs = [
-        PageJob(p.path, PROFILE_TEMPLATES[p.kind], functools.partial(profile_context, p), ("profile", p.id))
-        for p in kb.profiles.values()
-    ]
-    jobs += [
-        PageJob(kb.source_path(i), "source.md.j2", functools.partial(source_context, i, source), ("source", i))
-        for i, source in kb.sources.items()
-    ]
+    jobs = [PageJob(p.path, PROFILE_TEMPLATES[p.kind], functools.partial(profile_context, p), ("profile", p.id)) for p in kb.profiles.values()]
+    jobs += [PageJob(kb.source_path(i), "source.md.j2", functools.partial(source_context, i, source), ("source", i)) for i, source in kb.sources.items()]
     jobs += [brief_job(brief, history, sections) for brief in kb.briefs.values()]
     jobs += [PageJob(path, template, {}) for path, template in INDEX_PAGES.items()]
     jobs.append(PageJob(NETWORK_PAGE, "network.md.j2", {"network": graph, "table_limit": NETWORK_TABLE_LIMIT}))
@@ -213,8 +213,8 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
     return jobs
 
 
-def citable(key: str, title: str, path: str, updated: object, layout: Layout) -> Citable:
-    return Citable(key, title, layout.absolute(path), updated, layout.site_name)  # type: ignore[arg-type]
+def citable(key: str, title: str, path: str, updated: dt.date | None, layout: Layout) -> Citable:
+    return Citable(key, title, layout.absolute(path), updated, layout.site_name)
 
 
 def profile_files(kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
@@ -259,7 +259,7 @@ def render_site(
     project's ``root``, a template's mistake is raised as a problem at its line (ProblemsFound)."""
     try:
         return _render_site(kb, env, history or History(), layout or Layout(), pages_with)
-    except Exception as error:  # noqa: BLE001 - a template's mistake becomes a problem; anything else is re-raised
+    except Exception as error:
         problem = template_problem(error, root) if root is not None else None
         if problem is None:
             raise
@@ -274,7 +274,10 @@ def _render_site(kb: KnowledgeBase, env: jinja2.Environment, history: History, l
     files = {GRAPH_FILE: json.dumps(graph.as_json(), ensure_ascii=False, separators=(",", ":")) + "\n"}
     for p in kb.profiles.values():  # "Cite this page": a BibTeX, an RIS and a CSL-JSON file per profile
         files.update(citable(p.id, p.model.name, p.path, history.last_changed(p.file), layout).files())
-    href = lambda path: layout.absolute(path) or layout.url(path)  # noqa: E731
+
+    def href(path: str) -> str:
+        return layout.absolute(path) or layout.url(path)
+
     files[FEED_FILE] = atom_feed(history, profile_files(kb), href, layout.site_url, layout.site_name)
     taken = {layout.dest(path) for path in pages} | set(files)
     names = {layout.url(p.path): [p.model.name, *p.model.aliases] for p in kb.profiles.values()}

@@ -13,10 +13,19 @@ from ..stages.resolve import (
 from .escape import escape
 
 _MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
-
 
 
 def format_date(value: str | None) -> str:
@@ -30,9 +39,7 @@ def format_date(value: str | None) -> str:
     return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
 
 
-def format_period(
-    since: str | None, until: str | None, show: Callable[[str], str] = format_date, dash: str = " – "
-) -> str:
+def format_period(since: str | None, until: str | None, show: Callable[[str], str] = format_date, dash: str = " – ") -> str:
     """When something held: "2015 – 2020", "since 2015", "until 2020", or nothing."""
     if since and until:
         return f"{show(since)}{dash}{show(until)}"
@@ -66,7 +73,7 @@ def format_value(value: FigureValue) -> str:
 
 
 def attribution(item: RichClaim | Edge | FigureValue) -> str:
-    """" *(claimed by X)*", " *(according to X)*" or " *(reported)*" after a statement that is someone's claim."""
+    """ " *(claimed by X)*", " *(according to X)*" or " *(reported)*" after a statement that is someone's claim."""
     words = attribution_words(item.status, item.by)
     return f" *({escape(words)})*" if words else ""
 
@@ -97,5 +104,3 @@ def source_label(source: Source) -> str:
         parts.append(", ".join(source.authors))
     parts += [title, format_date(source.date)]
     return ", ".join(parts)
-
-

@@ -134,8 +134,19 @@ def read_history(root: Path, folder: str = "data") -> History:
     try:
         done = subprocess.run(
             [
-                "git", "-c", "core.quotePath=false", "log", "--no-renames", "--relative", "--no-color",
-                "--no-ext-diff", "-p", f"--unified={_WHOLE_FILE}", f"--format={_FORMAT}", "--", folder,
+                "git",
+                "-c",
+                "core.quotePath=false",
+                "log",
+                "--no-renames",
+                "--relative",
+                "--no-color",
+                "--no-ext-diff",
+                "-p",
+                f"--unified={_WHOLE_FILE}",
+                f"--format={_FORMAT}",
+                "--",
+                folder,
             ],
             cwd=root,
             capture_output=True,
@@ -215,10 +226,20 @@ def _files(body: str) -> Iterator[tuple[str, str | None, str | None]]:
 
 # A relationship, added or removed, in the words a reader uses for it.
 _RELATION_WORDS = {
-    "led-by": "leader", "leads": "leadership", "founded-by": "founder", "member-of": "membership",
-    "has-member": "member", "rival-of": "rival", "allied-with": "ally", "carried-out": "attack",
-    "claimed": "claim of an attack", "carried-out-by": "perpetrator", "claimed-by": "claim",
-    "killed-in": "death", "affiliate-of": "affiliation", "split-from": "split",
+    "led-by": "leader",
+    "leads": "leadership",
+    "founded-by": "founder",
+    "member-of": "membership",
+    "has-member": "member",
+    "rival-of": "rival",
+    "allied-with": "ally",
+    "carried-out": "attack",
+    "claimed": "claim of an attack",
+    "carried-out-by": "perpetrator",
+    "claimed-by": "claim",
+    "killed-in": "death",
+    "affiliate-of": "affiliation",
+    "split-from": "split",
 }
 _LISTS = {"aliases": ("alias", "aliases"), "former_ids": ("former id", "former ids"), "areas": ("area", "areas")}
 
@@ -352,7 +373,7 @@ def _relationships(old: list[Any], new: list[Any]) -> list[str]:
             out.append(f"{word} added" if word != "relationship" else f"relationship added ({kind})")
         elif item != before[(kind, target)]:
             out.append(f"{word} changed" if word != "relationship" else f"relationship changed ({kind})")
-    for (kind, target) in before:
+    for kind, target in before:
         if (kind, target) not in after:
             word = _RELATION_WORDS.get(kind, "relationship")
             out.append(f"{word} removed" if word != "relationship" else f"relationship removed ({kind})")

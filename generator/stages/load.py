@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -61,7 +61,13 @@ class _Bounded(yaml.composer.Composer):
     node_count = 0
     depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+    if TYPE_CHECKING:  # what the parser and resolver beside it in a loader provide
+
+        def peek_event(self) -> yaml.Event: ...
+        def get_event(self) -> yaml.Event: ...
+        def resolve(self, kind: type, value: Any, implicit: Any) -> str: ...
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             self._refuse(event, "YAML anchors and aliases (&name, *name) are not allowed; write the value out in full")
@@ -77,34 +83,43 @@ class _Bounded(yaml.composer.Composer):
             tag = event.tag
             if tag is None or tag == "!":
                 tag = self.resolve(ScalarNode, event.value, event.implicit)
-            return ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+            return ScalarNode(tag, event.value, _mark(event.start_mark), _mark(event.end_mark), style=event.style)
         self.depth += 1
         try:
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
+            assert node is not None  # a collection event always composes to a node
+            return node
         finally:
             self.depth -= 1
 
     @staticmethod
     def _refuse(event: yaml.Event, message: str) -> None:
-        raise _Refused(problem=message, problem_mark=event.start_mark)
+        raise _Refused(problem=message, problem_mark=_mark(event.start_mark))
+
+
+def _mark(mark: object) -> yaml.Mark | None:
+    """libyaml's marks have the fields of PyYAML's: the same to every reader of them."""
+    return cast("yaml.Mark | None", mark)
 
 
 class _Loader(_Bounded, yaml.SafeLoader):
     """SafeLoader that keeps dates as text, refuses anchors and aliases, and bounds size and depth."""
 
 
-try:  # libyaml, when PyYAML was built with it
-    from yaml.cyaml import CParser as _CParser
-except ImportError:  # pragma: no cover - every PyYAML wheel has it
+try:  # libyaml, when PyYAML was built with it (every wheel is)
+    import yaml.cyaml
+
+    _CParser: Any = yaml.cyaml.__dict__["CParser"]  # not in the module's __all__
+except (ImportError, KeyError):  # pragma: no cover
     _CParser = None
 
 
-class _LibyamlLoader(_CParser or yaml.parser.Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+class _LibyamlLoader(_CParser or yaml.parser.Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]  # a base chosen at import
     """libyaml scans, parses and composes; only for text that cannot hold anchors, aliases or tags
     (``_composable_in_c``), its bounds checked by the builder."""
 
     def __init__(self, stream: str):
-        _CParser.__init__(self, stream)  # type: ignore[union-attr]
+        _CParser.__init__(self, stream)
         yaml.constructor.SafeConstructor.__init__(self)
         yaml.resolver.Resolver.__init__(self)
 
@@ -119,7 +134,7 @@ class _LibyamlLoader(_CParser or yaml.parser.Parser, yaml.constructor.SafeConstr
         return super().resolve(kind, value, implicit)
 
 
-class _FastLoader(_Bounded, _LibyamlLoader):  # type: ignore[misc]
+class _FastLoader(_Bounded, _LibyamlLoader):
     """The checked composer in Python over libyaml's scanner and parser."""
 
     def __init__(self, stream: str):
@@ -255,8 +270,7 @@ def _discover(root: Path, problems: list[Problem]) -> list[tuple[Path, str]]:
             if kind is None:
                 problems.append(
                     Position(_display(root, path)).problem(
-                        "not a profile location: profiles are data/groups/<id>.yaml, data/people/<id>.yaml, "
-                        "data/events/<id>.yaml or data/sources/<id>.yaml"
+                        "not a profile location: profiles are data/groups/<id>.yaml, data/people/<id>.yaml, data/events/<id>.yaml or data/sources/<id>.yaml"
                     )
                 )
             else:
@@ -340,11 +354,7 @@ def _read_text(path: Path, display: str, problems: list[Problem], raw: bytes | N
         raw = read_bounded(path)
     if len(raw) > MAX_FILE_BYTES:
         size = max(path.stat().st_size, len(raw))
-        problems.append(
-            Position(display).problem(
-                f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; split it into several profiles"
-            )
-        )
+        problems.append(Position(display).problem(f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; split it into several profiles"))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -355,11 +365,7 @@ def _read_text(path: Path, display: str, problems: list[Problem], raw: bytes | N
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         col = error.start - (before.rfind(b"\n") + 1) + 1
-        problems.append(
-            Position(display, line, col).problem(
-                f"byte 0x{raw[error.start]:02x} is not UTF-8; save the file as UTF-8"
-            )
-        )
+        problems.append(Position(display, line, col).problem(f"byte 0x{raw[error.start]:02x} is not UTF-8; save the file as UTF-8"))
         return None
     if not text.strip():
         problems.append(Position(display).problem("file is empty; a profile is a YAML mapping that starts with id:"))
@@ -370,9 +376,7 @@ def _read_text(path: Path, display: str, problems: list[Problem], raw: bytes | N
 def _split_front_matter(text: str, display: str, problems: list[Problem]) -> tuple[str, str, int] | None:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        problems.append(
-            Position(display).problem("a brief starts with front matter: a line '---', title/date/summary, then '---'")
-        )
+        problems.append(Position(display).problem("a brief starts with front matter: a line '---', title/date/summary, then '---'"))
         return None
     for index, line in enumerate(lines[1:], start=1):
         if line.strip() == "---":
@@ -385,16 +389,12 @@ def parse_yaml(text: str, where: SourceMap, problems: list[Problem], checked: bo
     """Parse one YAML document into plain data, recording positions in ``where``."""
     loader, node = _compose(text, checked)
     if isinstance(node, _Refused):
-        problems.append(where.mark(node.problem_mark).problem(str(node.problem)))
+        problems.append((where.mark(node.problem_mark) if node.problem_mark else Position(where.file)).problem(str(node.problem)))
         return None
     if isinstance(node, yaml.reader.ReaderError):
         before = text[: node.position]
         line, col = before.count("\n") + 1, node.position - (before.rfind("\n") + 1) + 1
-        problems.append(
-            Position(where.file, line + where.line_offset, col).problem(
-                f"character #x{node.character:04x} is not allowed in YAML; remove it"
-            )
-        )
+        problems.append(Position(where.file, line + where.line_offset, col).problem(f"character #x{node.character:04x} is not allowed in YAML; remove it"))
         return None
     if isinstance(node, yaml.MarkedYAMLError):
         problems.append(_yaml_problem(node, where))
@@ -421,7 +421,7 @@ def parse_yaml(text: str, where: SourceMap, problems: list[Problem], checked: bo
     return data
 
 
-def _compose(text: str, checked: bool = False) -> tuple[yaml.BaseLoader | None, Node | yaml.YAMLError | None]:
+def _compose(text: str, checked: bool = False) -> tuple[yaml.constructor.BaseConstructor | None, Node | yaml.YAMLError | None]:
     """The node tree of one document, or the error that stopped it.
 
     libyaml's parser serves files it finds nothing wrong with; any file it stops at, and any file
@@ -504,7 +504,7 @@ class _Builder:
 
     ``bounded``: the tree was composed without the checked composer, so check its bounds here."""
 
-    def __init__(self, loader: yaml.BaseLoader, where: SourceMap, problems: list[Problem], bounded: bool = False):
+    def __init__(self, loader: yaml.constructor.BaseConstructor, where: SourceMap, problems: list[Problem], bounded: bool = False):
         self.loader, self.where, self.problems = loader, where, problems
         self.failed = False
         self.bounded = bounded
@@ -537,13 +537,15 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ_TAG:
-                return self.refuse_tag(node, path)
+                self.refuse_tag(node, path)
+                return None
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
         return self._scalar(node, path)
 
     def _mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any] | None:
         if node.tag != _MAP_TAG:
-            return self.refuse_tag(node, path)
+            self.refuse_tag(node, path)
+            return None
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if self.bounded:
@@ -563,7 +565,8 @@ class _Builder:
 
     def _scalar(self, node: Node, path: YamlPath) -> Any:
         if node.tag not in _PLAIN_SCALAR_TAGS:
-            return self.refuse_tag(node, path)
+            self.refuse_tag(node, path)
+            return None
         if node.tag == _STR_TAG:
             return node.value  # what the constructor returns for text, without its bookkeeping
         try:

@@ -12,14 +12,15 @@ import difflib
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from slugify import slugify
 
 from ..model import figures
-from ..model.citations import short_names
+from ..model.citations import Citing, short_names
 from ..model.entities import (
     BriefMeta,
     Citation,
@@ -102,22 +103,16 @@ class Edge:
         symmetric type ("rival-of") the copy whose subject sorts first."""
         return self.subject < self.target if self.type.symmetric else self.type.primary
 
-    def inverse(self) -> "Edge":
+    def inverse(self) -> Edge:
         """The same link as the other profile sees it: Ghafari 'leads' ISIS-K, ISIS-K is 'led by' Ghafari."""
         return replace(
-            self, type=RELATIONSHIP_TYPES[self.type.inverse], subject=self.target, target=self.subject,
-            cite=list(self.cite), declared=False,
+            self,
+            type=RELATIONSHIP_TYPES[self.type.inverse],
+            subject=self.target,
+            target=self.subject,
+            cite=list(self.cite),
+            declared=False,
         )
-
-
-@dataclass(frozen=True)
-class Citing:
-    """One place that cites a source: which page, which statement, which locator."""
-
-    page: str
-    title: str
-    text: str
-    at: str | None
 
 
 @dataclass
@@ -208,6 +203,10 @@ _SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:])")  # left where a citation inside 
 _SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n\s*\n|\n\s*[-*+]\s+|\n#+\s+|^)(?=[^.!?:;\s])", re.S)
 
 
+# What resolving one file gave: its view (a profile or a brief) and the citations it logged.
+Remembered = tuple["ProfileView | BriefView", tuple[tuple[str, "Citing"], ...]]
+
+
 @dataclass
 class ResolveMemo:
     """What resolving each file gave at the last build, kept by `mkdocs serve` (generator/cache.py) so
@@ -220,19 +219,19 @@ class ResolveMemo:
     """
 
     world: tuple[object, ...] | None = None
-    kept: dict[int, tuple[object, object, tuple[object, ...]]] = field(default_factory=dict)
+    kept: dict[int, tuple[object, object, Remembered]] = field(default_factory=dict)
 
-    def get(self, model: object, where: object) -> tuple[object, ...] | None:
+    def get(self, model: object, where: object) -> Remembered | None:
         entry = self.kept.get(id(model))
         return entry[2] if entry is not None and entry[0] is model and entry[1] is where else None
 
 
 class _Resolver:
-    def __init__(self, validated: list[Validated], broken: set[str], memo: ResolveMemo | None = None):
+    def __init__(self, validated: list[Validated], broken: AbstractSet[str], memo: ResolveMemo | None = None):
         self.validated = validated
         self.broken = broken
         self.memo = memo
-        self.remembered: dict[int, tuple[object, object, tuple[object, ...]]] = {}  # the memo of this build
+        self.remembered: dict[int, tuple[object, object, Remembered]] = {}  # the memo of this build
         self.log: list[tuple[str, Citing]] | None = None  # the citations of the file being resolved
         self.problems: list[Problem] = []
         self.names: dict[str, str] = {}
@@ -282,10 +281,11 @@ class _Resolver:
         known = memo.get(model, source) if memo is not None else None
         if known is not None:
             made, citing = known
-            for source_id, place in citing:  # type: ignore[attr-defined]
+            for source_id, place in citing:
                 self.cited_by[source_id].append(place)
             if isinstance(made, ProfileView):
-                self.where_of[made.id] = source  # type: ignore[assignment]
+                assert isinstance(source, SourceMap)  # a profile is resolved from its YAML's positions
+                self.where_of[made.id] = source
                 made = replace(made, sections=list(made.sections), figures=list(made.figures), edges=[])
             else:
                 made = replace(made)
@@ -308,15 +308,11 @@ class _Resolver:
         duplicates: set[int] = set()
         for item in sorted(self.validated, key=lambda item: not isinstance(item.model, Source)):
             model = item.model
-            if isinstance(model, BriefMeta):
+            if not isinstance(model, (Source, Group, Person, Event)):
                 continue
             if model.id in self.kinds:
                 other = self.name_origin[name_key(model.id)]
-                self.problems.append(
-                    item.where.value(("id",)).problem(
-                        f"id '{model.id}' is already used by {other.file}; ids are unique across all kinds"
-                    )
-                )
+                self.problems.append(item.where.value(("id",)).problem(f"id '{model.id}' is already used by {other.file}; ids are unique across all kinds"))
                 duplicates.add(id(item))
                 continue
             self.kinds[model.id] = model.KIND
@@ -341,10 +337,7 @@ class _Resolver:
             return
         if len(key) > MAX_NAME_KEY:
             self.problems.append(
-                position.problem(
-                    f"this name makes an address of {len(key):,} characters ({key[:20]}...), over the limit of "
-                    f"{MAX_NAME_KEY}; shorten it"
-                )
+                position.problem(f"this name makes an address of {len(key):,} characters ({key[:20]}...), over the limit of {MAX_NAME_KEY}; shorten it")
             )
             return
         # A name key another profile has, or a name that reads as one (the same TR39 skeleton, names.py).
@@ -363,8 +356,7 @@ class _Resolver:
         if other == key and oddness(name) == oddness(written):  # the same name, written in two profiles
             self.problems.append(
                 position.problem(
-                    f"'{name}' is already a name of '{owner}' ({first.file}:{first.line}); "
-                    "a name may belong to one profile only: remove it from one of them"
+                    f"'{name}' is already a name of '{owner}' ({first.file}:{first.line}); a name may belong to one profile only: remove it from one of them"
                 )
             )
             return
@@ -389,7 +381,7 @@ class _Resolver:
         for match in _MARKUP.finditer(text):
             if match.start() > cursor:
                 tokens.append(self._plain(text, cursor, match.start(), at))
-            where_match: At = lambda start=match.start(): _offset(at(), text, start)  # noqa: E731
+            where_match: At = functools.partial(_offset_of, at, text, match.start())
             tokens.append(self._reference(match, where_match, page, title, text))
             cursor = match.end()
         if cursor < len(text):
@@ -452,7 +444,7 @@ class _Resolver:
         close = self._close(name_key(name), self.names)
         return f"; did you mean [[{self.names[close]}]]?" if close else "; check the id or add the alias"
 
-    def _close(self, word: str, among: dict[str, object], cutoff: float = 0.7) -> str | None:
+    def _close(self, word: str, among: Mapping[str, object], cutoff: float = 0.7) -> str | None:
         """The closest of ``among`` to ``word`` (difflib), for a "did you mean": each word is looked
         up once, and only the first MAX_GUESSES of them, since each look-up reads every name (5,000
         unknown links on a base of 1,000 profiles took 18 s)."""
@@ -482,11 +474,9 @@ class _Resolver:
         self.cites(claim.cite, where, path, page, title, plain_text(text))
         return RichClaim(text, tuple(claim.cite), claim.status, claim.by)
 
-    def cites(
-        self, cites: list[Citation], where: SourceMap, path: YamlPath, page: str, title: str, text: str
-    ) -> None:
+    def cites(self, cites: list[Citation], where: SourceMap, path: YamlPath, page: str, title: str, text: str) -> None:
         for index, citation in enumerate(cites):
-            self._check_citation(citation, lambda index=index: where.value(path + ("cite", index)), page, title, text)
+            self._check_citation(citation, functools.partial(where.value, path + ("cite", index)), page, title, text)
 
     # -- profiles ------------------------------------------------------------------------
 
@@ -497,10 +487,7 @@ class _Resolver:
         sections = [
             (
                 section.title,
-                [
-                    self.claim(claim, where, ("sections", s, "claims", c), page, title)
-                    for c, claim in enumerate(section.claims)
-                ],
+                [self.claim(claim, where, ("sections", s, "claims", c), page, title) for c, claim in enumerate(section.claims)],
             )
             for s, section in enumerate(model.sections)
         ]
@@ -509,8 +496,8 @@ class _Resolver:
             for v, value in enumerate(figure.values):
                 self.cites(value.cite, where, ("figures", f, "values", v), page, title, f"{figure.label} (figure)")
                 if value.note:
-                    self._plain(value.note, 0, len(value.note), lambda f=f, v=v: where.value(("figures", f, "values", v, "note")))
-            note = self.rich(figure.note, lambda f=f: where.value(("figures", f, "note")), page, title) if figure.note else ()
+                    self._plain(value.note, 0, len(value.note), functools.partial(where.value, ("figures", f, "values", v, "note")))
+            note = self.rich(figure.note, functools.partial(where.value, ("figures", f, "note")), page, title) if figure.note else ()
             views.append(FigureView(figure, note))
         facts = model.facts_cite
         for name, cites in facts.items() if facts is not None else ():
@@ -532,9 +519,7 @@ class _Resolver:
         for view in profiles.values():
             view.edges.sort(key=lambda e: (e.type.name, profiles[e.target].model.name.casefold()))
 
-    def _edge(
-        self, view: ProfileView, path: YamlPath, relationship: Relationship, profiles: dict[str, ProfileView]
-    ) -> Edge | None:
+    def _edge(self, view: ProfileView, path: YamlPath, relationship: Relationship, profiles: dict[str, ProfileView]) -> Edge | None:
         where = self.where_of[view.id]
         rel = RELATIONSHIP_TYPES[relationship.type]
         if not self._check_target(view, rel, relationship.target, lambda: where.value(path + ("target",))):
@@ -543,8 +528,16 @@ class _Resolver:
         note = self.rich(relationship.note, lambda: where.value(path + ("note",)), view.path, view.model.name) if relationship.note else ()
         self.cites(relationship.cite, where, path, view.path, view.model.name, f"{rel.label} {target.model.name}")
         return Edge(
-            rel, view.id, target.id, list(relationship.cite), relationship.since, relationship.until,
-            relationship.status, relationship.by, note, ended=relationship.ended,
+            rel,
+            view.id,
+            target.id,
+            list(relationship.cite),
+            relationship.since,
+            relationship.until,
+            relationship.status,
+            relationship.by,
+            note,
+            ended=relationship.ended,
         )
 
     def _check_target(self, view: ProfileView, rel: RelationshipType, target: str, at: At) -> bool:
@@ -560,8 +553,7 @@ class _Resolver:
         if view.kind not in rel.subjects or kind not in rel.objects:
             self.problems.append(
                 at().problem(
-                    f"'{rel.name}' links {_kinds(rel.subjects)} to {_kinds(rel.objects)}, "
-                    f"not {_kinds({view.kind})} to {_kinds({kind})}; choose another type"
+                    f"'{rel.name}' links {_kinds(rel.subjects)} to {_kinds(rel.objects)}, not {_kinds({view.kind})} to {_kinds({kind})}; choose another type"
                 )
             )
             return False
@@ -579,7 +571,7 @@ class _Resolver:
         document = item.document
         slug = document.stem
         path = f"briefs/{slug}.md"
-        start: At = lambda: Position(document.file, document.body_line, 1)  # noqa: E731
+        start = functools.partial(Position, document.file, document.body_line, 1)
         body = self.rich(document.body, start, path, meta.title)
         return BriefView(meta, slug, path, body, document.file, document.body_line, document.body)
 
@@ -588,6 +580,11 @@ def _kinds(kinds: set[str] | frozenset[str]) -> str:
     """{"group", "person"} -> "a group or person"; {"event"} -> "an event"."""
     words = " or ".join(sorted(kinds))
     return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
+
+
+def _offset_of(at: At, text: str, index: int) -> Position:
+    """Where text[index] stands, asked only when a problem is reported there."""
+    return _offset(at(), text, index)
 
 
 def _offset(position: Position, text: str, index: int) -> Position:
@@ -636,9 +633,7 @@ def unavailable_names(loaded: Loaded, validated: list[Validated]) -> set[str]:
     return names
 
 
-def resolve(
-    validated: list[Validated], broken: set[str] = frozenset(), memo: ResolveMemo | None = None
-) -> tuple[KnowledgeBase, list[Problem]]:
+def resolve(validated: list[Validated], broken: AbstractSet[str] = frozenset(), memo: ResolveMemo | None = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Link validated models. ``broken`` holds the name keys of files that failed to load or validate:
     references to them are not reported again, since their file's own problems already are. ``memo``
     (kept between the rebuilds of `mkdocs serve`) saves resolving again the files that did not change."""

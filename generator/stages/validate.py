@@ -16,6 +16,7 @@ from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..model.entities import (
     MODEL_OF_KIND,
@@ -70,12 +71,10 @@ def validate_document(document: Document, problems: list[Problem]) -> Strict | N
     except ValidationError as error:
         problems.extend(_translate(error, document.where, model_class, document.data))
         return None
-    if document.kind != "brief" and model.id != document.stem:  # type: ignore[attr-defined]
+    given = getattr(model, "id", document.stem)  # every kind but a brief has an id
+    if given != document.stem:
         problems.append(
-            document.where.value(("id",)).problem(
-                f"id '{model.id}' differs from the file name; "  # type: ignore[attr-defined]
-                f"rename the file to {model.id}.yaml or set id: {document.stem}"  # type: ignore[attr-defined]
-            )
+            document.where.value(("id",)).problem(f"id '{given}' differs from the file name; rename the file to {given}.yaml or set id: {document.stem}")
         )
         return None
     return model
@@ -103,10 +102,7 @@ def _brief_problems(document: Document) -> list[Problem]:
     found = []
     if not _is_slug(document.stem):
         found.append(
-            Position(document.file).problem(
-                f"brief file name {shown(document.stem + '.md')} must be a lowercase slug such as "
-                "why-isis-k-struck-russia.md"
-            )
+            Position(document.file).problem(f"brief file name {shown(document.stem + '.md')} must be a lowercase slug such as why-isis-k-struck-russia.md")
         )
     found += markdown_problems(document.body, Position(document.file, document.body_line, 1))
     return found
@@ -210,7 +206,7 @@ def _translate(error: ValidationError, where: SourceMap, model_class: type[BaseM
     return problems
 
 
-def _data_path(detail: dict[str, Any], data: Any) -> tuple[str | int, ...]:
+def _data_path(detail: ErrorDetails, data: Any) -> tuple[str | int, ...]:
     """The error's location as a path through the YAML data. Pydantic also names union branches and
     validator functions in locations ("Citation", "function-after[...]"); following the data itself
     drops exactly those, whatever a key is called. A missing key is the one part not in the data."""
@@ -230,7 +226,7 @@ def _data_path(detail: dict[str, Any], data: Any) -> tuple[str | int, ...]:
     return tuple(path)
 
 
-def _problem(detail: dict[str, Any], path: tuple[str | int, ...], where: SourceMap, model: type[BaseModel]) -> Problem:
+def _problem(detail: ErrorDetails, path: tuple[str | int, ...], where: SourceMap, model: type[BaseModel]) -> Problem:
     kind = detail["type"]
     if kind == "extra_forbidden":
         return where.key(path).problem(_unknown_key(str(path[-1]), _model_at(model, path[:-1]) or model))
@@ -276,7 +272,7 @@ _EXPECTED = {
 }
 
 
-def _message(detail: dict[str, Any], path: tuple[str | int, ...]) -> str:
+def _message(detail: ErrorDetails, path: tuple[str | int, ...]) -> str:
     kind, context = detail["type"], detail.get("ctx") or {}
     given = detail.get("input")
     field = next((part for part in reversed(path) if isinstance(part, str)), "")
@@ -295,7 +291,7 @@ def _message(detail: dict[str, Any], path: tuple[str | int, ...]) -> str:
     if kind == "string_too_short":
         return "is empty; write the text or remove the key"
     if kind == "string_too_long":
-        return f"is too long: {len(given):,} characters, at most {context.get('max_length'):,}; shorten it"
+        return f"is too long: {len(given or ''):,} characters, at most {context.get('max_length'):,}; shorten it"
     if kind == "model_type" and field == "cite":
         return f'a citation is "source-id, locator" or {{source: source-id, at: locator}}, not {_describe(given)}'
     if kind in _EXPECTED:

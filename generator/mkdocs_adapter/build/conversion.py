@@ -30,9 +30,9 @@ import gc
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
@@ -42,6 +42,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from ..cores import Forked, second_core
+from ..options import NoOptions
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -76,9 +77,7 @@ class Converted:
         page.present_anchor_ids = set(self.anchor_ids) if self.anchor_ids is not None else None
         if self.links_to_anchors is not None:
             page.links_to_anchors = {
-                target: dict(anchors)
-                for name, anchors in self.links_to_anchors.items()
-                if (target := files.get_file_from_path(name)) is not None
+                target: dict(anchors) for name, anchors in self.links_to_anchors.items() if (target := files.get_file_from_path(name)) is not None
             }
 
 
@@ -91,7 +90,7 @@ def digest(markdown: str) -> bytes:
     return hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=32).digest()
 
 
-class TwoCoreConversion(BasePlugin):  # type: ignore[type-arg]
+class TwoCoreConversion(BasePlugin[NoOptions]):
     """Registered beside the khorasan-brief plugin for `mkdocs build`."""
 
     def __init__(self) -> None:
@@ -109,7 +108,7 @@ class TwoCoreConversion(BasePlugin):  # type: ignore[type-arg]
     @event_priority(-100)  # the Markdown as the last plugin leaves it is what gets converted
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self._job is not None and page.file.src_uri in self._job.names:
-            page.render = functools.partial(self._job.render, page, page.render)  # type: ignore[method-assign]
+            page.render = functools.partial(self._job.render, page, page.render)  # type: ignore[method-assign]  # this page only
         return markdown
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -154,7 +153,7 @@ class _ConversionJob:
     def _receive(self) -> None:
         try:
             for item in self._child.items():
-                name, result = item  # type: ignore[misc]
+                name, result = cast("tuple[str, _Result]", item)  # what _convert yields
                 with self._arrived:
                     self._results[name] = result
                     self._arrived.notify_all()
@@ -188,14 +187,14 @@ class _ConversionJob:
         self._results.clear()
 
 
-def _last_share(pages: list[File]) -> list[str]:
+def _last_share(pages: Sequence[File]) -> list[str]:
     """The last pages that hold about CHILD_SHARE of all the Markdown, in MkDocs's order: MkDocs
     reaches them last, by when the child has converted them, and takes them in the order the child
     sends them."""
     sizes = [len(file.content_bytes) for file in pages]
     budget, taken = CHILD_SHARE * sum(sizes), 0
     names: list[str] = []
-    for file, size in zip(reversed(pages), reversed(sizes)):
+    for file, size in zip(reversed(pages), reversed(sizes), strict=True):
         if taken + size > budget:
             break
         names.append(file.src_uri)

@@ -78,4 +78,4 @@ def serve_without_inline_script(server: LiveReloadServer) -> None:
         tag = f'<script src="{source}" data-epoch="{epoch}" data-request="{request}"></script>'.encode()
         return content[:body_end] + tag + content[body_end:]
 
-    server._inject_js_into_html = inject  # type: ignore[method-assign]
+    server._inject_js_into_html = inject  # type: ignore[method-assign]  # MkDocs offers no hook for its script

@@ -59,6 +59,7 @@ from mkdocs.utils import get_build_date
 from ...model.problems import ProblemsFound
 from ...render.site import Rendered
 from .. import atomic
+from ..options import NoOptions
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -101,7 +102,7 @@ class _Built:
     doc_files: list[File]  # the pages MkDocs builds, in its order
 
 
-class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
+class QuickRebuild(BasePlugin[NoOptions]):
     """Registered beside the khorasan-brief plugin while serving, and kept across rebuilds by it;
     ``owner`` is that plugin (its pipeline, caches and exports)."""
 
@@ -195,7 +196,7 @@ class QuickRebuild(BasePlugin):  # type: ignore[type-arg]
             self.fallback = str(reason)
             log.debug(f"full rebuild: {reason}")
             return False
-        except Exception as error:  # noqa: BLE001 - never raise: the full build does it, and reports
+        except Exception as error:
             self.last = None
             self.fallback = f"quick rebuild failed: {error!r}"
             log.debug(self.fallback, exc_info=True)
