@@ -1,31 +1,8 @@
 """What one build can hand to the next while ``mkdocs serve`` runs: parsed files and rendered pages.
 
 A preview rebuild after a one-line edit should cost what the edit touches, not what the knowledge
-base holds. Three caches serve that, and none can hand out stale data:
-
-- ``FileCache`` keeps each input file's loaded document, its validated model and their problems,
-  keyed by the file's path and a digest of its bytes. A file is read on every build (cheap) and
-  parsed again only when its bytes differ.
-- ``RenderCache`` keeps each page's Markdown with the *signature* of everything the page shows: the
-  digests of its own file and of every file it draws on, plus the templates. A page is rendered again
-  when its signature changes. What a page draws on (``_shown``): for a profile, the profiles it links
-  to or shares a relationship with and the sources it cites; for a source, the pages citing it and,
-  since a cited relationship is listed by the name of its other end, the names of those ends (not
-  their files: an edit to a group's text does not touch the pages of every source cited near it);
-  for a brief, what it links to and cites. Index pages, which list a whole kind, are always rendered.
-  Nor is every signature made again (that alone took a fifth of a rebuild at 1,000 profiles): only
-  those of the pages that drew on a changed file and of the pages a changed file now shows itself on
-  (a relationship or a citation added), unless something any page may show changed (the set of
-  pages, a name, how footnotes name the sources, the templates, the layout, the history): then all.
-- ``TemplateCache`` keeps compiled Jinja templates, checked against a checksum of their source.
-
-Resolving (names, inverse relationships, citations) always runs on the whole knowledge base: it is
-where cross-file problems are found, and it is fast.
-
-The signatures cover what the packaged templates read; tests/test_incremental.py checks cached
-rebuilds against fresh ones after edits of every kind. A project that overrides templates may read
-anything from the knowledge base, so with overrides present every page is rendered every time.
-"""
+base holds: FileCache, RenderCache and TemplateCache serve that (BuildCache says how), and none can
+hand out stale data."""
 
 from __future__ import annotations
 
@@ -395,7 +372,31 @@ def _linked(view: ProfileView, known: dict[str, set[str]]) -> set[str]:
 
 @dataclass
 class BuildCache:
-    """Everything one build keeps for the next, for one project root."""
+    """Everything one build keeps for the next, for one project root.
+
+    - ``FileCache`` keeps each input file's loaded document, its validated model and their problems,
+      keyed by the file's path and a digest of its bytes. A file is read on every build (cheap) and
+      parsed again only when its bytes differ.
+    - ``RenderCache`` keeps each page's Markdown with the *signature* of everything the page shows: the
+      digests of its own file and of every file it draws on, plus the templates. A page is rendered again
+      when its signature changes. What a page draws on (``_shown``): for a profile, the profiles it links
+      to or shares a relationship with and the sources it cites; for a source, the pages citing it and,
+      since a cited relationship is listed by the name of its other end, the names of those ends (not
+      their files: an edit to a group's text does not touch the pages of every source cited near it);
+      for a brief, what it links to and cites. Index pages, which list a whole kind, are always rendered.
+      Nor is every signature made again (that alone is a large part of a rebuild): only
+      those of the pages that drew on a changed file and of the pages a changed file now shows itself on
+      (a relationship or a citation added), unless something any page may show changed (the set of
+      pages, a name, how footnotes name the sources, the templates, the layout, the history): then all.
+    - ``TemplateCache`` keeps compiled Jinja templates, checked against a checksum of their source.
+
+    Resolving (names, inverse relationships, citations) always runs on the whole knowledge base: it is
+    where cross-file problems are found, and it is fast.
+
+    The signatures cover what the packaged templates read; tests/test_incremental.py checks cached
+    rebuilds against fresh ones after edits of every kind. A project that overrides templates may read
+    anything from the knowledge base, so with overrides present every page is rendered every time.
+    """
 
     root: Path
     files: FileCache = field(default_factory=FileCache)

@@ -24,6 +24,7 @@ from generator.export import search_index as si
 from generator.export.search_index import PageRecord, build_files
 
 WORKER = ROOT / "site_src" / "assets" / "kb-search.js"
+NAMES = ROOT / "site_src" / "assets" / "kb-names.js"  # how names compare: the worker imports it
 
 # Speaks to the worker as Material does; collects what it fetches from the page's own server.
 ASK = """async ([queries, suggest]) => {
@@ -77,6 +78,7 @@ def site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sit
     folder = tmp_path_factory.mktemp("worker")
     (folder / "assets").mkdir()
     shutil.copy(WORKER, folder / "assets" / WORKER.name)
+    shutil.copy(NAMES, folder / "assets" / NAMES.name)
     (folder / "index.html").write_text("<!doctype html><title>worker</title>", encoding="utf-8")
     with serve(folder) as base:
         yield Site(browser, folder, base)
@@ -95,9 +97,14 @@ SAMPLES = [
 ]
 
 
+def worker_source() -> str:
+    """The worker's own functions, to evaluate in a page (its message handler is never called there),
+    after the names script it imports; the pages' scripts use the same one."""
+    return NAMES.read_text(encoding="utf-8") + "\nconst importScripts = () => {};\n" + WORKER.read_text(encoding="utf-8")
+
+
 def worker_words(tab: Any, texts: list[str]) -> list[list[Any]]:
-    source = WORKER.read_text(encoding="utf-8")
-    # The worker's own functions, evaluated in a page (its message handler is never called there).
+    source = worker_source()
     return tab.evaluate(
         "texts => {" + source + "\nreturn texts.map(t => [words(t), nameKey(t), shardFile(nameKey(t))]); }", texts
     )
@@ -131,7 +138,7 @@ def test_the_worker_makes_the_words_the_index_makes_for_any_text(blank: Any, tex
 
 
 def test_the_worker_drops_the_stop_words_the_index_drops(blank: Any) -> None:
-    source = WORKER.read_text(encoding="utf-8")
+    source = worker_source()
     assert sorted(blank.evaluate("() => {" + source + "\nreturn Array.from(STOP); }")) == sorted(si.STOP_WORDS)
 
 

@@ -23,8 +23,8 @@ def export_files(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def each_export(kb: KnowledgeBase) -> Iterator[tuple[str, bytes]]:
-    """The exports one at a time, in UTF-8, in the order of their paths: at 5,000 profiles the whole
-    set is some 130 MB, so a writer that takes them one by one holds only the largest."""
+    """The exports one at a time, in UTF-8, in the order of their paths: a writer that takes them one
+    by one holds only the largest."""
     makers: dict[str, Callable[[], bytes]] = {
         "all.json": lambda: knowledge_json(kb),
         "stix-bundle.json": lambda: stix_bundle(kb),

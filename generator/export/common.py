@@ -111,8 +111,7 @@ def json_bytes(document: Any) -> bytes:
     """A JSON export's text in UTF-8: indented by two, keys in the order built, a final newline.
 
     orjson rather than the standard library: with indent, ``json`` falls back to its pure-Python
-    encoder, 15 times slower, and at 5,000 profiles that is seconds added to every build. Bytes, as
-    orjson makes them and the file takes them: all.json is 70 MB at 5,000 profiles, and as a str it
-    would be twice that (one curly quote makes every character two bytes), then encoded again.
+    encoder, many times slower. Bytes, as orjson makes them and the file takes them: as a str the
+    text would take twice the memory (one curly quote makes every character two bytes).
     """
     return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)

@@ -1,37 +1,9 @@
 """The site's search index: split into small static files, so that a reader's browser fetches only the
 part a query needs, and never the whole index.
 
-Material's own index is one file with the text of every page (53 MiB at 5,000 profiles), which its
-bundle fetches on the first view of any page and its worker turns into a lunr index. Here the same
-search box (Material's, unchanged) talks to a worker of the site's own (site_src/assets/kb-search.js),
-which reads these files under ``search/kb/``:
-
-- ``meta.json``: the number of pages, the version of the index and the list of shards. Fetched at the
-  first query (revalidated each time a page is opened); every other file is asked for with
-  ``?v=<version>``, so that a browser never mixes files of two builds.
-- ``s/<shard>.json``: the inverted index, split by the first letters of each entry. An entry is a
-  word, with its pages and their weights, or a *name key*, with the pages of that name. A shard holds
-  the entries that start with its key and with no longer key; a key with too many entries is split
-  into longer keys (``SHARD_BYTES``), so a query fetches a few shards of bounded size.
-- ``p/<block>.json``: the address and title of each page, by blocks of ``BLOCK`` page numbers.
-- ``f/<page>.json``: a page's sections (anchor, heading, text), for the results shown first:
-  which sections match, an excerpt, the words to highlight.
-
-**Every name of a profile finds it first, by construction.** A profile's name and aliases (and every
-page's title) are entries of their own, keyed by their words (``name_key``). A query whose words are
-exactly a name's words puts that page first, before any ranking by weights: a profile's names before
-another page's title. The worker computes the query's key with the same rules (``words`` here, and
-its copy in kb-search.js; tests/test_search_worker.py holds the two equal).
-
-Ranking below that: a page must hold every word of the query (a word of three letters or more also
-matches the words it begins, so the last one may be unfinished), else the pages that hold most of
-them.
-A word weighs by where it stands on the page (``WEIGHTS``: names, title, headings, text) times the
-page's search boost (front matter ``search: boost:``, as Material reads it), and by how rare it is.
-
-Nothing here imports MkDocs: the adapter (generator/mkdocs_adapter/search.py) hands over each page's
-address, title, converted HTML and names. ``SearchIndex`` keeps each page's part, so that a preview
-can replace the parts of the pages an edit touched and rewrite only the files that changed.
+The files, how a name finds its profile first and how pages are ranked: ``index_files``. Nothing
+here imports MkDocs: the adapter (generator/mkdocs_adapter/search.py) hands over each page's
+address, title, converted HTML and names.
 """
 
 from __future__ import annotations
@@ -318,7 +290,40 @@ def build_files(records: Iterable[PageRecord]) -> dict[str, bytes]:
 
 def index_files(pages: Iterable[tuple[PageRecord, PagePart]], out: Callable[[str, bytes], object]) -> None:
     """Hand each file of the index of ``pages`` to ``out(path in the site, content)``, one at a time:
-    a build writes them as they come, holding only the postings (as arrays of numbers) between."""
+    a build writes them as they come, holding only the postings (as arrays of numbers) between.
+
+    Material's own index is one file with the text of every page, which its
+    bundle fetches on the first view of any page and its worker turns into a lunr index. Here the same
+    search box (Material's, unchanged) talks to a worker of the site's own (site_src/assets/kb-search.js),
+    which reads these files under ``search/kb/``:
+
+    - ``meta.json``: the number of pages, the version of the index and the list of shards. Fetched at the
+      first query (revalidated each time a page is opened); every other file is asked for with
+      ``?v=<version>``, so that a browser never mixes files of two builds.
+    - ``s/<shard>.json``: the inverted index, split by the first letters of each entry. An entry is a
+      word, with its pages and their weights, or a *name key*, with the pages of that name. A shard holds
+      the entries that start with its key and with no longer key; a key with too many entries is split
+      into longer keys (``SHARD_BYTES``), so a query fetches a few shards of bounded size.
+    - ``p/<block>.json``: the address and title of each page, by blocks of ``BLOCK`` page numbers.
+    - ``f/<page>.json``: a page's sections (anchor, heading, text), for the results shown first:
+      which sections match, an excerpt, the words to highlight.
+
+    **Every name of a profile finds it first, by construction.** A profile's name and aliases (and every
+    page's title) are entries of their own, keyed by their words (``name_key``). A query whose words are
+    exactly a name's words puts that page first, before any ranking by weights: a profile's names before
+    another page's title. The worker computes the query's key with the same rules (``words`` here, and
+    its copy in kb-search.js; tests/test_search_worker.py holds the two equal).
+
+    Ranking below that: a page must hold every word of the query (a word of three letters or more also
+    matches the words it begins, so the last one may be unfinished), else the pages that hold most of
+    them.
+    A word weighs by where it stands on the page (``WEIGHTS``: names, title, headings, text) times the
+    page's search boost (front matter ``search: boost:``, as Material reads it), and by how rare it is.
+
+    Nothing here imports MkDocs: the adapter (generator/mkdocs_adapter/search.py) hands over each page's
+    address, title, converted HTML and names. ``SearchIndex`` keeps each page's part, so that a preview
+    can replace the parts of the pages an edit touched and rewrite only the files that changed.
+    """
     terms: dict[str, array[int]] = {}
     names: dict[str, list[int]] = defaultdict(list)
     rows: list[list[str]] = []

@@ -447,7 +447,7 @@ class _Resolver:
     def _close(self, word: str, among: Mapping[str, object], cutoff: float = 0.7) -> str | None:
         """The closest of ``among`` to ``word`` (difflib), for a "did you mean": each word is looked
         up once, and only the first MAX_GUESSES of them, since each look-up reads every name (5,000
-        unknown links on a base of 1,000 profiles took 18 s)."""
+        unknown links took minutes on a large base)."""
         key = (word, id(among), cutoff)
         if key not in self.guesses:
             if len(self.guesses) >= MAX_GUESSES:

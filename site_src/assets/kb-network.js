@@ -433,13 +433,8 @@
       this.picture.output.textContent = "This profile has no relationship in the knowledge base.";
     }
     if (remember) {
-      var url = new URL(window.location.href);
-      var all = function (name, list) { return list.length === this.boxes(name).length; }.bind(this);
-      if (all("kinds", kinds)) url.searchParams.delete("kinds"); else url.searchParams.set("kinds", kinds.join(","));
-      if (all("types", types)) url.searchParams.delete("types"); else url.searchParams.set("types", types.join(","));
-      if (near) { url.searchParams.set("near", near); url.searchParams.set("steps", String(steps)); }
-      else { url.searchParams.delete("near"); url.searchParams.delete("steps"); }
-      window.history.replaceState(null, "", url.href);
+      var some = function (name, list) { return list.length === this.boxes(name).length ? "" : list.join(","); }.bind(this);
+      kb.remember({ kinds: some("kinds", kinds), types: some("types", types), near: near, steps: near ? String(steps) : "" });
     }
   };
 

@@ -37,19 +37,12 @@ var meta = null; // the promise of meta.json, fetched at the first query
 var files = new Map(); // path -> promise of its JSON
 var latest = 0; // the number of the newest query: the answer to an older one is not sent
 
-/* -- words (as generator/search_index.py makes them) ------------------------------------------ */
+/* -- words (as generator/export/search_index.py makes them: kb-names.js) ------------------------- */
 
-function fold(text) {
-  return text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
-}
-
-function words(text) {
-  return fold(text).match(/[\p{L}\p{N}]+/gu) || [];
-}
-
-function nameKey(text) {
-  return words(text).join(" ");
-}
+importScripts("kb-names.js");
+var fold = KhorasanNames.fold;
+var words = KhorasanNames.words;
+var nameKey = KhorasanNames.nameKey;
 
 function shardFile(key) {
   if (/^[a-z0-9]+$/.test(key)) return key;

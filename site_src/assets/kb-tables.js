@@ -17,10 +17,7 @@
   "use strict";
 
   /* "IS-K", "is k" and "Is-K" read alike; so do "Shahab al-Muhajir" and "shahab al muhajir". */
-  function key(text) {
-    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-      .replace(/[^a-z0-9]+/g, " ").trim();
-  }
+  var key = window.KhorasanNames.nameKey;
 
   function Index(box, number) {
     this.box = box;
@@ -197,20 +194,12 @@
       ? "All " + shown + " " + noun[shown === 1 ? 0 : 1]
       : shown + " of " + this.rows.length + " " + noun[1];
     if (remember) {
-      var url = new URL(window.location.href);
-      Object.keys(values).forEach(function (name) {
-        if (values[name]) url.searchParams.set(self.prefix + name, values[name]);
-        else url.searchParams.delete(self.prefix + name);
-      });
-      if (this.sortColumn >= 0) {
-        url.searchParams.set(this.prefix + "sort", key(this.headers[this.sortColumn].textContent).replace(/ /g, "-"));
-        if (this.descending) url.searchParams.set(this.prefix + "order", "desc");
-        else url.searchParams.delete(this.prefix + "order");
-      } else {
-        url.searchParams.delete(this.prefix + "sort");
-        url.searchParams.delete(this.prefix + "order");
-      }
-      window.history.replaceState(null, "", url.href);
+      var state = {};
+      Object.keys(values).forEach(function (name) { state[self.prefix + name] = values[name]; });
+      var sorted = this.sortColumn >= 0;
+      state[this.prefix + "sort"] = sorted ? key(this.headers[this.sortColumn].textContent).replace(/ /g, "-") : "";
+      state[this.prefix + "order"] = sorted && this.descending ? "desc" : "";
+      window.KhorasanBrief.remember(state);
     }
   };
 

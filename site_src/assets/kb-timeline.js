@@ -291,13 +291,7 @@
       self.output.textContent = text;
       if (self.chart) self.chart.draw();
       if (remember) {
-        var url = new URL(window.location.href);
-        var set = function (name, value) { if (value) url.searchParams.set(name, value); else url.searchParams.delete(name); };
-        set("entity", id);
-        set("wide", wide && id ? "1" : "");
-        set("type", type);
-        set("country", country);
-        window.history.replaceState(null, "", url.href);
+        window.KhorasanBrief.remember({ entity: id, wide: wide && id ? "1" : "", type: type, country: country });
       }
     });
   };

@@ -48,8 +48,19 @@
     return graph;
   }
 
+  /* The view a reader chose, kept in the address (a link to it shows the same view): each value set,
+     or removed when empty, without a new entry in the history. */
+  function remember(values) {
+    var url = new URL(window.location.href);
+    Object.keys(values).forEach(function (name) {
+      if (values[name]) url.searchParams.set(name, values[name]);
+      else url.searchParams.delete(name);
+    });
+    window.history.replaceState(null, "", url.href);
+  }
+
   // One fetch of graph.json and one load of the library per page, for every script of the site.
-  window.KhorasanBrief = { graphUrl: GRAPH_URL, loadGraph: loadGraph, loadLibrary: loadLibrary };
+  window.KhorasanBrief = { graphUrl: GRAPH_URL, loadGraph: loadGraph, loadLibrary: loadLibrary, remember: remember };
 
   /* Material's search panel is a dialog without a name (its template gives none); name it after
      the search field, so that screen readers announce what opened. */

@@ -1,27 +1,4 @@
-"""Conversion: MkDocs's Markdown-to-HTML conversion of a large build, on two cores.
-
-MkDocs converts the pages one after the other on one core, and the conversion is most of a build
-(Python-Markdown: about 60 % of it at 5,000 profiles). On a machine with two cores the second one is
-otherwise idle. So, from ``PARALLEL_FROM`` pages on, a forked child converts the last part of the
-pages (by size, about half) while MkDocs converts the first part, and when MkDocs reaches a page of
-the child's part, the child's result is put on the page instead of converting it again:
-
-- the child runs MkDocs's own ``Page.read_source`` and ``Page.render`` on the same configuration and
-  files (it is forked at on_nav, the last event before MkDocs reads the pages);
-- a page takes the child's result only if the Markdown MkDocs is about to convert is the Markdown the
-  child converted (another plugin's on_page_markdown may change it; compared by a 256-bit BLAKE2
-  digest); otherwise, and for any page the child did not finish, the page is converted here, as
-  MkDocs would;
-- what the child logged while converting a page (a link to a missing page, say) is logged here when
-  MkDocs reaches that page, so ``--strict`` counts it as usual.
-
-- only pages whose title is in their front matter (every generated page's) take the child's result:
-  MkDocs keeps a title found while converting in a private attribute, which this does not set.
-
-Not used under ``mkdocs serve`` (quick rebuilds convert only the pages an edit changed), with
-``--dirty``, with one CPU, or where ``fork`` is missing. A Markdown extension that gathers state
-across pages (none of this project's does) would gather it in two processes.
-"""
+"""Conversion: MkDocs's Markdown-to-HTML conversion of a large build, on two cores."""
 
 from __future__ import annotations
 
@@ -91,7 +68,30 @@ def digest(markdown: str) -> bytes:
 
 
 class TwoCoreConversion(BasePlugin[NoOptions]):
-    """Registered beside the khorasan-brief plugin for `mkdocs build`."""
+    """Registered beside the khorasan-brief plugin for `mkdocs build`.
+
+    MkDocs converts the pages one after the other on one core, and the conversion is most of a build
+    (Python-Markdown does most of the work of a build). On a machine with two cores the second one is
+    otherwise idle. So, from ``PARALLEL_FROM`` pages on, a forked child converts the last part of the
+    pages (by size, about half) while MkDocs converts the first part, and when MkDocs reaches a page of
+    the child's part, the child's result is put on the page instead of converting it again:
+
+    - the child runs MkDocs's own ``Page.read_source`` and ``Page.render`` on the same configuration and
+      files (it is forked at on_nav, the last event before MkDocs reads the pages);
+    - a page takes the child's result only if the Markdown MkDocs is about to convert is the Markdown the
+      child converted (another plugin's on_page_markdown may change it; compared by a 256-bit BLAKE2
+      digest); otherwise, and for any page the child did not finish, the page is converted here, as
+      MkDocs would;
+    - what the child logged while converting a page (a link to a missing page, say) is logged here when
+      MkDocs reaches that page, so ``--strict`` counts it as usual.
+
+    - only pages whose title is in their front matter (every generated page's) take the child's result:
+      MkDocs keeps a title found while converting in a private attribute, which this does not set.
+
+    Not used under ``mkdocs serve`` (quick rebuilds convert only the pages an edit changed), with
+    ``--dirty``, with one CPU, or where ``fork`` is missing. A Markdown extension that gathers state
+    across pages (none of this project's does) would gather it in two processes.
+    """
 
     def __init__(self) -> None:
         super().__init__()

@@ -2,8 +2,8 @@
 served.
 
 ``mkdocs build`` makes the exports with the pages (pipeline.build) and MkDocs writes them like any
-generated file. A preview rebuild cannot wait for them (half a second at 1,000 profiles, twice what a
-quick rebuild takes), so under ``mkdocs serve`` the plugin passes ``Exports.start`` as the pipeline's
+generated file. A preview rebuild cannot wait for them (they take longer than a quick rebuild of the
+pages an edit changed), so under ``mkdocs serve`` the plugin passes ``Exports.start`` as the pipeline's
 exporter: a forked child makes the exports into a hidden staging folder beside the site folder
 (atomic.py names it), MkDocs lists their paths without writing them (a page links to them), and
 once the rebuilt site is served a thread renames each file over its place: a reader gets this

@@ -1,37 +1,5 @@
 """Quick rebuilds under ``mkdocs serve``: after a change, only the generated pages whose Markdown
-changed go through MkDocs again, and only their files are written into the served folder.
-
-MkDocs answers every change with a whole build: every plugin event for every page, the theme's files
-copied, every page written (and here, since builds are atomic, into a fresh folder swapped in whole).
-Yet after an edit of a profile, a source or a brief, the generator knows exactly which pages changed:
-it renders their Markdown again (generator/cache.py) and the rest comes out as it was. A generated
-page's HTML is a function of its own Markdown and of the site around it (mkdocs.yml, the theme and
-its overrides, the hand-written pages, the set of pages and files, the navigation, the build date).
-So, when the site around the pages is what it was at the last good build, and only the Markdown of
-generated pages (and generated files such as graph.json) changed, the rebuild here:
-
-1. runs the pipeline with its cache, as the full build does (problems: the full build reports them);
-2. compares what it made with what the last good build was made from: the same pages, files and
-   redirects in the same order, else a full build;
-3. runs MkDocs's per-page steps on the changed pages only, through MkDocs's public calls (the page's
-   ``read_source`` and ``render``, every plugin event of a page, ``get_context`` and the theme's
-   template), with the last build's configuration, files, navigation and theme environment;
-4. writes each changed page and file to a new file beside the site and renames it into place
-   (never writing into a file that may be a hard link to another build's), hands the rebuilt pages
-   to what follows them (``on_rebuilt``: the site's search index, brought up to date in the
-   background) and the exports, made on the second core meanwhile, to the writer that puts them in
-   place as after a full build.
-
-The server then reloads the browsers as after any build. Whatever this does not know for sure goes
-to the full build: a changed mkdocs.yml, theme override, hand-written page or watched file, a page or
-file added or removed, a page of the navigation whose title changed, a plugin this does not know, a
---strict session, generated HTML that the allow-list refuses, a new day (pages carry the build date),
-a search plugin that indexes pages itself (Material's index is a stub here: search.py), and any exception. tests/test_quick_rebuild.py holds
-the site after quick rebuilds equal, byte for byte, to a fresh build of the same files.
-
-Work that follows the pages (the site's search index: search.SiteSearch) plugs in with ``on_rebuilt``:
-called once per quick rebuild with the pages it rebuilt, after they are in place.
-"""
+changed go through MkDocs again, and only their files are written into the served folder."""
 
 from __future__ import annotations
 
@@ -104,7 +72,39 @@ class _Built:
 
 class QuickRebuild(BasePlugin[NoOptions]):
     """Registered beside the khorasan-brief plugin while serving, and kept across rebuilds by it;
-    ``owner`` is that plugin (its pipeline, caches and exports)."""
+    ``owner`` is that plugin (its pipeline, caches and exports).
+
+    MkDocs answers every change with a whole build: every plugin event for every page, the theme's files
+    copied, every page written (and here, since builds are atomic, into a fresh folder swapped in whole).
+    Yet after an edit of a profile, a source or a brief, the generator knows exactly which pages changed:
+    it renders their Markdown again (generator/cache.py) and the rest comes out as it was. A generated
+    page's HTML is a function of its own Markdown and of the site around it (mkdocs.yml, the theme and
+    its overrides, the hand-written pages, the set of pages and files, the navigation, the build date).
+    So, when the site around the pages is what it was at the last good build, and only the Markdown of
+    generated pages (and generated files such as graph.json) changed, the rebuild here:
+
+    1. runs the pipeline with its cache, as the full build does (problems: the full build reports them);
+    2. compares what it made with what the last good build was made from: the same pages, files and
+       redirects in the same order, else a full build;
+    3. runs MkDocs's per-page steps on the changed pages only, through MkDocs's public calls (the page's
+       ``read_source`` and ``render``, every plugin event of a page, ``get_context`` and the theme's
+       template), with the last build's configuration, files, navigation and theme environment;
+    4. writes each changed page and file to a new file beside the site and renames it into place
+       (never writing into a file that may be a hard link to another build's), hands the rebuilt pages
+       to what follows them (``on_rebuilt``: the site's search index, brought up to date in the
+       background) and the exports, made on the second core meanwhile, to the writer that puts them in
+       place as after a full build.
+
+    The server then reloads the browsers as after any build. Whatever this does not know for sure goes
+    to the full build: a changed mkdocs.yml, theme override, hand-written page or watched file, a page or
+    file added or removed, a page of the navigation whose title changed, a plugin this does not know, a
+    --strict session, generated HTML that the allow-list refuses, a new day (pages carry the build date),
+    a search plugin that indexes pages itself (Material's index is a stub here: search.py), and any exception. tests/test_quick_rebuild.py holds
+    the site after quick rebuilds equal, byte for byte, to a fresh build of the same files.
+
+    Work that follows the pages (the site's search index: search.SiteSearch) plugs in with ``on_rebuilt``:
+    called once per quick rebuild with the pages it rebuilt, after they are in place.
+    """
 
     def __init__(self, owner: Any) -> None:
         super().__init__()
@@ -341,13 +341,12 @@ class _Steps:
 class _Collector:
     """Python's cycle collector kept out of quick rebuilds, and its work done while the editor pauses.
 
-    A quick rebuild allocates a new knowledge base and the pages it renders (some hundred thousand
-    objects at 1,000 profiles), which the collector would walk during the rebuild and again during
-    the next one (30 to 50 ms each time). So it does not run during one, and what is alive at the
-    end is frozen (``gc.freeze``): later collections do not walk it. What the rebuild leaves as
-    cyclic garbage (some two thousand objects, half a megabyte) is collected, everything unfrozen
-    and walked once (a few hundred milliseconds), when no rebuild has run for ``IDLE`` seconds, or
-    by the next full build, which unfreezes everything first.
+    A quick rebuild allocates a new knowledge base and the pages it renders, which the collector
+    would walk during the rebuild and again during the next one. So it does not run during one, and
+    what is alive at the end is frozen (``gc.freeze``): later collections do not walk it. What the
+    rebuild leaves as cyclic garbage is collected, everything unfrozen and walked once, when no
+    rebuild has run for ``IDLE`` seconds, or by the next full build, which unfreezes everything
+    first. (bench/RESULTS.md: the preview's median with and without it.)
     """
 
     IDLE = 5.0
