@@ -9,10 +9,14 @@ from __future__ import annotations
 import functools
 import http.server
 import io
+import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -40,7 +44,7 @@ class _PagesHandler(_QuietHandler):
         path = self.path.split("?", 1)[0]
         if not path.startswith(self.prefix):
             return self._not_found()
-        self.path = "/" + self.path[len(self.prefix):]
+        self.path = "/" + self.path[len(self.prefix) :]
         local = Path(self.translate_path(self.path))
         if not (local.is_file() or (local.is_dir() and (local / "index.html").is_file())):
             return self._not_found()
@@ -74,3 +78,107 @@ def serve(root: Path, prefix: str = "") -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+class Outside:
+    """Every request a context makes that is not for the local server; each is refused."""
+
+    def __init__(self, context: Any) -> None:
+        self.requests: list[str] = []
+        context.route(re.compile(r".*"), self._route)
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort()
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def open_page(browser: Any, url: str, *, viewport: dict[str, int] = DESKTOP, scheme: str = "light", javascript: bool = True) -> Any:
+    """A page at ``url`` in a context of its own, once the network is quiet."""
+    context = browser.new_context(viewport=viewport, color_scheme=scheme, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def until(page: Any, condition: str, timeout: float = 20.0) -> None:
+    """Wait for a state the page reaches by itself (a scroll coming to rest). The site's CSP forbids
+    eval, so Playwright's wait_for_function cannot run: the condition is asked again until it holds."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(condition):
+        assert time.monotonic() < deadline, f"never true: {condition}"
+        page.wait_for_timeout(50)
+
+
+def serious_violations(page: Any) -> list[str]:
+    """What axe-core finds serious or critical on the page, once its graph (if any) is drawn."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    page.wait_for_load_state("networkidle")
+    graph = page.locator(".kb-graph")
+    if graph.count():
+        expect(graph.first).to_have_attribute("data-ready", "true")
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def node_ids(page: Any, selector: str) -> set[str]:
+    return set(page.locator(selector).evaluate("el => el.cy.nodes().map(n => n.id())"))
+
+
+def node_at(page: Any, selector: str, node_id: str) -> tuple[float, float]:
+    """Where a node is on the screen, once it stands still there: the picture is laid out
+    (data-ready), the node is in view, clear of the sticky header, and its position (the page's
+    scroll and the picture's own) is the same on two animation frames running. A state, not a time."""
+    from playwright.sync_api import expect
+
+    graph = page.locator(selector)
+    expect(graph).to_have_attribute("data-ready", "true")
+    graph.evaluate(
+        """(el, id) => {
+            const node = el.cy.getElementById(id);
+            if (!node.visible()) throw new Error(id + ' is not in the picture');
+            el.cy.center(node);
+            el.querySelector('.kb-graph-canvas').scrollIntoView({block: 'center', behavior: 'instant'});
+        }""",
+        node_id,
+    )
+    return tuple(graph.evaluate(STILL, node_id))  # type: ignore[return-value]
+
+
+# Resolves with the node's place on screen once it is the same on two frames running (at most ~10 s
+# of frames: a picture that never settles is a failure, reported as such).
+STILL = """(el, id) => new Promise((resolve, reject) => {
+    const where = () => {
+        const box = el.querySelector('.kb-graph-canvas').getBoundingClientRect();
+        const at = el.cy.getElementById(id).renderedPosition();
+        return [box.left + at.x, box.top + at.y];
+    };
+    let last = where(), frames = 0;
+    const check = () => requestAnimationFrame(() => requestAnimationFrame(() => {
+        const now = where();
+        if (now[0] === last[0] && now[1] === last[1]) return resolve(now);
+        last = now;
+        if (++frames > 600) return reject(new Error('the node never stood still'));
+        check();
+    }));
+    check();
+})"""
+
+
+def click_node(page: Any, selector: str, node_id: str) -> None:
+    x, y = node_at(page, selector, node_id)
+    page.mouse.click(x, y)

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,10 +34,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 # Modules whose tests build or serve whole sites again and again (a served site after each of many
 # edits, builds killed at each point, two-process builds against one-process ones, every hostile input
 # built): three quarters of the time of the tests that need no browser.
-SLOW_MODULES = frozenset({
-    "test_quick_rebuild", "test_incremental", "test_atomic_build", "test_conversion", "test_serve_preview",
-    "test_live_preview", "test_search_preview", "test_preview_security", "test_properdocs", "test_bad_inputs",
-})
+SLOW_MODULES = frozenset(
+    {"test_quick_rebuild", "test_cache", "test_atomic_build", "test_conversion", "test_serve", "test_properdocs", "test_bad_inputs"}
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -67,6 +67,23 @@ def run(args: list[str], cwd: Path) -> Run:
 
 def generator(*args: str, cwd: Path) -> Run:
     return run([sys.executable, "-m", "generator", *args], cwd)
+
+
+def generator_here(*args: str, cwd: Path) -> Run:
+    """The command line run in this process, as ``generator`` runs it in one of its own: for the
+    corpus's many cases, where starting Python each time would be most of the cost."""
+    import contextlib
+    import io
+
+    from generator.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 1
+    return Run(code, out.getvalue(), err.getvalue())
 
 
 def mkdocs_build(project: Path, site: Path, *extra: str) -> Run:
@@ -146,16 +163,23 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     out = tmp_path_factory.mktemp("published") / "site"
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=ROOT, env={**ENV, **PUBLISHED}, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env={**ENV, **PUBLISHED},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     return Site(out)
 
 
-@pytest.fixture(scope="module")
+# -- the browser: one Chromium for the session, the built sites served from 127.0.0.1 --------------
+
+
+@pytest.fixture(scope="session")
 def browser():  # type: ignore[no-untyped-def]
-    """Debian's Chromium driven by Playwright, one per test module (Playwright's sync API allows one
-    at a time); skips, saying why, only when /usr/bin/chromium is absent."""
+    """Debian's Chromium driven by Playwright, one for the session; skips, saying why, only when
+    /usr/bin/chromium is absent."""
     from browser import CHROMIUM, LAUNCH_ARGS, MISSING
 
     if not CHROMIUM.exists():
@@ -166,3 +190,59 @@ def browser():  # type: ignore[no-untyped-def]
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def real(site: Site) -> Iterator[str]:
+    """The real site, served: its base URL."""
+    from browser import serve
+
+    with serve(site.root) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def fixture_base(fixture_site: Site) -> Iterator[str]:
+    from browser import serve
+
+    with serve(fixture_site.root) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def reader(reader_site: Site) -> Iterator[str]:
+    from browser import serve
+
+    with serve(reader_site.root) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def published(published_site: Site) -> Iterator[str]:
+    """The published build served as GitHub Pages serves a project's site: under a sub-path."""
+    from browser import serve
+
+    with serve(published_site.root, prefix="khorasan-brief") as base:
+        yield base
+
+
+@pytest.fixture
+def context(browser):  # type: ignore[no-untyped-def]
+    """A fresh browser context at 1280 px; it fails the test if a page asks anything of another host."""
+    from browser import Outside
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.outside = Outside(context)
+    yield context
+    outside = context.outside.requests
+    context.close()
+    assert outside == [], f"the page asked for something outside the local server: {outside}"
+
+
+@pytest.fixture
+def page(context):  # type: ignore[no-untyped-def]
+    """A page of ``context``; ``page.errors`` collects the script errors it raises."""
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page

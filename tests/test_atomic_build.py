@@ -126,7 +126,10 @@ def test_a_killed_build_leaves_the_previous_site_whole_and_no_process(
     site = project / "site"
     build = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=project,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     seen: set[int] = set()
 

@@ -43,7 +43,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURE_KB, copy_project, generator, mkdocs_build
+from conftest import FIXTURE_KB, copy_project, generator_here, mkdocs_build
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CASE_FILE = "case.yaml"
@@ -66,10 +66,7 @@ class Case:
 
     @property
     def overlay(self) -> list[Path]:
-        return sorted(
-            p for p in self.folder.rglob("*")
-            if p.is_file() and p.name != CASE_FILE and p.relative_to(self.folder).parts[0] != OUTSIDE
-        )
+        return sorted(p for p in self.folder.rglob("*") if p.is_file() and p.name != CASE_FILE and p.relative_to(self.folder).parts[0] != OUTSIDE)
 
 
 def load_cases() -> list[Case]:
@@ -124,11 +121,7 @@ def make_project(case: Case, base: Path) -> Path:
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Every file below folder: its bytes and modification time (a rewrite with equal bytes still shows)."""
-    return {
-        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def problem_lines(stderr: str) -> list[str]:
@@ -155,7 +148,7 @@ def test_cli_reports_every_problem(case: Case, tmp_path: Path) -> None:
     previous = tmp_path / "previous"
     if case.args:  # a command line that must be refused, changing nothing in the project
         before = snapshot(tmp_path)
-        result = generator(*(arg.replace("{project}", str(project)) for arg in case.args), cwd=project)
+        result = generator_here(*(arg.replace("{project}", str(project)) for arg in case.args), cwd=project)
         assert "Traceback" not in result.err
         assert (result.code, result.err.splitlines()) == (case.exit, [e.replace("{project}", str(project)) for e in case.expect])
         assert snapshot(tmp_path) == before
@@ -164,10 +157,10 @@ def test_cli_reports_every_problem(case: Case, tmp_path: Path) -> None:
         previous.mkdir()
         (previous / "kept.md").write_text("an earlier render\n", encoding="utf-8")
         before = snapshot(previous)
-        result = generator("render", "--out", str(previous), cwd=project)
+        result = generator_here("render", "--out", str(previous), cwd=project)
         assert snapshot(previous) == before
     else:
-        result = generator(case.command, cwd=project)
+        result = generator_here(case.command, cwd=project)
     assert "Traceback" not in result.err
     assert result.code == 1, result.out + result.err
     assert sorted(problem_lines(result.err)) == sorted(case.expect)
@@ -177,8 +170,15 @@ def test_cli_reports_every_problem(case: Case, tmp_path: Path) -> None:
 # Where the file system or the site itself is at stake, and the seven classes of issue 14 (hardening,
 # round 2): every case of these also goes through `mkdocs build`, to show site/ left as it was.
 ALWAYS_THROUGH_MKDOCS = {
-    "resource-limit", "filesystem", "site",
-    "active-content", "crash", "bounded-work", "agreement", "types", "names",
+    "resource-limit",
+    "filesystem",
+    "site",
+    "active-content",
+    "crash",
+    "bounded-work",
+    "agreement",
+    "types",
+    "names",
 }
 
 

@@ -205,8 +205,12 @@ def check_citations(project: Path, *args: str, env: dict[str, str] | None = None
     """Run the command in project, with KHORASAN_BRIEF_ARCHIVE only as ``env`` gives it."""
     environment = {k: v for k, v in ENV.items() if k != "KHORASAN_BRIEF_ARCHIVE"}
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "check-citations", *args], cwd=project,
-        env={**environment, **(env or {})}, capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "generator", "check-citations", *args],
+        cwd=project,
+        env={**environment, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     return done.returncode, done.stdout, done.stderr
 
@@ -237,12 +241,18 @@ def test_findings_point_at_the_figure_and_say_where_the_source_has_it(project: P
     assert f"data/{derivation}: warning: derived: quotes 'in July', which is in none of the cited paragraphs (that source)" in lines
     assert not any("'fifty'" in line for line in lines)  # fifty is 50
     # A figure's value; its as_of may be the source's own date (2024-03) or stated (February 2023).
-    assert f"data/{position(group, '7000')}: warning: 'value: 7000' is in none of the cited paragraphs (wire para 3), nor anywhere else in that source; cite where it is said, or say how it was worked out with derived:" in lines
+    assert (
+        f"data/{position(group, '7000')}: warning: 'value: 7000' is in none of the cited paragraphs (wire para 3), nor anywhere else in that source; cite where it is said, or say how it was worked out with derived:"
+        in lines
+    )
     assert not any("as_of" in line or "2024-03" in line or "2023-02" in line for line in lines)
     missing = position(group, '"wire, para 9"')
     assert f"data/{missing}: warning: wire has 4 paragraphs; there is no para 9" in lines
     # In a brief each citation is checked against the text before it, at the figure's exact place.
-    assert f"{position(brief, '6,600')}: warning: '6,600' is in none of the cited paragraphs (wire para 3), nor anywhere else in that source; cite where it is said, or say how it was worked out with derived:" in lines
+    assert (
+        f"{position(brief, '6,600')}: warning: '6,600' is in none of the cited paragraphs (wire para 3), nor anywhere else in that source; cite where it is said, or say how it was worked out with derived:"
+        in lines
+    )
     assert len(lines) == 5, err
     assert out == "check-citations: 11 statements checked (15 numbers and dates), 0 without an archived text; 5 findings (warnings)\n"
 
@@ -270,7 +280,10 @@ def test_without_an_archive_one_notice_and_success(project: Path, tmp_path: Path
     shutil.rmtree(tmp_path / "shared")
     code, out, err = check_citations(project, "--strict")
     assert code == 0, err
-    assert err == f"check-citations: no archive of source texts at {(tmp_path / 'shared' / 'sources')}: cited paragraphs were not compared with what they say (give the folder with --archive DIR or $KHORASAN_BRIEF_ARCHIVE)\n"
+    assert (
+        err
+        == f"check-citations: no archive of source texts at {(tmp_path / 'shared' / 'sources')}: cited paragraphs were not compared with what they say (give the folder with --archive DIR or $KHORASAN_BRIEF_ARCHIVE)\n"
+    )
     assert out.startswith("check-citations: 0 statements checked")
     code, _, err = check_citations(project, "--strict", "--format", "github")
     assert code == 0 and err.startswith("::notice::no archive of source texts")
@@ -340,8 +353,7 @@ def test_the_pull_request_workflow_runs_the_check(tmp_path: Path) -> None:
     project = tmp_path / "clone"
     shutil.copytree(ROOT / "data", project / "data")
     shutil.copytree(ROOT / "briefs", project / "briefs")
-    done = subprocess.run(step, cwd=project, env={k: v for k, v in ENV.items() if k != "KHORASAN_BRIEF_ARCHIVE"},
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(step, cwd=project, env={k: v for k, v in ENV.items() if k != "KHORASAN_BRIEF_ARCHIVE"}, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("::notice::no archive of source texts")
 

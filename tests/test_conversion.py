@@ -11,11 +11,15 @@ second process is used.
 from __future__ import annotations
 
 import filecmp
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import copy_project, run
+
+from generator.mkdocs_adapter.cores import Forked
 
 # mode: "two" (a second process from one page on), "one" (never), "all" (the second process takes
 # every page), "died" (it exits before sending anything), "half-died" (as "all", and it exits after
@@ -139,3 +143,26 @@ def test_builds_where_python_lacks_what_linux_has(project: Path, mode: str, seco
     if not (project / "site-one").exists():
         assert build(project, "one")[0] == 0
     assert same_tree(project / f"site-{mode}", project / "site-one") == []
+
+
+def _three_then_fail() -> Iterator[object]:
+    yield 1
+    yield {"two": 2}
+    yield [3]
+    raise RuntimeError("the parent does the rest")
+
+
+def test_a_streaming_child_sends_each_item_and_ends_when_its_work_raises() -> None:
+    child = Forked(_three_then_fail)
+    assert list(child.items()) == [1, {"two": 2}, [3]]
+    child.close()
+
+
+def test_a_child_that_dies_ends_the_stream() -> None:
+    def dies() -> Iterator[object]:
+        yield "sent"
+        os._exit(3)
+
+    child = Forked(dies)
+    assert list(child.items()) == ["sent"]
+    child.close()

@@ -96,7 +96,7 @@ def probe_project(base: Path) -> Path:
     """The fixture knowledge base plus a hand-written page whose content tries to run inline code."""
     project = copy_project(base, FIXTURE_KB)
     (project / "site_src" / "probe.md").write_text(
-        "# Probe\n\n<script>" + PROBE_SCRIPT + "</script>\n\n<img src=\"missing.png\" onerror=\"window.__probeRan = true\">\n",
+        "# Probe\n\n<script>" + PROBE_SCRIPT + '</script>\n\n<img src="missing.png" onerror="window.__probeRan = true">\n',
         encoding="utf-8",
     )
     return project

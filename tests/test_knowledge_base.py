@@ -21,24 +21,56 @@ SOURCES_DIR = ROOT.parent / "shared" / "sources"
 
 REQUIRED = {
     "groups": [
-        "isis-k", "islamic-state", "afghan-taliban", "tehrik-i-taliban-pakistan", "jamaat-ansarullah",
-        "al-qaeda", "sipah-e-sahaba", "lashkar-e-jhangvi", "lashkar-e-taiba", "jamaat-ud-dawa",
-        "haqqani-network", "islamic-movement-of-uzbekistan", "hafiz-gul-bahadur-group",
-        "national-directorate-of-security", "csto",
-        "russia", "quds-force", "salafism",  # issue 17
+        "isis-k",
+        "islamic-state",
+        "afghan-taliban",
+        "tehrik-i-taliban-pakistan",
+        "jamaat-ansarullah",
+        "al-qaeda",
+        "sipah-e-sahaba",
+        "lashkar-e-jhangvi",
+        "lashkar-e-taiba",
+        "jamaat-ud-dawa",
+        "haqqani-network",
+        "islamic-movement-of-uzbekistan",
+        "hafiz-gul-bahadur-group",
+        "national-directorate-of-security",
+        "csto",
+        "russia",
+        "quds-force",
+        "salafism",  # issue 17
     ],
     "people": [
-        "sanaullah-ghafari", "hafiz-saeed-khan", "abdul-rauf-aliza", "abu-bakr-al-baghdadi",
-        "hibatullah-akhundzada", "akhtar-mansour", "mohammad-yaqoob-mujahid", "anatoly-sidorov",
+        "sanaullah-ghafari",
+        "hafiz-saeed-khan",
+        "abdul-rauf-aliza",
+        "abu-bakr-al-baghdadi",
+        "hibatullah-akhundzada",
+        "akhtar-mansour",
+        "mohammad-yaqoob-mujahid",
+        "anatoly-sidorov",
         "sunatullo-nazriev",
     ],
     "events": [
-        "wilayat-khorasan-founding", "taliban-letter-to-baghdadi", "akhtar-mansour-killing",
-        "moab-strike-2017", "baghdadi-death", "kabul-maternity-hospital-attack",
-        "kabul-school-attack-2021", "taliban-takeover-2021", "kabul-airport-bombing",
-        "russian-embassy-kabul-bombing", "bajaur-rally-bombing", "kerman-bombings",
-        "istanbul-church-attack", "ingushetia-clash-2024", "moscow-synagogue-plot", "crocus-city-hall-attack",
-        "pakistani-embassy-kabul-attack", "soviet-invasion-of-afghanistan", "russian-intervention-in-syria",
+        "wilayat-khorasan-founding",
+        "taliban-letter-to-baghdadi",
+        "akhtar-mansour-killing",
+        "moab-strike-2017",
+        "baghdadi-death",
+        "kabul-maternity-hospital-attack",
+        "kabul-school-attack-2021",
+        "taliban-takeover-2021",
+        "kabul-airport-bombing",
+        "russian-embassy-kabul-bombing",
+        "bajaur-rally-bombing",
+        "kerman-bombings",
+        "istanbul-church-attack",
+        "ingushetia-clash-2024",
+        "moscow-synagogue-plot",
+        "crocus-city-hall-attack",
+        "pakistani-embassy-kabul-attack",
+        "soviet-invasion-of-afghanistan",
+        "russian-intervention-in-syria",
     ],
 }
 
@@ -197,8 +229,6 @@ def test_a_profile_linked_to_nothing_says_so(kb) -> None:
         model = profile.model
         texts = [model.summary.text, *(c.text for s in model.sections for c in s.claims)]
         assert any(SAYS_UNLINKED.search(t) for t in texts), f"{profile.id} stands alone without saying why"
-    # The sources tie the others to something: the audit's ten isolated profiles are down to these.
-    assert sorted(p.id for p in alone) == ["ashraf-ghani", "tom-west", "zia-al-haqq"]
 
 
 def test_the_renamed_moab_strike_keeps_its_old_address(site: Site, kb) -> None:

@@ -39,11 +39,46 @@ PROFILE = "red-front"  # the fixture group whose name, aliases and claims are re
 
 # Markup an attacker (or a careless paste) would try, mixed with arbitrary text by the strategy.
 FRAGMENTS = [
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "</td></tr></table><b>", "<!--", "-->",
-    "<svg/onload=alert(1)>", "[x](javascript:alert(1))", "![i](data:image/svg+xml,x)", "<https://evil.example>",
-    "{: onclick=\"alert(1)\" }", "{ #id .class }", "&lt;b&gt;", "&#60;script&#62;", "&amp;", "\\", "`code`",
-    "**", "_", "*", "|", "[^1]", "[^1]: note", "!!! note", "# ", "\n", "\n\n    indented", "1. ", "- ",
-    "---", "===", "<div markdown>", "]]", "[[", "(", ")", "\"", "'", "\u202e", "\x00", " onmouseover=alert(1) ",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "</td></tr></table><b>",
+    "<!--",
+    "-->",
+    "<svg/onload=alert(1)>",
+    "[x](javascript:alert(1))",
+    "![i](data:image/svg+xml,x)",
+    "<https://evil.example>",
+    '{: onclick="alert(1)" }',
+    "{ #id .class }",
+    "&lt;b&gt;",
+    "&#60;script&#62;",
+    "&amp;",
+    "\\",
+    "`code`",
+    "**",
+    "_",
+    "*",
+    "|",
+    "[^1]",
+    "[^1]: note",
+    "!!! note",
+    "# ",
+    "\n",
+    "\n\n    indented",
+    "1. ",
+    "- ",
+    "---",
+    "===",
+    "<div markdown>",
+    "]]",
+    "[[",
+    "(",
+    ")",
+    '"',
+    "'",
+    "\u202e",
+    "\x00",
+    " onmouseover=alert(1) ",
 ]
 
 text_strategy = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max_size=8).map("".join)
@@ -172,10 +207,9 @@ def test_the_property_sees_smuggled_markup() -> None:
 # Strings that pass validation yet are full of Markdown and HTML-looking syntax, for real builds.
 VALID_BUT_TRICKY = {
     "name": "Front *bold* _em_ `code` [x](https://evil.example) & co | pipe {: .big } [^9] \\",
-    "aliases": ["a < b > c", "AT&amp;T &copy; &#169; 2024", "!!! danger \"boom\"", "# not a heading", "[[not a link"],
+    "aliases": ["a < b > c", "AT&amp;T &copy; &#169; 2024", '!!! danger "boom"', "# not a heading", "[[not a link"],
     "claim": (
-        "1. Not a list; ---\n\n    not code === [link](#top) ![img](x.png) <<>> "
-        "https://example.org/?a=1&b=2 {#id .cls key=value} <= 3 [^1]: not a footnote"
+        "1. Not a list; ---\n\n    not code === [link](#top) ![img](x.png) <<>> https://example.org/?a=1&b=2 {#id .cls key=value} <= 3 [^1]: not a footnote"
     ),
 }
 
@@ -246,7 +280,11 @@ def build_in(base: Path, data_from: Path, **env: str) -> dict[str, bytes]:
     project = copy_project(base, data_from)
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"],
-        cwd=project, env={**ENV, **env}, capture_output=True, text=True, timeout=300,
+        cwd=project,
+        env={**ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     site = project / "site"

@@ -93,7 +93,11 @@ EDITS: list[tuple[str, Edit, str]] = [
     ("a relationship's year, shown as its inverse", replace("data/groups/red-front.yaml", "since: 2020", "since: 2011"), "quick"),
     ("a relationship added", replace("data/people/jo-leader.yaml", "summary:", MEMBER + "summary:"), "quick"),
     ("a relationship's note", replace("data/people/jo-leader.yaml", "    since: 2019\n", "    since: 2019\n    note: Joined [[RF]] later.\n"), "quick"),
-    ("a relationship removed", replace("data/people/jo-leader.yaml", MEMBER.replace("    since: 2019\n", "    since: 2019\n    note: Joined [[RF]] later.\n"), ""), "quick"),
+    (
+        "a relationship removed",
+        replace("data/people/jo-leader.yaml", MEMBER.replace("    since: 2019\n", "    since: 2019\n    note: Joined [[RF]] later.\n"), ""),
+        "quick",
+    ),
     ("a figure", replace("data/events/hall-attack.yaml", "value: 120", "value: 125"), "quick"),
     ("a source", replace("data/sources/alpha-report.yaml", "publisher: Test Desk", "publisher: Test Desk International"), "quick"),
     ("a brief", replace("briefs/test-brief.md", "It rivals", "It openly rivals"), "quick"),
@@ -102,14 +106,22 @@ EDITS: list[tuple[str, Edit, str]] = [
     ("an alias, at the same address", replace("data/groups/red-front.yaml", "aliases: [RF,", "aliases: [Rf,"), "quick"),
     ("a name, at a new address", replace("data/groups/blue-league.yaml", "aliases: [BL]", "aliases: [BL, Blue Alliance]"), "full"),
     ("an alias removed", replace("data/groups/blue-league.yaml", "aliases: [BL, Blue Alliance]", "aliases: [BL]"), "full"),
-    ("two files at once", both(
-        replace("data/groups/red-front.yaml", "used by the tests", "used by the test suite"),
-        replace("data/events/hall-attack.yaml", "A fictional attack.", "A fictional attack, edited."),
-    ), "quick"),
-    ("an edit undone before the rebuild", both(
-        replace("data/events/hall-attack.yaml", "place: Test City", "place: Other City"),
-        replace("data/events/hall-attack.yaml", "place: Other City", "place: Test City"),
-    ), "quick"),
+    (
+        "two files at once",
+        both(
+            replace("data/groups/red-front.yaml", "used by the tests", "used by the test suite"),
+            replace("data/events/hall-attack.yaml", "A fictional attack.", "A fictional attack, edited."),
+        ),
+        "quick",
+    ),
+    (
+        "an edit undone before the rebuild",
+        both(
+            replace("data/events/hall-attack.yaml", "place: Test City", "place: Other City"),
+            replace("data/events/hall-attack.yaml", "place: Other City", "place: Test City"),
+        ),
+        "quick",
+    ),
     ("a profile added", write("data/people/new-person.yaml", NEW_PERSON), "full"),
     ("the added profile's text", replace("data/people/new-person.yaml", "while the site is served", "while served"), "quick"),
     ("a profile removed", remove("data/people/new-person.yaml"), "full"),
@@ -119,7 +131,11 @@ EDITS: list[tuple[str, Edit, str]] = [
     ("the template override removed", remove(OVERRIDE), "full"),
     ("a hand-written page", replace("site_src/about.md", "\n", "\n\nA line added while serving.\n"), "full"),
     ("mkdocs.yml", replace("mkdocs.yml", "site_name: Khorasan Brief", "site_name: Khorasan Brief Preview"), "full"),
-    ("a theme override", replace("site_src/overrides/main.html", '{% extends "base.html" %}', '{% extends "base.html" %}\n{#- edited while serving -#}'), "full"),
+    (
+        "a theme override",
+        replace("site_src/overrides/main.html", '{% extends "base.html" %}', '{% extends "base.html" %}\n{#- edited while serving -#}'),
+        "full",
+    ),
     ("a profile's text after those", replace("data/groups/blue-league.yaml", "A second fictional group.", "A second group."), "quick"),
     ("a broken file", replace("data/people/jo-leader.yaml", "role: ", "rolle: "), "failed"),
     ("another edit while it is broken", replace("data/events/hall-attack.yaml", "A fictional attack, edited.", "An attack."), "failed"),
@@ -183,9 +199,7 @@ def test_a_quick_rebuild_puts_new_files_in_place_and_never_writes_into_one(proje
     assert [p.name for p in served.site.parent.iterdir() if p.name.startswith(".site.")] == []  # nothing left beside it
 
 
-def test_a_quick_rebuild_that_fails_half_way_leaves_it_to_the_full_build(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_quick_rebuild_that_fails_half_way_leaves_it_to_the_full_build(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """It never raises: the full build runs, and its whole site replaces what was written."""
     import generator.mkdocs_adapter.serve.quick as quick
 
@@ -273,7 +287,7 @@ def test_random_edits_of_a_larger_knowledge_base(tmp_path: Path, monkeypatch: py
     assert mkdocs_build(project, reference).returncode == 0
     rng = random.Random(18)
     ways = []
-    for step in range(1, 15):
+    for step in range(1, 9):
         path, before, after = _random_edit(project, rng)
         path.write_text(after, encoding="utf-8")
         went = served.rebuild()
@@ -287,4 +301,4 @@ def test_random_edits_of_a_larger_knowledge_base(tmp_path: Path, monkeypatch: py
         assert done.returncode == 0, done.stderr
         assert differences(served.site, built) == [], f"step {step}: {path.name} ({went})"
         reference = built
-    assert ways.count("quick") >= 7, ways
+    assert ways.count("quick") >= 4, ways

@@ -45,9 +45,7 @@ def test_every_data_file_and_brief_matches_its_schema(root: Path) -> None:
     # The loader reads YAML as YAML 1.2 editors do (dates stay text), so this is what the editor checks.
     docs = documents(root)
     assert docs, f"no data under {root}"
-    failures = {
-        doc.file: [error.message for error in validator(doc.kind).iter_errors(doc.data)] for doc in docs
-    }
+    failures = {doc.file: [error.message for error in validator(doc.kind).iter_errors(doc.data)] for doc in docs}
     assert {file: errors for file, errors in failures.items() if errors} == {}
 
 

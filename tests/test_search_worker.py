@@ -91,9 +91,27 @@ def locations(answer: dict[str, Any]) -> list[str]:
 # -- words: the worker's are the index's ---------------------------------------------------------------
 
 SAMPLES = [
-    "IS-K", "Is K", "ISKP", "Wilāyat Khorāsān", "“Shahab al-Muhajir”", "ﬁve ＩＳＫＰ ½ ²", "İstanbul ΟΔΥΣΣΕΥΣ",
-    "snake_case 2024-03", "طَالِبَان", "Tehreek-e-Taliban Tajikistan", "ǅemal Ǆ", "Straße", "Ⅻ ⑫", "日本語テキスト",
-    "e\u0301te\u0301", "a\u200bb", "😀 emoji", "Dari: دری", "hindi: हिन्दी", "  ", "",
+    "IS-K",
+    "Is K",
+    "ISKP",
+    "Wilāyat Khorāsān",
+    "“Shahab al-Muhajir”",
+    "ﬁve ＩＳＫＰ ½ ²",
+    "İstanbul ΟΔΥΣΣΕΥΣ",
+    "snake_case 2024-03",
+    "طَالِبَان",
+    "Tehreek-e-Taliban Tajikistan",
+    "ǅemal Ǆ",
+    "Straße",
+    "Ⅻ ⑫",
+    "日本語テキスト",
+    "e\u0301te\u0301",
+    "a\u200bb",
+    "😀 emoji",
+    "Dari: دری",
+    "hindi: हिन्दी",
+    "  ",
+    "",
 ]
 
 
@@ -105,9 +123,7 @@ def worker_source() -> str:
 
 def worker_words(tab: Any, texts: list[str]) -> list[list[Any]]:
     source = worker_source()
-    return tab.evaluate(
-        "texts => {" + source + "\nreturn texts.map(t => [words(t), nameKey(t), shardFile(nameKey(t))]); }", texts
-    )
+    return tab.evaluate("texts => {" + source + "\nreturn texts.map(t => [words(t), nameKey(t), shardFile(nameKey(t))]); }", texts)
 
 
 def python_words(texts: list[str]) -> list[list[Any]]:

@@ -1,36 +1,177 @@
-"""Issue 15: profiles that read like a reference work, checked on the built pages.
-
-The disagreement rule on a table of cases; then the rendered text of every page of the real site
-(citation grammar and spacing, one marker per statement, no source id in prose); figure tables,
-series charts, short-form notes with one entry per source, summary boxes whose every fact is cited,
-event tolls on the group page, and source pages that say what a reader can check. The browser side
-(tap targets, tooltips, the "on this page" line, dark mode, axe) is in test_profile_browser.py.
+"""The pages a build makes, read from real builds of the fixture and of the real knowledge base:
+every kind of page, footnotes in the short form with one full entry per source, statements with one
+marker, summary boxes, figures and their disagreement rule, source pages, the chrome around a profile
+(its tab, its kind's other profiles, edit links, the licence), and pages that stay bounded.
 """
 
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, Site, generator, mkdocs_build
-from htmlq import article, find, section_after
+from conftest import FIXTURE_KB, PUBLISHED, ROOT, Site, copy_project, generator, mkdocs_build
+from htmlq import article, descendants, find, parse, section_after
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from search_files import SearchFiles
 
+import generator.render.site as render
 from generator.model import figures
-from generator.model.entities import FigureValue
 from generator.model.citations import locators
+from generator.model.entities import FigureValue
 from generator.render.text import attribution_words
+
+
+def footnote_targets(html: str) -> dict[str, set[str]]:
+    """footnote id -> hrefs of the source pages it leads to: each short name in a note links to the
+    page's entry for that source, which links to the source's page."""
+    entries = {p.attrs["id"]: p for p in find(html, "p", class_="kb-ref")}
+    targets = {}
+    for li in find(html, "li"):
+        if not li.attrs.get("id", "").startswith("fn:"):
+            continue
+        shorts = [a.attrs["href"] for a in descendants(li, "a") if a.attrs["href"].startswith("#ref-")]
+        targets[li.attrs["id"]] = {source_href(entries[href[1:]]) for href in shorts}
+    return targets
+
+
+def source_href(entry) -> str:
+    return next(a.attrs["href"] for a in descendants(entry, "a") if "/sources/" in a.attrs["href"])
+
+
+def test_every_kind_of_page_is_built(fixture_site: Site) -> None:
+    for url in [
+        "groups/red-front",
+        "groups/blue-league",
+        "people/jo-leader",
+        "events/hall-attack",
+        "sources/alpha-report",
+        "sources/beta-news",
+        "briefs/test-brief",
+        "groups",
+        "people",
+        "events",
+        "sources",
+        "briefs",
+    ]:
+        assert "<article" in fixture_site.page(url), url
+
+
+def test_footnotes_link_to_source_pages_that_exist(fixture_site: Site) -> None:
+    html = fixture_site.page("groups/red-front")
+    targets = footnote_targets(html)
+    assert targets, "no footnotes on a cited page"
+    assert all(targets.values()), "a note that names no source"
+    for href in set().union(*targets.values()):
+        assert re.fullmatch(r"\.\./\.\./sources/[a-z0-9-]+/", href), href
+        assert (fixture_site.root / "groups/red-front" / href / "index.html").resolve().is_file()
+
+
+def test_footnote_gives_the_short_form_and_the_full_reference(fixture_site: Site) -> None:
+    html = fixture_site.page("groups/red-front")
+    notes = [li for li in find(html, "li") if li.attrs.get("id", "").startswith("fn:")]
+    # A note reads "Writer 2024, para 4." and carries the full reference for the tooltip.
+    short = {" ".join(li.text.split("Writer, A.")[0].split()): li for li in notes}
+    assert "Writer 2024, para 4." in short, list(short)
+    full = [span.text for span in descendants(short["Writer 2024, para 4."], "span") if "kb-fullref" in span.attrs.get("class", "")]
+    entry = find(html, "p", id="ref-alpha-report")[0].text  # the page's one entry for the source
+    for text in (*full, entry):
+        for part in ["Test Desk", "Writer, A.", "[A test report on fictional groups]", "March 2024"]:
+            assert part in text, (part, text)
+    assert len(full) == 1 and "Writer, A.." not in entry
+    assert "Cited here: paras 1, 2, 3, 4" in " ".join(entry.split())
+
+
+def test_same_citations_share_one_footnote(fixture_site: Site) -> None:
+    html = fixture_site.page("groups/red-front")
+    only_beta = [fid for fid, hrefs in footnote_targets(html).items() if hrefs == {"../../sources/beta-news/"}]
+    # beta-news alone, without a locator, is cited by several statements on the page: one note.
+    assert len(only_beta) == 1
+    refs = [a for a in find(html, "a", class_="footnote-ref") if a.attrs["href"] == f"#{only_beta[0]}"]
+    assert len(refs) >= 3
+
+
+def test_inverse_relationships_appear_on_the_other_profile(fixture_site: Site) -> None:
+    # Only red-front.yaml writes these links; the other pages must show the inverse.
+    leader = section_after(fixture_site.page("people/jo-leader"), "relationships")
+    assert "Leads" in leader and "../../groups/red-front/" in leader
+    rival = section_after(fixture_site.page("groups/blue-league"), "relationships")
+    assert "Rival of" in rival and "../red-front/" in rival
+    event = fixture_site.page("events/hall-attack")
+    assert "Claimed by" in section_after(event, "relationships")
+
+
+def test_summary_box_lists_leaders_from_relationships(fixture_site: Site) -> None:
+    box = find(fixture_site.page("groups/red-front"), "div", class_="kb-summary")[0]
+    assert "Jo Leader" in box.text and "RF" in box.text and "Front Rouge" in box.text
+
+
+def test_disagreeing_figures_are_all_shown_with_source_and_date(fixture_site: Site) -> None:
+    html = fixture_site.page("events/hall-attack")
+    deaths = section_after(html, "figure-deaths")
+    header, *rows = find(deaths, "tr")
+    assert [th.text for th in header.children] == ["Value", "As of", "Source"]
+    assert [tr.children[0].text for tr in rows] == ["more than 100", "120", "at least 137"]  # by date
+    assert [tr.children[1].text for tr in rows] == ["March 2024", "March 2024", "24 March 2024"]
+    assert all(tr.children[2].text.strip() for tr in rows), "a value without its citation"
+    caption = find(deaths, "figcaption")[0].text
+    assert "Unit: people." in caption and "Sources differ" in caption
+    assert "120 and at least 137 cannot both be true" in caption
+    injuries = section_after(html, "figure-injuries")
+    assert "Sources differ" not in injuries
+    warning = find(html, "div", class_="warning")[0]
+    assert "Deaths" in warning.text and "Injuries" not in warning.text
+
+
+def test_source_page_lists_what_cites_it(fixture_site: Site) -> None:
+    cited_by = section_after(fixture_site.page("sources/alpha-report"), "cited-by")
+    for page in ["../../groups/red-front/", "../../people/jo-leader/", "../../briefs/test-brief/"]:
+        assert page in cited_by
+
+
+def test_brief_links_entities_by_alias_and_cites_sources(fixture_site: Site) -> None:
+    html = fixture_site.page("briefs/test-brief")
+    body = article(html)
+    links = {a.attrs["href"] for a in find(html, "a")}
+    assert "../../groups/red-front/" in links  # written [[RF]]
+    assert "../../groups/blue-league/" in links
+    assert "the League" in body.text
+    assert "Its leader is Jo Leader" in body.text  # [[jo-leader]] reads as the profile's name
+    assert set().union(*footnote_targets(html).values()) == {"../../sources/alpha-report/", "../../sources/beta-news/"}
+
+
+def test_search_index_holds_every_alias(fixture_site: Site) -> None:
+    index = SearchFiles(fixture_site.root)
+    texts = " ".join(section[1] + " " + section[2] for section in index.fragment("groups/red-front/")["s"])
+    for alias in ["RF", "Front Rouge"]:
+        assert alias in texts  # the summary box's "Also known as"
+        assert index.pages_named(alias) == {"groups/red-front/": 2}
+
+
+def test_text_from_yaml_is_not_markup(fixture_project, tmp_path) -> None:
+    from conftest import mkdocs_build
+
+    path = fixture_project / "data/groups/blue-league.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["summary"]["text"] = "Text with *stars*, [a link](https://example.org/x), `code`, {: onclick=alert(1) } and &amp; in it."
+    path.write_text(yaml.safe_dump(data))
+    result = mkdocs_build(fixture_project, tmp_path / "site")
+    assert result.code == 0, result.err
+    html = (tmp_path / "site/groups/blue-league/index.html").read_text()
+    body = article(html)
+    assert "*stars*" in body.text and "[a link](https://example.org/x)" in body.text and "&amp;" in body.text
+    assert not find(html, "em") and not find(html, "a", href="https://example.org/x")
+    assert not [el for el in parse(html) if "onclick" in el.attrs]
+
 
 SOURCE_IDS = sorted(p.stem for p in (ROOT / "data/sources").glob("*.yaml"))
 
 
-# -- the disagreement rule -----------------------------------------------------------------------
-
-
-def value(number: float, qualifier: str = "exact", as_of: str = "2024-03", top: float | None = None,
-          category: str | None = None) -> FigureValue:
+def value(number: float, qualifier: str = "exact", as_of: str = "2024-03", top: float | None = None, category: str | None = None) -> FigureValue:
     return FigureValue(value=number, qualifier=qualifier, as_of=as_of, max=top, category=category, cite=["s"])
 
 
@@ -98,9 +239,6 @@ def test_attribution_reads_as_english(status: str | None, by: str | None, words:
     assert attribution_words(status, by) == words
 
 
-# -- the rendered text of every page -------------------------------------------------------------
-
-
 def built_pages(site: Site) -> list[Path]:
     return [p for p in site.root.rglob("index.html") if "refresh" not in p.read_text(encoding="utf-8")[:600]]
 
@@ -160,8 +298,10 @@ def test_a_source_id_written_in_text_is_an_error(fixture_project: Path) -> None:
 
 def test_citations_side_by_side_in_a_brief_make_one_marker(fixture_project: Path, tmp_path: Path) -> None:
     brief = fixture_project / "briefs/test-brief.md"
-    brief.write_text(brief.read_text() + "\nBoth sources agree [@alpha-report, para 2] [@beta-news], mostly.\n\n"
-                     "It ends at 1.5 [@beta-news]. Then 2 [@beta-news].5 is not a full stop.\n")
+    brief.write_text(
+        brief.read_text() + "\nBoth sources agree [@alpha-report, para 2] [@beta-news], mostly.\n\n"
+        "It ends at 1.5 [@beta-news]. Then 2 [@beta-news].5 is not a full stop.\n"
+    )
     result = mkdocs_build(fixture_project, tmp_path / "site")
     assert result.code == 0, result.err
     html = (tmp_path / "site/briefs/test-brief/index.html").read_text()
@@ -172,9 +312,6 @@ def test_citations_side_by_side_in_a_brief_make_one_marker(fixture_project: Path
     assert note.strip().startswith("Writer 2024, para 2; Beta Wire 2024.")
     ending = next(p for p in find(html, "p") if p.text.startswith("It ends"))
     assert re.fullmatch(r"It ends at 1\.5\.\d+ Then 2\d+\.5 is not a full stop\.", ending.text)  # after the full stop
-
-
-# -- figures -------------------------------------------------------------------------------------
 
 
 def table(fragment: str) -> tuple[list[str], list[list]]:
@@ -252,10 +389,10 @@ def test_group_page_lists_attacks_with_tolls_linking_to_the_event(site: Site) ->
     assert "Sources differ" in by_event["Kabul airport bombing"][3].text
 
 
-# -- notes and sources ---------------------------------------------------------------------------
-
 # "Rafiq 2024, paras 6, 21; Johny 2024, para 10." (a remark on a locator in brackets after it)
 ONE = r"[A-Z][\w. -]+ \d{4}[a-z]?(, paras? \d+(, \d+)*( \([^()]+\))?)?"
+
+
 NOTE = re.compile(rf"{ONE}(; {ONE})*\.")
 
 
@@ -310,9 +447,6 @@ def test_source_page_lists_each_statement_once_with_context(site: Site) -> None:
     assert "Mir" in brief.text
 
 
-# -- the summary box -----------------------------------------------------------------------------
-
-
 def box_rows(html: str) -> dict[str, object]:
     box = find(html, "div", class_="kb-summary")[0]
     rows = [el for el in _all(box) if el.tag == "tr"]
@@ -322,6 +456,8 @@ def box_rows(html: str) -> dict[str, object]:
 # Facts that stand without a footnote, each for a reason: where the sources give no place, the box
 # says so; the Istanbul church attack's date is in no source (issue 17 corrects the data).
 UNCITED = {("istanbul-church-attack", "Date")}
+
+
 NOT_FACTS = {"Also known as", "Last updated"}
 
 
@@ -369,3 +505,116 @@ def _all(element) -> list:
         found.append(child)
         found += _all(child)
     return found
+
+
+def test_the_network_page_lists_relationships_only_while_they_fit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    copy_project(project, FIXTURE_KB)
+
+    def built() -> str:
+        config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)  # strict: the link to the export must resolve
+        return (tmp_path / "site" / "network" / "index.html").read_text(encoding="utf-8")
+
+    small = built()
+    assert "<table>" in small and "relationships.csv" not in small
+
+    monkeypatch.setattr(render, "NETWORK_TABLE_LIMIT", 1)
+    large = built()
+    assert "<table>" not in large
+    assert 'href="../exports/relationships.csv"' in large
+    assert (tmp_path / "site" / "exports" / "relationships.csv").is_file()
+
+
+def pages(site: Site) -> list[Path]:
+    return sorted(site.root.rglob("*.html"))
+
+
+LABELABLE = {"input", "select", "textarea", "button", "meter", "output", "progress"}
+
+
+def test_every_label_names_a_control_on_every_page(published_site: Site) -> None:
+    for html_file in pages(published_site):
+        elements = parse(html_file.read_text(encoding="utf-8"))
+        ids = {e.attrs["id"]: e.tag for e in elements if "id" in e.attrs}
+        for label in (e for e in elements if e.tag == "label" and "for" in e.attrs):
+            assert ids.get(label.attrs["for"]) in LABELABLE, f"{html_file}: <label for={label.attrs['for']}>"
+
+
+def test_profile_highlights_its_tab_and_lists_its_kind_beside_it(published_site: Site) -> None:
+    html = published_site.page("groups/isis-k")
+    active = [e for e in find(html, "li") if "md-tabs__item--active" in e.attrs.get("class", "")]
+    assert [" ".join(a.text.split()) for a in active] == ["Groups"]
+    (crumbs,) = find(html, "nav", class_="kb-breadcrumb")
+    assert [" ".join(li.text.split()) for li in crumbs.children[0].children] == ["Groups", "ISIS-K"]
+    assert find(str(crumbs.text) and html, "a", href="../")
+    (column,) = find(html, "nav", class_="kb-siblings")
+    listed = [" ".join(a.text.split()) for a in descendants(column, "a")][1:]  # after the section's title
+    names = sorted((__import__("yaml").safe_load(p.read_text(encoding="utf-8"))["name"] for p in (ROOT / "data/groups").glob("*.yaml")), key=str.casefold)
+    assert listed == names
+    current = [a for a in descendants(column, "a") if a.attrs.get("aria-current") == "page"]
+    assert [" ".join(a.text.split()) for a in current] == ["ISIS-K"]
+
+
+def test_a_large_kind_lists_a_window_around_the_profile() -> None:
+    from generator.render.publish import LIST_ALL, WINDOW, Sections
+    from generator.stages.resolve import KnowledgeBase, ProfileView
+
+    class Model:
+        KIND = "group"
+
+        def __init__(self, i: int) -> None:
+            self.id, self.name = f"g{i:04d}", f"Group {i:04d}"
+
+    profiles = {f"g{i:04d}": ProfileView(Model(i), f"groups/g{i:04d}.md", "", None, [], []) for i in range(500)}  # type: ignore[arg-type]
+    sections = Sections(KnowledgeBase(profiles, {}, {}, {}, {}), lambda path: path.removesuffix(".md") + "/")
+    around = sections.around("group", "Group 0250", "g0250")
+    assert around["total"] == 500 > LIST_ALL
+    assert len(around["items"]) == 2 * WINDOW + 1 and around["current"] == "groups/g0250/"
+    assert around["items"][WINDOW] == ["Group 0250", "groups/g0250/"]
+    assert len(sections.around("group", "Group 0000", "g0000")["items"]) == WINDOW + 1
+
+
+def test_profile_and_source_link_to_their_files_for_editing(published_site: Site) -> None:
+    for url, file in [("groups/isis-k", "data/groups/isis-k.yaml"), ("sources/usip-mir-2024", "data/sources/usip-mir-2024.yaml")]:
+        html = published_site.page(url)
+        edit = PUBLISHED["KB_REPO_URL"] + "/edit/main/" + file
+        assert [a.text.strip() for a in find(html, "a", href=edit) if a.text.strip()][:1] in (["Edit this profile"], ["Edit this source"])
+        assert find(html, "a", href=edit, rel="edit")
+
+
+def test_about_page_and_footer_give_the_licence(published_site: Site) -> None:
+    about = published_site.page("about")
+    assert "CC BY 4.0" in about and find(about, "a", href="https://creativecommons.org/licenses/by/4.0/")
+    assert find(about, "h2", id="report-an-error")
+    footer = find(published_site.page("groups/isis-k"), "footer")[0]
+    assert "CC BY 4.0" in footer.text and find(str(footer.text) and published_site.page("groups/isis-k"), "a", rel="license")
+    assert json.loads((published_site.root / "exports/all.json").read_text())["license"]["id"] == "CC-BY-4.0"
+
+
+def test_disputed_figures_are_listed_before_the_first_section(fixture_site: Site) -> None:
+    html = fixture_site.page("events/hall-attack")
+    warning = html.index('class="admonition warning"')
+    assert warning < html.index("<h2")
+    links = [a.attrs["href"] for a in find(html[warning:], "a")][:1]
+    assert links == ["#figure-deaths"] and 'id="figure-deaths"' in html
+
+
+def test_source_page_lists_claims_figures_and_relationships_that_cite_it(fixture_site: Site) -> None:
+    cited_by = section_after(fixture_site.page("sources/alpha-report"), "cited-by")
+    text = " ".join(cited_by.split())
+    for citing in ["Founders came from the League.", "Strength (figure)", "Led by Jo Leader", "para 4:"]:
+        assert citing in text, citing
+
+
+def test_built_pages_load_nothing_from_elsewhere(fixture_site: Site) -> None:
+    for html_file in fixture_site.root.rglob("*.html"):
+        for element in parse(html_file.read_text(encoding="utf-8")):
+            source = element.attrs.get("src") if element.tag in {"script", "img", "iframe"} else None
+            if element.tag == "link" and element.attrs.get("rel") not in {"canonical", "license"}:  # fetch nothing
+                source = element.attrs.get("href")
+            assert not (source and re.match(r"(https?:)?//", source)), f"{html_file}: {source}"
+    for css in fixture_site.root.rglob("*.css"):
+        assert not re.search(r"@import\s+url\(\s*['\"]?(https?:)?//", css.read_text()), css

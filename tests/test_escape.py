@@ -1,8 +1,5 @@
-"""Text from YAML never becomes markup: escaped text, put where the templates put it, shows as itself.
-
-Each example runs through Python-Markdown with the extensions and settings of the real mkdocs.yml,
-in each kind of place a template puts escaped text, and the HTML must hold exactly that text in
-exactly the expected elements.
+"""Text from YAML never becomes markup: escaped text, put where the templates put it, shows as
+itself; a source's URL is shown as written and leads where it says.
 """
 
 from __future__ import annotations
@@ -10,10 +7,11 @@ from __future__ import annotations
 import re
 import string
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown
 import pytest
-from conftest import ROOT
+from conftest import ROOT, mkdocs_build
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
@@ -28,7 +26,10 @@ PLACES = {
     "heading": ("## {}", ["h2", "a"]),
     "link label": ("[{}](x.md)", ["p", "a"]),
     "admonition": ('!!! abstract "Summary"\n\n    {}', ["div", "p", "p"]),
-    "summary div": ('<div class="kb-summary" markdown>\n\n| A | |\n|---|---|\n| B | {} |\n\n</div>', ["div", "table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]),
+    "summary div": (
+        '<div class="kb-summary" markdown>\n\n| A | |\n|---|---|\n| B | {} |\n\n</div>',
+        ["div", "table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"],
+    ),
 }
 
 
@@ -58,13 +59,13 @@ class _Html(HTMLParser):
 @pytest.fixture(scope="module")
 def convert():  # type: ignore[no-untyped-def]
     config = load_config(str(ROOT / "mkdocs.yml"))
-    return lambda text: markdown.Markdown(
-        extensions=config.markdown_extensions, extension_configs=config.mdx_configs
-    ).convert(text)
+    return lambda text: markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs).convert(text)
 
 
 # Punctuation, digits, spaces and line breaks, and a few openings of Markdown blocks.
 PIECES = list(string.punctuation + string.digits + "  \t\nabcXé“") + ["1. ", "- ", "---", "!!! ", "[^1]", "]:", "[TOC]", "<b>", "&amp;", "{: .x}"]
+
+
 TEXT = st.lists(st.sampled_from(PIECES), min_size=1, max_size=16).map("".join)
 
 
@@ -86,3 +87,21 @@ def test_escaped_text_shows_as_itself(convert, place: str, text: str) -> None:  
     html.feed(convert(around.format(escape(text))))
     assert html.tags == elements
     assert html.texts[-1 if place != "heading" else 0].strip() == shown
+
+
+URL = "HTTPS://example.org/report|2024/[a](javascript:alert(1))`x`\\y"
+
+
+def test_a_url_with_markdown_characters_keeps_its_table_and_its_address(fixture_project: Path) -> None:
+    source = fixture_project / "data/sources/beta-news.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("url: https://example.org/beta", f"url: '{URL}'"), encoding="utf-8")
+    result = mkdocs_build(fixture_project, fixture_project / "site")
+    assert result.code == 0, result.err
+    page = (fixture_project / "site/sources/beta-news/index.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr>\s*<td>Public address</td>(.*?)</tr>", page, re.S)
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(1), re.S)
+    assert len(cells) == 1  # the | did not split the row
+    hrefs = re.findall(r'href="([^"]*)"', cells[0])
+    assert hrefs == ["HTTPS://example.org/report%7C2024/%5Ba%5D(javascript:alert(1))%60x%60%5Cy"]
+    assert "javascript:" not in "".join(re.findall(r'href="([^"]*)"', page)).replace(hrefs[0], "")

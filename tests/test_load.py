@@ -1,4 +1,5 @@
-"""The speed-ups of loading give the same results as the plain ways they replace.
+"""Loading (generator/stages/load.py): libyaml and PyYAML give the same data, positions and
+messages; bounds hold whichever reads a file; discovery refuses links out and odd files.
 
 - YAML: libyaml parses files that PyYAML's own loader would accept; both must give the same data, the
   same positions and the same messages.
@@ -100,8 +101,10 @@ def test_bounds_hold_whichever_composer_reads_the_file(name: str, monkeypatch: p
     _, problems, _ = _parse(text, True, monkeypatch)
     past = "past" in name
     assert [p.message.split(";")[0] for p in problems] == (
-        [f"more than {load.MAX_NODES:,} values in one file"] if past and "depth" not in name
-        else [f"values nested more than {load.MAX_DEPTH} levels deep"] if past
+        [f"more than {load.MAX_NODES:,} values in one file"]
+        if past and "depth" not in name
+        else [f"values nested more than {load.MAX_DEPTH} levels deep"]
+        if past
         else []
     )
 
@@ -133,8 +136,13 @@ thread.join()
 @pytest.mark.parametrize("name", sorted(DEEP))
 def test_a_deep_nest_is_refused_without_a_crash(name: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", _IN_A_SMALL_THREAD], input=DEEP[name], capture_output=True, text=True,
-        encoding="utf-8", cwd=ROOT, timeout=120,
+        [sys.executable, "-c", _IN_A_SMALL_THREAD],
+        input=DEEP[name],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=120,
     )
     assert result.returncode == 0, f"the parser crashed (exit {result.returncode}): {result.stderr[-500:]}"
     refusals = (f"values nested more than {load.MAX_DEPTH} levels deep", f"more than {load.MAX_NODES:,} values")
@@ -153,9 +161,7 @@ def test_real_files_are_mostly_composed_by_libyaml(monkeypatch: pytest.MonkeyPat
 def test_anchors_are_still_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     data, problems, _ = _parse(CRAFTED["anchor and alias"], True, monkeypatch)
     assert data is None
-    assert [str(p) for p in problems] == [
-        "f.yaml:1:4: YAML anchors and aliases (&name, *name) are not allowed; write the value out in full"
-    ]
+    assert [str(p) for p in problems] == ["f.yaml:1:4: YAML anchors and aliases (&name, *name) are not allowed; write the value out in full"]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")

@@ -7,6 +7,7 @@ the result. A few tests also check that work was skipped, since skipping it is t
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_KB, ROOT
 
+from bench.synth import make_knowledge_base  # noqa: E402
 from generator.cache import BuildCache
 from generator.model.problems import ProblemsFound
 from generator.model.project import Project
@@ -23,7 +25,6 @@ from generator.render.site import TEMPLATE_DIR, Rendered
 from generator.stages.resolve import EntityLink
 
 sys.path.insert(0, str(ROOT))
-from bench.synth import make_knowledge_base  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -126,15 +127,15 @@ def test_a_relationship_edit_renders_only_the_pages_that_show_that_file(project:
     # neighbours, which only name it.
     kb = check(project)
     mentioned = {
-        view.id for view in kb.profiles.values()
+        view.id
+        for view in kb.profiles.values()
         for claim in [view.summary, *(c for _, claims in view.sections for c in claims)]
-        for token in claim.text if isinstance(token, EntityLink) and token.id == person.stem
+        for token in claim.text
+        if isinstance(token, EntityLink) and token.id == person.stem
     }
     linked = {edge.target for edge in kb.profiles[person.stem].edges} | mentioned
     folder_of = {p.stem: p.parent.name for p in project.data_dir.rglob("*.yaml")}
-    cited = set(re.findall(r"^\s+- ([a-z0-9-]+)(?:, [^\n]*)?$", text, re.MULTILINE)) & {
-        p.stem for p in (project.data_dir / "sources").glob("*.yaml")
-    }
+    cited = set(re.findall(r"^\s+- ([a-z0-9-]+)(?:, [^\n]*)?$", text, re.MULTILINE)) & {p.stem for p in (project.data_dir / "sources").glob("*.yaml")}
     may_render = (
         {f"people/{person.stem}.md", *INDEX_PAGES, NETWORK_PAGE, CHANGES_PAGE}
         | {f"{folder_of[i]}/{i}.md" for i in linked}
@@ -278,7 +279,7 @@ def test_a_cache_serves_one_project_only(tmp_path: Path) -> None:
         build(Project(tmp_path / "a"), cache=BuildCache(tmp_path / "b"))
 
 
-def _mutations(project: Project, rng: "random.Random") -> list[tuple[str, str, str]]:
+def _mutations(project: Project, rng: random.Random) -> list[tuple[str, str, str]]:
     """(folder, line pattern, replacement) edits that keep a synthetic file valid, most of the time."""
     groups = [p.stem for p in (project.data_dir / "groups").glob("*.yaml")]
     sources = [p.stem for p in (project.data_dir / "sources").glob("*.yaml")]
@@ -303,17 +304,12 @@ def _mutations(project: Project, rng: "random.Random") -> list[tuple[str, str, s
 
 
 def test_random_edits_match_a_fresh_build(project: Project) -> None:
-    import random
-
     rng = random.Random(8)
     cache = BuildCache(project.root)
     build(project, cache=cache)
-    for step in range(40):
+    for step in range(20):
         folder, pattern, replacement = rng.choice(_mutations(project, rng))
-        candidates = [
-            p for p in sorted((project.data_dir / folder).glob("*.yaml"))
-            if re.search(pattern, p.read_text(encoding="utf-8"), re.MULTILINE)
-        ]
+        candidates = [p for p in sorted((project.data_dir / folder).glob("*.yaml")) if re.search(pattern, p.read_text(encoding="utf-8"), re.MULTILINE)]
         assert candidates, f"no file in {folder} has {pattern!r}"
         path = rng.choice(candidates)
         text = path.read_text(encoding="utf-8")

@@ -1,5 +1,5 @@
 """Search on real builds: the pages name the site's worker, Material's index is a stub that no page
-parsing fed, and every name of every profile of the real knowledge base is an entry that finds it.
+parsing fed, and every name of every profile is an entry that finds it, kept as written.
 """
 
 from __future__ import annotations
@@ -10,12 +10,19 @@ import sys
 from pathlib import Path
 
 import material
+import yaml
 from conftest import ROOT, Site, mkdocs_build, run
 from search_files import SearchFiles
 
 MATERIAL_BASE = Path(material.__file__).parent / "templates" / "base.html"
+
+
 OVERRIDE = ROOT / "site_src" / "overrides" / "main.html"
+
+
 _CONFIG_BLOCK = re.compile(r"\{% block config %\}(.*?)\{% endblock %\}", re.DOTALL)
+
+
 _WORKER_LINE = re.compile(r'^\s*"search": "[^"]*" \| url,$', re.MULTILINE)
 
 
@@ -66,9 +73,7 @@ def test_every_name_of_every_real_profile_finds_it_first(site: Site) -> None:
 def test_every_page_of_the_site_is_in_the_index(site: Site) -> None:
     index = SearchFiles(site.root)
     pages = {
-        path.parent.relative_to(site.root).as_posix() + "/"
-        for path in site.root.rglob("index.html")
-        if b'http-equiv="refresh"' not in path.read_bytes()[:2048]
+        path.parent.relative_to(site.root).as_posix() + "/" for path in site.root.rglob("index.html") if b'http-equiv="refresh"' not in path.read_bytes()[:2048]
     }
     assert set(index.urls) == {"" if url == "./" else url for url in pages}
     for url in ["", "groups/isis-k/", "briefs/", "timeline/", "about/"]:
@@ -121,3 +126,26 @@ def test_without_materials_search_plugin_no_index_is_made(fixture_project: Path,
     assert done.code == 0, done.err
     assert not (tmp_path / "site" / "search").exists()  # no search box on the pages: nobody would read one
     assert 'class="md-search"' not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_profiles_names_are_entries_of_the_search_index(fixture_site: Site) -> None:
+    index = SearchFiles(fixture_site.root)
+    for url, names in {"groups/red-front/": ["Red Front", "RF", "Front Rouge"], "people/jo-leader/": ["Jo Leader", "Abu Test"]}.items():
+        assert index.fragment(url)["n"] == names  # shown under the result, as Material shows tags
+        for name in names:
+            assert index.pages_named(name) == {url: 2}
+    assert index.fragment("timeline/")["n"] == []
+    assert index.pages_named("Timeline") == {"timeline/": 1}  # a page's title: found first, after names
+    stub = json.loads((fixture_site.root / "search/search_index.json").read_text())
+    assert stub["docs"] == [] and stub["config"]["separator"]  # Material's highlighting reads the configuration
+
+
+def test_search_keeps_names_as_written(fixture_project: Path, tmp_path: Path) -> None:
+    path = fixture_project / "data/groups/blue-league.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["aliases"] = ["Bold <3 & Co > it"]  # passes validation (no tag), yet every character needs escaping
+    path.write_text(yaml.safe_dump(data))
+    assert mkdocs_build(fixture_project, tmp_path / "site").code == 0
+    index = SearchFiles(tmp_path / "site")
+    assert index.fragment("groups/blue-league/")["n"] == ["Blue League", "Bold <3 & Co > it"]  # text: the worker escapes it
+    assert index.pages_named("bold 3 co it") == {"groups/blue-league/": 2}

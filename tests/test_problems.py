@@ -1,4 +1,6 @@
-"""Issue 3: bad input gives every problem at once as FILE:LINE:COL, exit 1, no traceback, site untouched."""
+"""Bad input gives every problem at once as FILE:LINE:COL, exit 1, no traceback and the site
+untouched; a mistake in a template override is reported at its line, like a data problem.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
 from conftest import generator, mkdocs_build
 
 LINE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
@@ -106,11 +109,7 @@ def test_alias_shared_by_two_profiles_is_an_error(fixture_project: Path) -> None
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_failed_mkdocs_build_leaves_the_previous_site_intact(fixture_project: Path) -> None:
@@ -140,3 +139,48 @@ def test_a_broken_file_is_reported_once_not_again_at_every_link_to_it(fixture_pr
     replace(fixture_project, "data/groups/blue-league.yaml", "type: political movement", "type: [political movement]")
     found = problems(generator("validate", cwd=fixture_project).err)
     assert [(f, l) for f, l, _, _ in found] == [("data/groups/blue-league.yaml", 4)]
+
+
+OVERRIDE = "site_src/overrides/generator/group.md.j2"
+
+
+BROKEN = {
+    "syntax": ("{{ model.type | e }", "unexpected '}'"),
+    "unknown attribute": ("{{ model.nope.x }}", "has no attribute 'nope'"),
+    "runtime error": ("{{ 1 // 0 }}", "ZeroDivisionError"),
+}
+
+
+def write_override(project: Path, facts_line: str) -> None:
+    (project / OVERRIDE).write_text(
+        '{% extends "profile.md.j2" %}\n{% block facts %}\n| Type | ' + facts_line + " |\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=list(BROKEN))
+def test_broken_override_is_a_positioned_problem(fixture_project: Path, tmp_path: Path, case: str) -> None:
+    text, message = BROKEN[case]
+    write_override(fixture_project, text)
+    result = generator("render", "--out", str(tmp_path / "out"), cwd=fixture_project)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.startswith(f"{OVERRIDE}:3:1: template error: ") and message in result.err
+    assert not (tmp_path / "out").exists()
+
+    site = fixture_project / "site"
+    build = mkdocs_build(fixture_project, site)
+    assert build.code == 1 and f"{OVERRIDE}:3:1: template error" in build.err and "Traceback" not in build.err
+
+
+def test_missing_base_template_is_named(fixture_project: Path, tmp_path: Path) -> None:
+    (fixture_project / OVERRIDE).write_text('{% extends "profil.md.j2" %}\n', encoding="utf-8")
+    result = generator("render", "--out", str(tmp_path / "out"), cwd=fixture_project)
+    assert result.code == 1
+    assert f"{OVERRIDE}:1:1: template error: no template named 'profil.md.j2'" in result.err
+
+
+def test_working_override_replaces_the_packaged_template(fixture_project: Path, tmp_path: Path) -> None:
+    write_override(fixture_project, "{{ model.type | e }}, overridden")
+    result = generator("render", "--out", str(tmp_path / "out"), cwd=fixture_project)
+    assert result.code == 0, result.err
+    assert "| Type | militant group, overridden |" in (tmp_path / "out/groups/red-front.md").read_text()

