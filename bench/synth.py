@@ -33,8 +33,11 @@ _WORDS = (
     "report described training camps in remote valleys and noted that several commanders defected to "
     "a rival faction after disputes over territory taxation and the treatment of prisoners"
 ).split()
-_GROUP_TYPES = ["militant group", "insurgent movement", "political party", "armed faction", "intelligence agency"]
-_EVENT_TYPES = ["bombing", "mass shooting", "airstrike", "assassination", "kidnapping", "offensive", "raid"]
+_GROUP_TYPES = ["militant-group", "militant-group", "state-force-or-agency", "religious-movement", "media-outlet"]
+_EVENT_TYPES = [("attack", "bombing"), ("attack", "mass shooting"), ("air-strike", "airstrike"), ("attack", "assassination"),
+                ("attack", "kidnapping"), ("military-campaign", "offensive"), ("armed-clash", "raid")]
+_EVENT_WORDS = [description for _, description in _EVENT_TYPES]
+_COUNTRIES = ["Afghanistan", "Pakistan", "Tajikistan", "Uzbekistan", "Iran", "Iraq", "Syria", "Russia", "Turkey", "Kyrgyzstan"]
 _ROLES = ["Commander", "Spokesman", "Founder", "Financier", "Recruiter", "Deputy leader", "Negotiator"]
 _SECTION_TITLES = ["Origins", "Leadership", "Operations", "Funding", "Relations", "Assessments", "Aftermath"]
 _KINDS = ["news", "analysis", "report", "interview", "explainer", "official", "opinion"]
@@ -93,7 +96,7 @@ class Synth:
         if kind == "person":
             return self.unique(lambda: f"{self.word(2)} {self.word(self.random.choice([2, 3]))}")
         if kind == "event":
-            return self.unique(lambda: f"{self.word(2)} {self.random.choice(_EVENT_TYPES)} {self.random.randint(1990, 2024)}")
+            return self.unique(lambda: f"{self.word(2)} {self.random.choice(_EVENT_WORDS)} {self.random.randint(1990, 2024)}")
         return self.unique(lambda: f"{self.word(3)} {self.random.randint(1990, 2024)}")
 
     # -- building ------------------------------------------------------------------------
@@ -165,7 +168,7 @@ class Synth:
         sources = list({source.id: source for source in sources}.values())
         data: dict[str, object] = {"id": entity.id, "name": entity.name}
         if entity.aliases:
-            data["aliases"] = entity.aliases
+            data["aliases"] = [{"name": alias, "cite": self.cite(sources)} for alias in entity.aliases]
         data.update(self.facts(entity))
         data["summary"] = self.attributed(sources, text=self.claim_text(entity))
         data["sections"] = [
@@ -189,11 +192,17 @@ class Synth:
     def facts(self, entity: Entity) -> dict[str, object]:
         year = self.random.randint(1980, 2020)
         if entity.kind == "group":
-            return {"type": self.random.choice(_GROUP_TYPES), "founded": year, "areas": [self.word(2), self.word(2)]}
+            return {
+                "type": self.random.choice(_GROUP_TYPES),
+                "type_description": f"{self.word(2)} faction",
+                "founded": year,
+                "areas": self.random.sample(_COUNTRIES, k=2),
+            }
         if entity.kind == "person":
-            return {"role": f"{self.random.choice(_ROLES)} of a faction", "born": year - 30, "nationality": self.word(2)}
+            return {"role": f"{self.random.choice(_ROLES)} of a faction", "born": year - 30, "nationality": self.random.choice(_COUNTRIES)}
         date = f"{year}-{self.random.randint(1, 12):02d}-{self.random.randint(1, 28):02d}"
-        return {"type": self.random.choice(_EVENT_TYPES), "date": date, "place": self.word(2), "country": self.word(2)}
+        kind = self.random.choice(_EVENT_TYPES)
+        return {"type": kind[0], "type_description": kind[1], "date": date, "place": self.word(2), "country": self.random.choice(_COUNTRIES)}
 
     def figures(self, entity: Entity, sources: list[Entity]) -> list[dict[str, object]]:
         wanted = {"group": [("strength", "Strength", "fighters")], "event": [("deaths", "Deaths", "people"), ("injuries", "Injuries", "people")]}

@@ -306,14 +306,8 @@ def _shown(kb: KnowledgeBase, subject: tuple[str, str], subjects: dict[str, tupl
         view = kb.profiles[name]
         ids |= _linked(view, linked)
         texts = _texts(view)
-        citations: list[Citation] = [*view.summary.cite]
-        citations += [c for _, claims in view.sections for claim in claims for c in claim.cite]
-        citations += [c for figure in view.figures for value in figure.figure.values for c in value.cite]
-        citations += [c for edge in view.edges for c in edge.cite]
-        facts = getattr(view.model, "facts_cite", None)
-        citations += [c for _, cites in (facts.items() if facts is not None else ()) for c in cites]
         sources |= {token.source for text in texts for token in text if isinstance(token, Citation)}
-        sources |= {citation.source for citation in citations}
+        sources |= {citation.source for citation in view.citations}
     elif kind == "source":
         citing = {subjects[item.page] for item in kb.cited_by.get(name, []) if item.page in subjects}
         keys = {_key(kb, s) for s in citing}

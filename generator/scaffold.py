@@ -24,8 +24,11 @@ from .model.entities import SLUG_PATTERN
 from .model.problems import Problem, ProblemsFound
 from .model.project import Project
 from .model.vocabulary import (
+    EVENT_TYPE_LABEL,
     FOLDER_OF_KIND,
+    GROUP_TYPE_LABEL,
     QUALIFIER_WORDS,
+    REGIONS,
     RELATIONSHIP_TYPES,
     ClaimStatus,
     SourceKind,
@@ -116,5 +119,8 @@ def render_starter(kind: str, entity_id: str, name: str, aliases: list[str]) -> 
         statuses=list(typing.get_args(ClaimStatus)),
         qualifiers=list(QUALIFIER_WORDS),
         source_kinds=list(typing.get_args(SourceKind)),
+        group_types=", ".join(GROUP_TYPE_LABEL),
+        event_types=", ".join(EVENT_TYPE_LABEL),
+        regions=", ".join(REGIONS),
         relationship_types=[rel.name for rel in RELATIONSHIP_TYPES.values() if kind in rel.subjects],
     )

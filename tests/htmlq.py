@@ -75,6 +75,13 @@ def descendants(element: Element, tag: str) -> list[Element]:
     return found
 
 
+def box_rows(html: str) -> dict[str, Element]:
+    """A profile's summary box: each row's label -> its value cell (the header row left out)."""
+    box = find(html, "div", class_="kb-summary")[0]
+    rows = descendants(box, "tr")
+    return {row.children[0].text.strip(): row.children[1] for row in rows[1:]}
+
+
 def article(html: str) -> Element:
     """The page's main content (Material wraps it in <article class="md-content__inner">)."""
     return find(html, "article")[0]

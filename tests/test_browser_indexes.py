@@ -27,7 +27,7 @@ def test_group_index_filters_sorts_and_keeps_the_view_in_the_address(page: Page,
     expect(page.locator(".kb-index tbody tr:visible")).to_have_count(1)
     assert rows(page) == ["ISIS-K"]
     page.get_by_label("Name or alias").fill("")
-    page.get_by_label("Status").select_option("active")
+    page.get_by_label("Status").select_option("Active")
     page.get_by_role("button", name=re.compile("^Attacks")).click()
     page.get_by_role("button", name=re.compile("^Attacks")).click()  # again: most attacks first
     expect(page.locator("th", has_text="Attacks")).to_have_attribute("aria-sort", "descending")
@@ -37,12 +37,12 @@ def test_group_index_filters_sorts_and_keeps_the_view_in_the_address(page: Page,
     assert rows(page)[0] == "ISIS-K"
     shared = page.url
     query = parse_qs(urlsplit(shared).query)
-    assert query == {"status": ["active"], "sort": ["attacks"], "order": ["desc"]}
+    assert query == {"status": ["Active"], "sort": ["attacks"], "order": ["desc"]}
     other = page.context.new_page()
     other.goto(shared)
     expect(other.locator(".kb-index tbody tr:visible")).to_have_count(len(shown))
     assert rows(other) == shown
-    expect(other.get_by_label("Status")).to_have_value("active")
+    expect(other.get_by_label("Status")).to_have_value("Active")
     other.close()
     page.get_by_role("button", name="Clear filters").click()
     expect(page.locator(".kb-index tbody tr:visible")).to_have_count(len(everything))

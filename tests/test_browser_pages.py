@@ -156,12 +156,20 @@ def search(page: Page, base: str, query: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("old", "profile"),
-    [("groups/iskp/", "/groups/isis-k/"), ("groups/tajik-taliban/", "/groups/jamaat-ansarullah/"), ("people/shahab-al-muhajir/", "/people/sanaullah-ghafari/")],
+    [("groups/iskp/", "/groups/isis-k/"), ("groups/tajik-taliban/", "/groups/jamaat-ansarullah/"), ("people/mullah-mansour/", "/people/akhtar-mansour/")],
 )
 def test_alias_url_lands_on_the_profile(page: Page, real: str, old: str, profile: str) -> None:
     page.goto(real + old)
     expect(page).to_have_url(real.rstrip("/") + profile)
     expect(page.locator("article h1")).to_be_visible()
+
+
+def test_a_name_no_source_ties_to_the_profile_has_no_address(page: Page, real: str) -> None:
+    # The Hindu names Shahab al-Muhajir as ISIS-K's leader; no source says he is Sanaullah Ghafari.
+    response = page.goto(real + "people/shahab-al-muhajir/")
+    assert response is not None and response.status == 404
+    page.goto(real + "people/sanaullah-ghafari/")
+    expect(page.locator(".kb-summary")).to_contain_text("no source says this is Sanaullah Ghafari")
 
 
 def test_former_id_url_lands_on_the_renamed_profile(page: Page, reader: str) -> None:

@@ -141,6 +141,17 @@ def test_a_profile_result_shows_its_names_and_the_sections_that_match(context: B
     assert sections.count() >= 1 and all("/groups/isis-k/" in href for href in sections.evaluate_all("els => els.map(e => e.href)"))
 
 
+def test_a_name_only_one_source_uses_says_who_uses_it(context: BrowserContext, real: str) -> None:
+    # The Hindu names ISIS-K's leader Shahab al-Muhajir; no source says that is Sanaullah Ghafari.
+    page = context.new_page()
+    page.goto(real)
+    type_query(page, "Shahab al-Muhajir")
+    first = page.locator(RESULTS).first
+    expect(first.locator("a").first).to_have_attribute("href", re.compile(r"people/sanaullah-ghafari/"))
+    tags = first.locator(".md-tag").all_inner_texts()
+    assert "Shahab al-Muhajir (named by The Hindu)" in tags and "Shahab al-Muhajir" not in tags, tags
+
+
 def test_enter_opens_the_first_result_and_its_page_highlights_the_words(context: BrowserContext, real: str) -> None:
     page = context.new_page()
     page.goto(real + "timeline/")
@@ -176,7 +187,8 @@ def test_a_word_found_nowhere_says_so(context: BrowserContext, real: str) -> Non
 def test_names_with_markup_characters_show_as_written(browser: Browser, fixture_project: Path, tmp_path: Path) -> None:
     path = fixture_project / "data/groups/blue-league.yaml"
     data = yaml.safe_load(path.read_text())
-    data["aliases"] = ["Bold <3 & Co > it", "AT&amp;T &copy; &#169;"]  # pass validation, yet look like markup
+    # names that pass validation, yet look like markup
+    data["aliases"] = [{"name": name, "cite": ["beta-news"]} for name in ("Bold <3 & Co > it", "AT&amp;T &copy; &#169;")]
     path.write_text(yaml.safe_dump(data))
     built = mkdocs_build(fixture_project, tmp_path / "site")
     assert built.code == 0, built.err

@@ -198,7 +198,7 @@ def test_added_and_removed_files(project: Project) -> None:
     text = template.read_text(encoding="utf-8")
     text = re.sub(r"^id: .*$", "id: brand-new-outfit", text, count=1, flags=re.MULTILINE)
     text = re.sub(r"^name: .*$", "name: Brand New Outfit", text, count=1, flags=re.MULTILINE)
-    text = re.sub(r"^aliases:\n(- .*\n)+", "", text, count=1, flags=re.MULTILINE)
+    text = re.sub(r"^aliases:\n((- |  ).*\n)+", "", text, count=1, flags=re.MULTILINE)
     new.write_text(text, encoding="utf-8")
 
     site = build(project, cache=cache)
@@ -298,7 +298,7 @@ def _mutations(project: Project, rng: random.Random) -> list[tuple[str, str, str
         ("sources", r"^title: .*$", f"title: {word} title"),
         ("groups", r"^    - \S+, para \d+$", f"    - {rng.choice(sources)}, para {rng.randint(1, 9)}"),
         ("groups", r"^(- type: (?:carried-out|claimed)\n  target: )\S+$", rf"\g<1>{rng.choice(events)}"),
-        ("people", r"^aliases:\n", f"aliases:\n- {word} Alias\n"),
+        ("people", r"^aliases:\n", f"aliases:\n- name: {word} Alias\n  cite: [{rng.choice(sources)}]\n"),
         ("events", r"^  - \S+, para \d+$", f"  - {rng.choice(sources)}, para 1"),
     ]
 
@@ -324,7 +324,19 @@ def test_random_edits_match_a_fresh_build(project: Project) -> None:
             assert found.value.problems == problems.problems
             path.write_text(text, encoding="utf-8")  # undo an edit that broke the data
             continue
-        assert build(project, cache=cache) == expected, f"step {step}: {pattern!r} in {path.name}"
+        got = build(project, cache=cache)
+        assert got == expected, f"step {step}: {pattern!r} in {path.name}: {first_difference(got, expected)}"
+
+
+def first_difference(got: Rendered, expected: Rendered) -> str:
+    """The first page a cached build got wrong, as a unified diff, so that a failure says where."""
+    import difflib
+
+    for path in sorted(set(got.pages) | set(expected.pages)):
+        if got.pages.get(path) != expected.pages.get(path):
+            lines = difflib.unified_diff(expected.pages.get(path, "").splitlines(), got.pages.get(path, "").splitlines(), "fresh", "cached", lineterm="", n=0)
+            return f"{path}:\n" + "\n".join(list(lines)[:12])
+    return "the pages agree; another part of the build differs"
 
 
 def test_a_one_line_edit_signs_only_the_pages_it_can_reach(project: Project) -> None:

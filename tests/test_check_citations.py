@@ -144,7 +144,7 @@ Advertisement: read our other stories about the year 1999.
 GROUP = """\
 id: front
 name: The Front
-type: militant group
+type: militant-group
 summary:
   text: >-
     The Front wrote a letter in June 2015, which its chief signed.
@@ -319,7 +319,7 @@ def test_github_format_annotates_warnings_and_errors(project: Path) -> None:
 
 def test_bad_data_is_reported_as_validate_reports_it(project: Path) -> None:
     group = project / "data" / "groups" / "front.yaml"
-    group.write_text(group.read_text(encoding="utf-8").replace("type: militant group", "typ: militant group"), encoding="utf-8")
+    group.write_text(group.read_text(encoding="utf-8").replace("type: militant-group", "typ: militant-group"), encoding="utf-8")
     code, _, err = check_citations(project)
     assert code == 1
     assert "data/groups/front.yaml:3:1: unknown key 'typ'; did you mean 'type'?" in err

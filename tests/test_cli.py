@@ -117,14 +117,14 @@ def _unescape(text: str, *pairs: tuple[str, str]) -> str:
 def break_project(project: Path) -> None:
     groups = project / "data" / "groups"
     # A file name with ',' and ':' in it (legal on Linux, so a pull request can add one).
-    (groups / "odd,name:1.yaml").write_text("id: odd-name\nname: Odd\ntype: militant group\nsummary: {text: x, cite: [beta-news]}\n", encoding="utf-8")
+    (groups / "odd,name:1.yaml").write_text("id: odd-name\nname: Odd\ntype: militant-group\nsummary: {text: x, cite: [beta-news]}\n", encoding="utf-8")
     red = groups / "red-front.yaml"
     text = red.read_text(encoding="utf-8")
-    text = text.replace("areas: [Northland]", "areas: [Northland]\n'50%off': 1")
+    text = text.replace("areas: [Afghanistan]", "areas: [Afghanistan]\n'50%off': 1")
     red.write_text(text, encoding="utf-8")
     # An alias holding a line break: shown as \u000a, so that every problem stays on one line.
     jo = project / "data" / "people" / "jo-leader.yaml"
-    jo.write_text(jo.read_text(encoding="utf-8").replace("[Abu Test]", '[Abu Test, "Blue\\nLeague"]'))
+    jo.write_text(jo.read_text(encoding="utf-8").replace("aliases: [", 'aliases: [{name: "Blue\\nLeague", cite: [beta-news]}, ', 1))
 
 
 def test_annotations_decode_to_the_same_problems_as_text(fixture_project: Path) -> None:

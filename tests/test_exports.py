@@ -98,7 +98,7 @@ def test_csv_tables_hold_the_same_facts_as_the_json(fixture_site: Site, kb_json:
     assert table["hall-attack"]["date"] == "2024-03-22" and table["jo-leader"]["role"] == "Leader of the Red Front"
 
     aliases = {(r["id"], r["alias"]) for r in rows(export(fixture_site.root, "aliases.csv"))}
-    assert aliases == {(i, a) for i, e in entities.items() for a in e["aliases"]}
+    assert aliases == {(i, a["name"]) for i, e in entities.items() for a in e["aliases"]}
 
     relationships = rows(export(fixture_site.root, "relationships.csv"))
     assert len(relationships) == sum(len(e["relationships"]) for e in entities.values())
@@ -123,14 +123,14 @@ def test_csv_tables_hold_the_same_facts_as_the_json(fixture_site: Site, kb_json:
 
 def test_csv_cells_never_start_a_spreadsheet_formula(fixture_project: Path, tmp_path: Path) -> None:
     group = fixture_project / "data" / "groups" / "blue-league.yaml"
-    text = group.read_text(encoding="utf-8").replace("aliases: [BL]", 'aliases: [BL, "=HYPERLINK(\\"x\\"), \\"y\\""]')
+    text = group.read_text(encoding="utf-8").replace("aliases: [", 'aliases: [{name: "=HYPERLINK(\\"x\\"), \\"y\\"", cite: [beta-news]}, ', 1)
     group.write_text(text, encoding="utf-8")
     out = render(fixture_project, tmp_path / "out")
     aliases = [r["alias"] for r in rows((out / EXPORTS / "aliases.csv").read_text(encoding="utf-8"))]
     assert '\'=HYPERLINK("x"), "y"' in aliases  # quoted, commas and all, and defused
     assert not any(a.startswith("=") for a in aliases)
     entity = next(e for e in json.loads((out / EXPORTS / "all.json").read_text())["entities"] if e["id"] == "blue-league")
-    assert '=HYPERLINK("x"), "y"' in entity["aliases"]  # the JSON keeps the name exactly
+    assert '=HYPERLINK("x"), "y"' in [alias["name"] for alias in entity["aliases"]]  # the JSON keeps the name exactly
 
 
 # Figures are plain decimals of at most 15 digits (issue 14): 1e300 and longer numbers are refused by
@@ -238,7 +238,7 @@ def test_exports_are_identical_for_the_same_data(fixture_project: Path, tmp_path
 def test_ids_survive_changes_to_other_entities(fixture_project: Path, tmp_path: Path) -> None:
     before = render(fixture_project, tmp_path / "before") / EXPORTS
     (fixture_project / "data" / "groups" / "green-army.yaml").write_text(
-        "id: green-army\nname: Green Army\ntype: militant group\n"
+        "id: green-army\nname: Green Army\ntype: militant-group\n"
         "summary: {text: Another test group., cite: [beta-news]}\n"
         "relationships: [{type: rival-of, target: red-front, cite: [beta-news]}]\n",
         encoding="utf-8",

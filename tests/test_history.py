@@ -177,9 +177,10 @@ def test_summary_box_shows_when_each_profile_last_changed(reader_site: Site) -> 
 def test_summary_box_without_git_history_has_no_date(fixture_site: Site) -> None:
     rows = summary_rows(fixture_site.page("groups/red-front"))
     assert "Last updated" not in rows
-    assert rows["Type"] == "militant group" and rows["Founded"] == "January 2015"
-    assert rows["Leader"] == "Jo Leader (since 2020)1" and rows["Areas"] == "Northland"
-    assert rows["Also known as"] == "RF · Front Rouge"
+    assert rows["Type"] == "Militant group" and rows["Founded"] == "January 2015"
+    assert rows["Current leader"] == "Jo Leader (since 2020, as of March 2024)1" and rows["Areas"] == "Afghanistan"
+    assert rows["Also known as"] == "RF3 · Front Rouge3"
+    assert rows["Sources"] == "March 2024"  # how current the profile is, beside no "Last updated"
 
 
 def commit(repo: Path, path: str, text: str, message: str, date: str) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import FIXTURE_KB, PUBLISHED, ROOT, Site, copy_project, generator, mkdocs_build
-from htmlq import article, descendants, find, parse, section_after
+from htmlq import article, box_rows, descendants, find, parse, section_after
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from search_files import SearchFiles
@@ -447,18 +447,12 @@ def test_source_page_lists_each_statement_once_with_context(site: Site) -> None:
     assert "Mir" in brief.text
 
 
-def box_rows(html: str) -> dict[str, object]:
-    box = find(html, "div", class_="kb-summary")[0]
-    rows = [el for el in _all(box) if el.tag == "tr"]
-    return {row.children[0].text.strip(): row.children[1] for row in rows[1:]}
-
-
 # Facts that stand without a footnote, each for a reason: where the sources give no place, the box
 # says so; the Istanbul church attack's date is in no source (issue 17 corrects the data).
 UNCITED = {("istanbul-church-attack", "Date")}
 
 
-NOT_FACTS = {"Also known as", "Last updated"}
+NOT_FACTS = {"Sources", "Last updated"}  # dates of the page itself, not facts of its subject
 
 
 def test_every_fact_in_the_summary_box_is_cited(site: Site) -> None:
@@ -476,14 +470,14 @@ def test_every_fact_in_the_summary_box_is_cited(site: Site) -> None:
 
 def test_summary_box_puts_current_leaders_before_former_ones(site: Site) -> None:
     isis_k = {k: " ".join(v.text.split()) for k, v in box_rows(site.page("groups/isis-k")).items()}
-    assert list(isis_k).index("Leader") < list(isis_k).index("Former leader")
-    assert re.fullmatch(r"Sanaullah Ghafari \(as of March 2024\)\d+", isis_k["Leader"])
+    assert list(isis_k).index("Current leader") < list(isis_k).index("Former leader")
+    assert re.fullmatch(r"Sanaullah Ghafari \(as of March 2024\)\d+", isis_k["Current leader"])
     assert re.fullmatch(r"Hafiz Saeed Khan \(from January 2015\)\d+", isis_k["Former leader"])
     assert re.fullmatch(r"Active as of March 2024\d+", isis_k["Status"])
     assert re.fullmatch(r"6,500 fighters \(February 2023, according to Anatoly Sidorov, CSTO Joint Staff\)\d+", isis_k["Strength"])
     assert re.fullmatch(r"eastern Afghanistan\d+", isis_k["Base"])
     taliban = {k: " ".join(v.text.split()) for k, v in box_rows(site.page("groups/afghan-taliban")).items()}
-    assert taliban["Leader"].startswith("Hibatullah Akhundzada (as of March 2024)")
+    assert taliban["Current leader"].startswith("Hibatullah Akhundzada (as of March 2024)")
     assert taliban["Former leader"].startswith("Akhtar Mansour (until May 2016)")
     mansour = {k: " ".join(v.text.split()) for k, v in box_rows(site.page("people/akhtar-mansour")).items()}
     assert mansour["Led"].startswith("Afghan Taliban (until May 2016)") and "Leads" not in mansour
@@ -618,3 +612,21 @@ def test_built_pages_load_nothing_from_elsewhere(fixture_site: Site) -> None:
             assert not (source and re.match(r"(https?:)?//", source)), f"{html_file}: {source}"
     for css in fixture_site.root.rglob("*.css"):
         assert not re.search(r"@import\s+url\(\s*['\"]?(https?:)?//", css.read_text()), css
+
+
+def test_the_home_page_states_the_period_its_sources_cover(site: Site) -> None:
+    """The home page's coverage note is hand-written: it must name the months the sources were
+    published in, as data/sources gives them, so that a new source cannot leave it stale."""
+    import calendar
+
+    months = sorted({str(yaml.safe_load(p.read_text(encoding="utf-8"))["date"])[:7] for p in (ROOT / "data/sources").glob("*.yaml")})
+
+    def words(month: str) -> str:
+        return f"{calendar.month_name[int(month[5:7])]} {month[:4]}"
+
+    note = site.page("")
+    period = words(months[0]) if months[0] == months[-1] else f"between {words(months[0])} and {words(months[-1])}"
+    text = re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", "", note)))
+    assert f"published in {period}" in text or f"published {period}" in text, period
+    assert f"as of {words(months[-1])}" in text
+    assert "after that month" in text or f"after {words(months[-1])}" in text

@@ -102,7 +102,7 @@ def test_non_http_url_is_refused(fixture_project: Path) -> None:
 
 
 def test_alias_shared_by_two_profiles_is_an_error(fixture_project: Path) -> None:
-    replace(fixture_project, "data/groups/blue-league.yaml", "aliases: [BL]", "aliases: [BL, rf]")
+    replace(fixture_project, "data/groups/blue-league.yaml", "aliases: [", "aliases: [{name: rf, cite: [beta-news]}, ")
     [(file, line, col, message)] = problems(generator("validate", cwd=fixture_project).err)
     # Files are read in path order: the later of the two names is the one reported.
     assert file == "data/groups/red-front.yaml" and "'RF' is already a name of 'blue-league'" in message
@@ -136,7 +136,7 @@ def test_render_writes_markdown_and_keeps_old_output_on_failure(fixture_project:
 
 def test_a_broken_file_is_reported_once_not_again_at_every_link_to_it(fixture_project: Path) -> None:
     # red-front.yaml and the brief link to the League by alias and by name; only its own problem shows.
-    replace(fixture_project, "data/groups/blue-league.yaml", "type: political movement", "type: [political movement]")
+    replace(fixture_project, "data/groups/blue-league.yaml", "type: political-movement", "type: [political movement]")
     found = problems(generator("validate", cwd=fixture_project).err)
     assert [(f, l) for f, l, _, _ in found] == [("data/groups/blue-league.yaml", 4)]
 
@@ -180,7 +180,7 @@ def test_missing_base_template_is_named(fixture_project: Path, tmp_path: Path) -
 
 
 def test_working_override_replaces_the_packaged_template(fixture_project: Path, tmp_path: Path) -> None:
-    write_override(fixture_project, "{{ model.type | e }}, overridden")
+    write_override(fixture_project, "{{ group_types[model.type] | lower }}, overridden")
     result = generator("render", "--out", str(tmp_path / "out"), cwd=fixture_project)
     assert result.code == 0, result.err
     assert "| Type | militant group, overridden |" in (tmp_path / "out/groups/red-front.md").read_text()

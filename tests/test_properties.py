@@ -29,7 +29,7 @@ from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 from search_files import SearchFiles
 
-from generator.model.entities import find_markup
+from generator.model.entities import Alias, Citation, find_markup
 from generator.render.site import make_environment, render_site
 from generator.stages.load import load_project
 from generator.stages.resolve import resolve
@@ -153,7 +153,7 @@ def render_with(name: str, aliases: list[str], claim: str) -> dict[str, str] | N
             model = model.model_copy(
                 update={
                     "name": name,
-                    "aliases": [*model.aliases, *aliases],  # type: ignore[attr-defined]
+                    "aliases": [*model.aliases, *(Alias.model_construct(name=a, cite=[Citation(source="beta-news")], unconfirmed=False) for a in aliases)],  # type: ignore[attr-defined]
                     "summary": model.summary.model_copy(update={"text": claim}),  # type: ignore[attr-defined]
                     "sections": sections,
                 }
@@ -221,7 +221,8 @@ def tricky_project(base: Path) -> Path:
     text = profile.read_text(encoding="utf-8")
     quoted = lambda value: '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'  # noqa: E731
     text = text.replace("name: Red Front", f"name: {quoted(VALID_BUT_TRICKY['name'])}")
-    text = text.replace("aliases: [RF, Front Rouge]", "aliases: [RF, Front Rouge, " + ", ".join(map(quoted, VALID_BUT_TRICKY["aliases"])) + "]")
+    tricky = ", ".join(f"{{name: {quoted(alias)}, cite: [beta-news]}}" for alias in VALID_BUT_TRICKY["aliases"])
+    text = text.replace("aliases: [", f"aliases: [{tricky}, ", 1)
     text = text.replace(
         "text: The Red Front is a fictional group used by the tests; it is a rival of [[Blue League]].",
         f"text: {quoted(VALID_BUT_TRICKY['claim'])}",
@@ -264,7 +265,7 @@ def test_full_build_shows_tricky_text_as_written(tmp_path: Path, fixture_site) -
     # The search index keeps each name as the text it is (the worker escapes what it shows), and each
     # finds the profile by its words.
     index = SearchFiles(site)
-    assert index.fragment(f"groups/{PROFILE}/")["n"] == [VALID_BUT_TRICKY["name"], "RF", "Front Rouge", *VALID_BUT_TRICKY["aliases"]]
+    assert index.fragment(f"groups/{PROFILE}/")["n"] == [VALID_BUT_TRICKY["name"], *VALID_BUT_TRICKY["aliases"], "RF", "Front Rouge"]
     for name in [VALID_BUT_TRICKY["name"], *VALID_BUT_TRICKY["aliases"]]:
         assert index.pages_named(name).get(f"groups/{PROFILE}/") == 2, name
 

@@ -103,9 +103,9 @@ EDITS: list[tuple[str, Edit, str]] = [
     ("a brief", replace("briefs/test-brief.md", "It rivals", "It openly rivals"), "quick"),
     ("a brief's title", replace("briefs/test-brief.md", "title: Why the test group did it", "title: Why the group did it"), "quick"),
     ("a name, at the same address", replace("data/groups/blue-league.yaml", "name: Blue League", "name: Blue league"), "quick"),
-    ("an alias, at the same address", replace("data/groups/red-front.yaml", "aliases: [RF,", "aliases: [Rf,"), "quick"),
-    ("a name, at a new address", replace("data/groups/blue-league.yaml", "aliases: [BL]", "aliases: [BL, Blue Alliance]"), "full"),
-    ("an alias removed", replace("data/groups/blue-league.yaml", "aliases: [BL, Blue Alliance]", "aliases: [BL]"), "full"),
+    ("an alias, at the same address", replace("data/groups/red-front.yaml", "{name: RF,", "{name: Rf,"), "quick"),
+    ("a name, at a new address", replace("data/groups/blue-league.yaml", "aliases: [{name: BL, cite: [beta-news]}]", "aliases: [{name: BL, cite: [beta-news]}, {name: Blue Alliance, cite: [beta-news]}]"), "full"),
+    ("an alias removed", replace("data/groups/blue-league.yaml", "aliases: [{name: BL, cite: [beta-news]}, {name: Blue Alliance, cite: [beta-news]}]", "aliases: [{name: BL, cite: [beta-news]}]"), "full"),
     (
         "two files at once",
         both(
@@ -257,7 +257,7 @@ def _random_edit(project: Path, rng: random.Random) -> tuple[Path, str, str]:
         ("data/sources", r"^publisher: .*$", f"publisher: {word} Press"),
         ("data/groups", r"^    - \S+, para \d+$", f"    - {rng.choice(sources)}, para {rng.randint(1, 9)}"),
         ("data/people", r"^name: .*$", f"name: {word} Person"),
-        ("data/people", r"^aliases:\n", f"aliases:\n- {word} Alias\n"),
+        ("data/people", r"^aliases:\n", f"aliases:\n- name: {word} Alias\n  cite: [{rng.choice(sources)}]\n"),
         ("briefs", r"^The \[\[", f"The {word} [["),
     ]
     choices = []

@@ -16,7 +16,7 @@ FOLDER = {"group": "groups", "person": "people", "event": "events", "source": "s
 FILL_LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[a-z_]+):[^#\n]*# FILL IN.*$", re.M)
 # What an editor might write on each FILL IN line.
 FILLED = {
-    "type": "militant group",
+    "type": "militant-group",
     "role": "Leader of the Green Army",
     "text": "A fictional profile written by the scaffold test.",
     "cite": '["beta-news, para 2"]',
@@ -54,7 +54,8 @@ def test_starter_fails_exactly_on_its_fill_in_lines_then_validates(fixture_proje
     if kind != "source":
         assert any("cite" in line and "at least one" in line for line in before.err.splitlines())
 
-    path.write_text(FILL_LINE.sub(lambda m: f"{m['indent']}{m['key']}: {FILLED[m['key']]}", text), encoding="utf-8")
+    filled = {**FILLED, "type": "attack" if kind == "event" else "militant-group"}
+    path.write_text(FILL_LINE.sub(lambda m: f"{m['indent']}{m['key']}: {filled[m['key']]}", text), encoding="utf-8")
     after = generator("validate", cwd=fixture_project)
     assert after.code == 0, after.err
 
@@ -80,7 +81,7 @@ def test_names_with_quotes_and_colons_stay_text(fixture_project: Path) -> None:
     assert new(fixture_project, "group", "green-army", "--name", name, "--alias", alias).code == 0
     loaded = load_project(fixture_project)
     doc = next(d for d in loaded.documents if d.stem == "green-army")
-    assert doc.data["name"] == name and doc.data["aliases"] == [alias]
+    assert doc.data["name"] == name and [a["name"] for a in doc.data["aliases"]] == [alias]
 
 
 def test_refuses_an_existing_file_of_any_kind(fixture_project: Path) -> None:

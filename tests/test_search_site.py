@@ -143,7 +143,7 @@ def test_a_profiles_names_are_entries_of_the_search_index(fixture_site: Site) ->
 def test_search_keeps_names_as_written(fixture_project: Path, tmp_path: Path) -> None:
     path = fixture_project / "data/groups/blue-league.yaml"
     data = yaml.safe_load(path.read_text())
-    data["aliases"] = ["Bold <3 & Co > it"]  # passes validation (no tag), yet every character needs escaping
+    data["aliases"] = [{"name": "Bold <3 & Co > it", "cite": ["beta-news"]}]  # passes validation (no tag), yet every character needs escaping
     path.write_text(yaml.safe_dump(data))
     assert mkdocs_build(fixture_project, tmp_path / "site").code == 0
     index = SearchFiles(tmp_path / "site")

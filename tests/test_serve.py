@@ -254,15 +254,15 @@ def test_a_broken_file_is_reported_and_the_server_recovers(server: Server, fixtu
     good = server.get("groups/red-front/") or ""
     assert "Red Front" in good
 
-    edit(red, "type: militant group", "typ: militant group")
-    line = red.read_text(encoding="utf-8").splitlines().index("typ: militant group") + 1
+    edit(red, "type: militant-group", "typ: militant-group")
+    line = red.read_text(encoding="utf-8").splitlines().index("typ: militant-group") + 1
     expected = f"data/groups/red-front.yaml:{line}:1: unknown key 'typ'; did you mean 'type'?"
     server.wait_for("the problem in the server output", lambda: expected in server.output())
     # The last good build is still served (only the livereload script's build number moves on).
     assert without_epoch(server.get("groups/red-front/") or "") == without_epoch(good)
     assert "Not rebuilt" in server.output()
 
-    edit(red, "typ: militant group", "type: militant group")
+    edit(red, "typ: militant-group", "type: militant-group")
     edit(red, "is a fictional group", "is a repaired group")
     server.wait_for_page("groups/red-front/", "is a repaired group")
 
@@ -335,8 +335,8 @@ def test_an_alias_added_while_serving_finds_its_profile(project: Path, tmp_path:
         assert wait_until(lambda: served_pages_named(base, "Front Rouge") == ["groups/red-front/"], "the first index")
         profile = project / "data" / "groups" / "red-front.yaml"
         text = profile.read_text(encoding="utf-8")
-        assert "aliases: [RF, Front Rouge]" in text
-        profile.write_text(text.replace("aliases: [RF, Front Rouge]", "aliases: [RF, Zorblat Front]"), encoding="utf-8")
+        assert "{name: Front Rouge, cite: [beta-news]}" in text
+        profile.write_text(text.replace("{name: Front Rouge, cite: [beta-news]}", "{name: Zorblat Front, cite: [beta-news]}"), encoding="utf-8")
         wait_until(lambda: "Zorblat Front" in fetch(base + "groups/red-front/"), "the rebuilt page")
         wait_until(lambda: served_pages_named(base, "Zorblat Front") == ["groups/red-front/"], "the new alias in the index")
         assert served_pages_named(base, "Front Rouge") == []

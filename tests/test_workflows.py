@@ -59,8 +59,8 @@ def test_validate_step_annotates_a_broken_project(fixture_project: Path) -> None
     validate = command(workflow("validate.yml"), "validate", "python -m generator validate")
     assert run(validate, fixture_project).code == 0
     red = fixture_project / "data" / "groups" / "red-front.yaml"
-    red.write_text(red.read_text(encoding="utf-8").replace("type: militant group", "typ: militant group"))
-    line = red.read_text(encoding="utf-8").splitlines().index("typ: militant group") + 1
+    red.write_text(red.read_text(encoding="utf-8").replace("type: militant-group", "typ: militant-group"))
+    line = red.read_text(encoding="utf-8").splitlines().index("typ: militant-group") + 1
     result = run(validate, fixture_project)
     assert result.code == 1
     expected = f"::error file=data/groups/red-front.yaml,line={line},col=1::unknown key 'typ'; did you mean 'type'?"

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import orjson
 
+from ..model.names import spoken_name
+
 FOLDER = "search/kb"
 BLOCK = 256  # pages per block of addresses and titles
 SHARD_BYTES = 24_000  # a shard with more than this (its JSON) is split by one more letter ...
@@ -180,7 +182,7 @@ class PageRecord:
     url: str  # the page's address, relative to the site ("" for the home page)
     title: str
     content: str  # the page's HTML, as converted from its Markdown (without the theme around it)
-    names: tuple[str, ...] = ()  # a profile's name and aliases
+    names: tuple[str, ...] = ()  # a profile's name and aliases (model/names.py: named_by for an unconfirmed one)
     boost: float = 1.0
 
 
@@ -204,7 +206,7 @@ class PagePart:
                     best[word] = max(best[word], WEIGHTS["heading"])
         for word in words(record.title):
             best[word] = max(best[word], WEIGHTS["title"])
-        for name in record.names:
+        for name in map(spoken_name, record.names):
             for word in words(name):
                 best[word] = max(best[word], WEIGHTS["name"])
         weights = {}
@@ -217,7 +219,7 @@ class PagePart:
             weight = round((best.get(word, 0) + 1 + text) * boost)
             weights[word] = weight if weight > 1 else 1
         keys = {name_key(record.title): 1} if name_key(record.title) else {}
-        for name in record.names:
+        for name in map(spoken_name, record.names):
             if name_key(name):
                 keys[name_key(name)] = 2
         fragment = orjson.dumps({"s": _shown(sections), "n": list(record.names)})

@@ -2,7 +2,7 @@
 
 Mapping (STIX 2.1 has no general "event" or "militant movement" object, so the nearest fit is used):
 
-- a group whose ``type`` names an armed movement (militant, insurgent, terrorist, ...) -> intrusion-set;
+- a militant group (``type``, the fixed list readers filter by) -> intrusion-set;
   any other group (an intelligence agency, an alliance) -> identity, class organization;
 - a person -> identity, class individual (whatever side they are on: the bundle does not label people);
 - an event -> incident (a stub object in 2.1: name and description);
@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 import orjson
 
+from ..model import dates
 from ..model.entities import Citation, Event, Group, Person
+from ..model.vocabulary import EVENT_TYPE_LABEL, GROUP_TYPE_LABEL
 from ..render.text import source_label
 from ..stages.resolve import Edge, KnowledgeBase, ProfileView, plain_text
 from .common import (
@@ -45,8 +46,6 @@ from .common import (
 )
 
 PRODUCER = "Khorasan Brief"
-# Words in a group's type that make it an intrusion-set: an armed movement rather than an institution.
-ARMED = re.compile(r"\b(militant|insurgent|insurgency|terrorist|jihadist|armed group|paramilitary)\b", re.I)
 
 StixObject = dict[str, Any]
 
@@ -61,7 +60,7 @@ def stix_bundle(kb: KnowledgeBase) -> bytes:
 def stix_type(profile: ProfileView) -> str:
     model = profile.model
     if isinstance(model, Group):
-        return "intrusion-set" if ARMED.search(model.type) else "identity"
+        return "intrusion-set" if model.type == "militant-group" else "identity"
     return "incident" if isinstance(model, Event) else "identity"
 
 
@@ -142,7 +141,7 @@ class _Builder:
         stamped = self.stamped_by(citations)
         references = [_own_reference(profile.id, profile.path), *self.references(citations)]
         summary = plain_text(profile.summary.text)
-        aliases = list(model.aliases)
+        aliases = model.other_names
         known_as = f" Also known as: {', '.join(aliases)}." if aliases else ""
         kind = stix_type(profile)
         if kind == "intrusion-set":
@@ -153,14 +152,14 @@ class _Builder:
                 stamped,
                 references,
                 name=model.name,
-                description=f"{_capital(model.type)}. {summary}",
+                description=f"{_capital(_kind_words(model))}. {summary}",
                 aliases=aliases or None,
-                first_seen=instant(start_of(model.founded)) if model.founded else None,
-                last_seen=instant(start_of(model.dissolved)) if model.dissolved else None,
+                first_seen=_instant_of(model.founded),
+                last_seen=_instant_of(model.dissolved),
             )
         if kind == "incident":
             assert isinstance(model, Event)
-            when = model.date + (f" to {model.end_date}" if model.end_date else "")
+            when = dates.words(model.date) + (f" to {dates.words(model.end_date)}" if model.end_date else "")
             where = model.place + (f", {model.country}" if model.country else "")
             return _object(
                 kind,
@@ -168,7 +167,7 @@ class _Builder:
                 stamped,
                 references,
                 name=model.name,
-                description=f"{_capital(model.type)}, {when}, {where}. {summary}{known_as}",
+                description=f"{_capital(_kind_words(model))}, {when}, {where}. {summary}{known_as}",
             )
         if isinstance(model, Person):
             return _object(
@@ -188,7 +187,7 @@ class _Builder:
             stamped,
             references,
             name=model.name,
-            description=f"{_capital(model.type)}. {summary}{known_as}",
+            description=f"{_capital(_kind_words(model))}. {summary}{known_as}",
             identity_class="organization",
         )
 
@@ -208,9 +207,9 @@ class _Builder:
             description=". ".join(words) if words else None,
             source_ref=stix_id(profiles[edge.subject]),
             target_ref=stix_id(profiles[edge.target]),
-            start_time=instant(start_of(edge.since)) if edge.since else None,
+            start_time=_instant_of(edge.since),
             # until 2020 = up to the end of 2020: always after the start
-            stop_time=instant(end_of(edge.until)) if edge.until else None,
+            stop_time=instant(end_of(edge.until)) if edge.until and dates.iso(edge.until) else None,
         )
 
     def reports(self, edges: list[Edge]) -> list[StixObject]:
@@ -273,3 +272,15 @@ def _citations(profile: ProfileView, with_edges: bool = True) -> list[Citation]:
         for edge in profile.edges:
             found.extend(edge.cite)
     return found
+
+
+def _instant_of(date: str | None) -> str | None:
+    """A STIX timestamp for a date that is one day, month or year; none for an approximate date or a
+    span, which no single timestamp states truly."""
+    return instant(start_of(date)) if date and dates.iso(date) else None
+
+
+def _kind_words(model: Group | Event) -> str:
+    """What it is in the sources' words, else the label of its type."""
+    label = (GROUP_TYPE_LABEL if isinstance(model, Group) else EVENT_TYPE_LABEL)[model.type]
+    return model.type_description or label.lower()

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..model import dates
 from ..model.entities import Event, FigureValue, Group, Person, Profile
 from ..model.vocabulary import RELATIONSHIP_TYPES
 from ..render.publish import LICENCE
@@ -113,6 +114,7 @@ def _edge(edge: Edge) -> dict[str, Any]:
         "declared": edge.declared,
         "since": edge.since,
         "until": edge.until,
+        "former": edge.former,
         "status": edge.status,
         "by": edge.by,
         "note": plain_text(edge.note) or None,
@@ -200,7 +202,10 @@ def csv_tables(kb: KnowledgeBase) -> dict[str, str]:
                 for p in profiles
             ),
         ),
-        "aliases.csv": _csv(["id", "alias"], ([p.id, alias] for p in profiles for alias in p.model.aliases)),
+        "aliases.csv": _csv(
+            ["id", "alias", "unconfirmed", "cite"],
+            ([p.id, alias.name, alias.unconfirmed, cite_text(alias.cite)] for p in profiles for alias in p.model.aliases),
+        ),
         "claims.csv": _csv(
             ["id", "section", "text", "mentions", "status", "by", "cite"],
             (
@@ -211,9 +216,9 @@ def csv_tables(kb: KnowledgeBase) -> dict[str, str]:
             ),
         ),
         "relationships.csv": _csv(
-            ["subject", "type", "target", "declared", "since", "until", "status", "by", "note", "cite"],
+            ["subject", "type", "target", "declared", "since", "until", "former", "status", "by", "note", "cite"],
             (
-                [e.subject, e.type.name, e.target, e.declared, e.since, e.until, e.status, e.by, plain_text(e.note), cite_text(e.cite)]
+                [e.subject, e.type.name, e.target, e.declared, e.since, e.until, e.former, e.status, e.by, plain_text(e.note), cite_text(e.cite)]
                 for p in profiles
                 for e in p.edges
             ),
@@ -228,13 +233,15 @@ def csv_tables(kb: KnowledgeBase) -> dict[str, str]:
             ),
         ),
         "events.csv": _csv(
-            ["id", "uuid", "date", "end_date", "name", "type", "place", "country", "carried_out_by", "claimed_by", "page"],
+            ["id", "uuid", "date", "end_date", "earliest", "latest", "name", "type", "place", "country", "carried_out_by", "claimed_by", "page"],
             (
                 [
                     e.id,
                     entity_uuid(e.id),
                     event.date,
                     event.end_date,
+                    dates.parse(event.date).earliest,
+                    dates.parse(event.end_date or event.date).latest,
                     event.name,
                     event.type,
                     event.place,

@@ -27,9 +27,10 @@ from pydantic import (
     model_validator,
 )
 
+from . import countries, dates
 from .names import describe, invisible
 from .problems import shown
-from .vocabulary import ClaimStatus, Qualifier, RelationshipName, SourceKind
+from .vocabulary import REGIONS, ClaimStatus, EventType, GroupStatus, GroupType, Qualifier, RelationshipName, SourceKind
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
@@ -158,6 +159,64 @@ PartialDate = Annotated[
     ),
 ]
 
+
+def _check_when(value: str) -> str:
+    dates.parse(value)  # ValueError, saying which forms there are
+    return value
+
+
+When = Annotated[
+    str,
+    BeforeValidator(_date_to_text),
+    AfterValidator(_check_when),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^(\d{4}(-\d{2}(-\d{2})?)?~?|\[(\d{4}(-\d{2}(-\d{2})?)?)?\.\.(\d{4}(-\d{2}(-\d{2})?)?)?\])$"},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
+            "description": "A date in EDTF (ISO 8601-2), as much as is known: YYYY, YYYY-MM, YYYY-MM-DD; about: YYYY~; "
+            "unknown within a span: [YYYY-MM..YYYY-MM], an end left open where the sources give none: [..YYYY-MM].",
+        }
+    ),
+]
+
+
+def _point_in_time(value: str) -> str:
+    if dates.parse(value).is_span:
+        raise ValueError("the end of a duration is one date, not a span: give the date, or leave end_date out")
+    return value
+
+
+def _check_country(value: str) -> str:
+    if countries.code(value) is None:
+        better = countries.suggestion(value)
+        hint = f"write {shown(better)}" if better else "write a country's usual English name (Afghanistan, Russia, Iran)"
+        raise ValueError(f"{shown(value)} is not a country; {hint}")
+    return value
+
+
+def _check_area(value: str) -> str:
+    if value in REGIONS:
+        return value
+    try:
+        return _check_country(value)
+    except ValueError as error:
+        raise ValueError(f"{error}, or one of the regions {', '.join(REGIONS)}; say more in areas_description") from None
+
+
+Country = Annotated[
+    str,
+    AfterValidator(_check_country),
+    WithJsonSchema({"type": "string", "description": "A country's usual English name: Afghanistan, Russia, Iran (ISO 3166-1)."}),
+]
+Area = Annotated[
+    str,
+    AfterValidator(_check_area),
+    WithJsonSchema({"type": "string", "description": f"A country's usual English name, or one of the regions {', '.join(REGIONS)}."}),
+]
+
+
 # A figure is a plain decimal number, as written: YAML 1.1's other ways of writing numbers (010, 0x7E8,
 # 2_024, yes, .inf) reach here as text (see load.py) and are refused, as is anything a float cannot
 # keep exactly.
@@ -283,8 +342,8 @@ class Figure(Strict):
 class Relationship(Attributed):
     type: RelationshipName  # type: ignore[valid-type]  # a Literal built from RELATIONSHIP_TYPES at import
     target: Slug
-    since: PartialDate | None = None
-    until: PartialDate | None = None
+    since: When | None = None
+    until: When | None = None
     note: Text | None = None
     ended: bool = Field(
         False,
@@ -304,14 +363,23 @@ def date_sort_key(value: str) -> tuple[int, int, int]:
 
 
 def check_order(model: BaseModel, start: str, end: str) -> None:
-    """Refuse an end date before its start date. Partial dates compare by what they say: 2015 is not
+    """Refuse an end date before its start date. Dates compare by what they allow: 2015 is not
     before 2015-06, since the year may well be the same one."""
     first, last = getattr(model, start), getattr(model, end)
-    if not first or not last:
-        return
-    shared = min(len(first.split("-")), len(last.split("-")))
-    if date_sort_key(last)[:shared] < date_sort_key(first)[:shared]:
+    if first and last and dates.ends_before_start(first, last):
         raise FieldError(end, f"{last} is before {start} ({first}); swap them or correct one")
+
+
+class Alias(Strict):
+    """Another name a source gives, with the citation that gives it."""
+
+    name: Line
+    cite: Citations
+    unconfirmed: StrictBool = Field(
+        False,
+        description="True where a source uses this name for what the profile is about (a group's leader, say) but no "
+        "source says it is this profile: the page says who names it so, search finds it, nothing treats it as the same.",
+    )
 
 
 class Profile(Strict):
@@ -319,7 +387,9 @@ class Profile(Strict):
 
     id: Slug = Field(description="Lowercase slug; must equal the file name without .yaml.")
     name: Line
-    aliases: list[Line] = Field(default_factory=list, description="Every other name, spelling, abbreviation.")
+    aliases: list[Alias] = Field(
+        default_factory=list, description="Every other name a source gives (spelling, abbreviation), each cited: {name: ..., cite: [...]}."
+    )
     former_ids: list[Slug] = Field(
         default_factory=list,
         description="Ids this profile had before it was renamed: their old page URLs redirect here.",
@@ -328,6 +398,16 @@ class Profile(Strict):
     sections: list[Section] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
     relationships: list[Relationship] = Field(default_factory=list)
+
+    @property
+    def other_names(self) -> list[str]:
+        """The names sources give it besides ``name``: links, redirects, JSON-LD and exports use these."""
+        return [alias.name for alias in self.aliases if not alias.unconfirmed]
+
+    @property
+    def unconfirmed_names(self) -> list[Alias]:
+        """Names a source uses without saying they are this profile's: search finds them, nothing else."""
+        return [alias for alias in self.aliases if alias.unconfirmed]
 
 
 class FactCitations(Strict):
@@ -348,9 +428,9 @@ class GroupFacts(FactCitations):
     dissolved: FactCite
     areas: FactCite
     base: FactCite
-    active: Citations | None = Field(
+    status: Citations | None = Field(
         None,
-        description="Where a source shows the group still active: the box then says 'Active as of' the date of the latest source cited here.",
+        description="Where a source says the group is active or defunct: the box says 'Active as of' the date of the latest source cited here.",
     )
 
 
@@ -384,26 +464,34 @@ _FACTS_CITE_DESCRIPTION = (
 
 class Group(Profile):
     KIND: ClassVar[str] = "group"
-    type: Line = Field(description='What it is: "militant group", "intelligence agency", ...')
-    founded: PartialDate | None = None
-    dissolved: PartialDate | None = None
-    areas: list[Line] = Field(default_factory=list, description="Where it operates.")
+    type: GroupType = Field(description="What kind of body it is, from a fixed list (readers filter by it).")
+    type_description: Line | None = Field(None, description='What it is in the sources\' words: "Islamist militant movement".')
+    status: GroupStatus | None = Field(None, description="active or defunct, only where a source says so (cite it in facts_cite.status).")
+    founded: When | None = None
+    dissolved: When | None = None
+    areas: list[Area] = Field(default_factory=list, description="Countries (or regions) where it operates.")
+    areas_description: Line | None = Field(None, description='Where it operates in the sources\' words: "northern Afghanistan".')
     base: Line | None = Field(None, description="Headquarters or base area, as the sources give it.")
     facts_cite: GroupFacts | None = Field(None, description=_FACTS_CITE_DESCRIPTION)
 
     @model_validator(mode="after")
     def _founded_before_dissolved(self) -> Group:
         check_order(self, "founded", "dissolved")
-        _cited_facts_given(self, self.facts_cite, frozenset({"active"}))
+        _cited_facts_given(self, self.facts_cite)
+        if self.status and (self.facts_cite is None or self.facts_cite.status is None):
+            raise FieldError("status", "a status is a claim: cite the source that says so in facts_cite.status, or leave status out")
+        if self.dissolved and self.status != "defunct":
+            raise FieldError("status", "a group with a date of dissolution is defunct: write status: defunct, cited")
         return self
 
 
 class Person(Profile):
     KIND: ClassVar[str] = "person"
     role: Line = Field(description='One line: "Leader of ISIS-K".')
-    born: PartialDate | None = None
-    died: PartialDate | None = None
-    nationality: Line | None = None
+    born: When | None = None
+    died: When | None = None
+    nationality: Country | None = Field(None, description="A country's usual English name.")
+    nationality_description: Line | None = Field(None, description='In the sources\' words: "Afghan (ethnic Tajik)".')
     facts_cite: PersonFacts | None = Field(None, description=_FACTS_CITE_DESCRIPTION)
 
     @model_validator(mode="after")
@@ -415,11 +503,14 @@ class Person(Profile):
 
 class Event(Profile):
     KIND: ClassVar[str] = "event"
-    type: Line = Field(description='What happened: "mass shooting and arson attack", "airstrike", ...')
-    date: PartialDate
-    end_date: PartialDate | None = None
+    type: EventType = Field(description="What kind of event it was, from a fixed list (only 'attack' counts among a group's attacks).")
+    type_description: Line | None = Field(None, description='What happened in the sources\' words: "mass shooting and arson attack".')
+    date: When = Field(description="When it happened or began, as much as the sources say (see When).")
+    end_date: Annotated[When, AfterValidator(_point_in_time)] | None = Field(
+        None, description="When an event that lasted ended: a date, not a span. Not 'some time before the article'."
+    )
     place: Line
-    country: Line | None = None
+    country: Country | None = None
     era: Line | None = Field(
         None,
         description='The period this event opens, drawn as a band on the timeline: "Taliban rule". The band '
@@ -429,6 +520,8 @@ class Event(Profile):
 
     @model_validator(mode="after")
     def _date_before_end_date(self) -> Event:
+        if self.end_date and dates.parse(self.date).is_span:
+            raise FieldError("end_date", "a date somewhere in a span has no end date; a duration runs from one date to another")
         check_order(self, "date", "end_date")
         _cited_facts_given(self, self.facts_cite)
         return self

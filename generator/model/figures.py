@@ -11,7 +11,9 @@ The rule, written out for readers on the Methodology page ("When sources differ"
 - Values whose periods do not overlap are a series over time, never a disagreement.
 - Values of one category (``FigureValue.category``: Afghans and U.S. service members are counted
   apart) whose periods overlap *differ* when the numbers they allow do not overlap: they cannot both
-  be true. Everything else is consistent: "about 13" and 13, "more than 100" and "at least 130".
+  be true. They *agree* when they say the same (the same number, the same qualifier). Anything else is
+  *compatible*: both can be true, yet the sources do not say the same ("about 13" and 13, "more than
+  100" and "at least 130"); the pages never call that agreement.
 
 The page templates and the exports ask only ``FigureView.differs`` (resolve.py), which asks ``differs``
 here: the rule lives in this one module.
@@ -23,6 +25,7 @@ import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from .entities import FigureValue, date_sort_key
 
@@ -91,6 +94,21 @@ def conflicts(values: Sequence[FigureValue]) -> list[tuple[FigureValue, FigureVa
 
 def differs(values: Sequence[FigureValue]) -> bool:
     return bool(conflicts(values))
+
+
+Agreement = Literal["agree", "compatible", "differ"]
+
+
+def agreement(values: Sequence[FigureValue]) -> Agreement | None:
+    """What the values that can be compared (one category, overlapping periods) say together: they
+    "differ" (some two cannot both be true), "agree" (every two say the same) or are "compatible"
+    (both can be true, not the same); None when no two can be compared."""
+    pairs = [(a, b) for a, b in itertools.combinations(values, 2) if a.category == b.category and same_period(a.as_of, b.as_of)]
+    if not pairs:
+        return None
+    if any(not bounds(a).overlaps(bounds(b)) for a, b in pairs):
+        return "differ"
+    return "agree" if all(bounds(a) == bounds(b) and a.qualifier == b.qualifier for a, b in pairs) else "compatible"
 
 
 def in_date_order(values: Iterable[FigureValue]) -> list[FigureValue]:

@@ -102,3 +102,18 @@ def oddness(name: str) -> tuple[bool, int]:
     words = name.split()
     mixed = sum(1 for word in words if any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
     return (is_mixed_script(name), mixed)
+
+
+# A name a source uses without saying it is the profile's (Alias.unconfirmed) is searchable, shown
+# with who uses it: "Shahab al-Muhajir (named by The Hindu)". The words before the mark are the name.
+_NAMED_BY = " (named by "
+
+
+def named_by(name: str, publishers: list[str]) -> str:
+    """How search shows a name only some sources use for this profile."""
+    return f"{name}{_NAMED_BY}{' and '.join(publishers) or 'a source'})"
+
+
+def spoken_name(label: str) -> str:
+    """The name in a label that ``named_by`` made (any other label is a name already)."""
+    return label.split(_NAMED_BY, 1)[0]

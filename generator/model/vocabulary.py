@@ -92,3 +92,42 @@ RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
 }
 
 RelationshipName = Literal[tuple(RELATIONSHIP_TYPES)]  # type: ignore[valid-type]  # the types are declared once, above
+
+
+# -- what readers filter by: short fixed lists, the free wording kept beside them as a description ----
+
+# What kind of body a group is; its own words stay in ``type_description``.
+GroupType = Literal[
+    "militant-group", "political-movement", "state", "state-force-or-agency", "intergovernmental-organisation", "religious-movement", "media-outlet"
+]
+GROUP_TYPE_LABEL: dict[str, str] = {
+    "militant-group": "Militant group",
+    "political-movement": "Political movement",
+    "state": "State",
+    "state-force-or-agency": "State force or agency",
+    "intergovernmental-organisation": "Intergovernmental organisation",
+    "religious-movement": "Religious movement",
+    "media-outlet": "Media outlet",
+}
+
+# Whether a group still exists, as a source says (with the date of that source).
+GroupStatus = Literal["active", "defunct"]
+GROUP_STATUS_LABEL: dict[str, str] = {"active": "Active", "defunct": "Defunct"}
+
+# What kind of event it was; its own words stay in ``type_description``. Only "attack" counts as one
+# of a group's attacks.
+EventType = Literal["attack", "foiled-plot", "armed-clash", "air-strike", "military-campaign", "seizure-of-power", "proclamation", "communication"]
+EVENT_TYPE_LABEL: dict[str, str] = {
+    "attack": "Attack",
+    "foiled-plot": "Foiled plot",
+    "armed-clash": "Armed clash",
+    "air-strike": "Air strike",
+    "military-campaign": "Military campaign",
+    "seizure-of-power": "Seizure of power",
+    "proclamation": "Proclamation",
+    "communication": "Letter or statement",
+}
+ATTACK_TYPES = frozenset({"attack"})
+
+# Regions an area may be, besides a country (model/countries.py).
+REGIONS = ("Central Asia", "South Asia", "Middle East", "North Caucasus", "Europe")

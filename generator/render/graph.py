@@ -111,7 +111,7 @@ class Network:
 
 def network(kb: KnowledgeBase, url_of: Callable[[str], str]) -> Network:
     """``url_of`` turns a page path (groups/isis-k.md) into its URL from the site root."""
-    nodes = tuple(Node(p.id, p.model.name, p.kind, url_of(p.path), tuple(p.model.aliases)) for p in kb.profiles.values())
+    nodes = tuple(Node(p.id, p.model.name, p.kind, url_of(p.path), tuple(p.model.other_names)) for p in kb.profiles.values())
     links = tuple(
         Link(
             edge.subject,

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..model import dates
 from ..model.entities import FigureValue
-from ..stages.resolve import FigureView, KnowledgeBase, ProfileView
+from ..model.vocabulary import ATTACK_TYPES, GROUP_STATUS_LABEL
+from ..stages.resolve import Edge, FigureView, KnowledgeBase, ProfileView
 
 # Relationships, as seen from the profile in hand, that make each column.
 ATTACKS = frozenset({"carried-out", "claimed"})  # a group's attacks: events it carried out or claimed
@@ -32,12 +34,37 @@ def stated(text: str | None) -> str | None:
 
 
 def year(date: str | None) -> int | None:
-    return int(date[:4]) if date else None
+    """The first year a date allows, for year filters."""
+    return dates.parse(date).year if date else None
+
+
+def last_year(date: str | None) -> int | None:
+    """The last year a date allows: a span reaches to its end."""
+    return dates.parse(date).last_year if date else None
+
+
+def placed(date: str, end_date: str | None = None) -> dict[str, str]:
+    """Where a timeline draws an event: from its first possible day to its last (ISO), and how: a
+    "point" (a day, a month, a year, about a year), a "duration" (it lasted from date to end_date) or
+    "unknown" (somewhere in a span the sources allow, drawn differently from a duration)."""
+    when = dates.parse(date)
+    first = when.earliest or when.latest or ""
+    last = when.latest or when.earliest or ""
+    if end_date:
+        last = dates.parse(end_date).latest or last
+        return {"start": first, "stop": last, "kind": "duration"}
+    return {"start": first, "stop": last, "kind": "unknown" if when.is_span else "point"}
+
+
+def sort_key(date: str | None) -> str:
+    """A date's place in a sorted column: its earliest possible day (a span sorts by its start)."""
+    return dates.parse(date).sort_key[0] if date else ""
 
 
 def status(profile: ProfileView) -> str:
-    """A group is defunct once it has a date of dissolution, active otherwise."""
-    return "defunct" if getattr(profile.model, "dissolved", None) else "active"
+    """A group's status where a source gives it ("Active", "Defunct"), else "": never assumed."""
+    value = getattr(profile.model, "status", None)
+    return GROUP_STATUS_LABEL[value] if value else ""
 
 
 def targets(kb: KnowledgeBase, profile: ProfileView, types: frozenset[str] | str) -> list[ProfileView]:
@@ -47,21 +74,21 @@ def targets(kb: KnowledgeBase, profile: ProfileView, types: frozenset[str] | str
     return sorted((kb.profiles[i] for i in ids), key=lambda p: (p.model.name.casefold(), p.id))
 
 
-def current_leaders(kb: KnowledgeBase, group: ProfileView) -> list[ProfileView]:
-    """Leaders whose leadership has no end date and who are not known to have died."""
-    ids = {
-        edge.target
-        for edge in group.edges
-        if edge.type.name == LEADERS
-        and not edge.until
-        and not getattr(kb.profiles[edge.target].model, "died", None)
-        and not any(e.type.name == "killed-in" for e in kb.profiles[edge.target].edges)
-    }
-    return sorted((kb.profiles[i] for i in ids), key=lambda p: (p.model.name.casefold(), p.id))
+def current_leaders(kb: KnowledgeBase, group: ProfileView) -> list[Edge]:
+    """Leaderships that are not over (``Edge.former``: the one rule the box uses too), by leader."""
+    edges = [edge for edge in group.edges if edge.type.name == LEADERS and not edge.former]
+    return sorted(edges, key=lambda e: (kb.profiles[e.target].model.name.casefold(), e.target))
 
 
-def attack_count(group: ProfileView) -> int:
-    return len({edge.target for edge in group.edges if edge.type.name in ATTACKS})
+def attacks(kb: KnowledgeBase, group: ProfileView) -> list[ProfileView]:
+    """The attacks a group carried out or claimed: events of the type attack (not a seizure of power
+    or a military campaign)."""
+    ids = {edge.target for edge in group.edges if edge.type.name in ATTACKS}
+    return [kb.profiles[i] for i in sorted(ids) if getattr(kb.profiles[i].model, "type", None) in ATTACK_TYPES]
+
+
+def attack_count(kb: KnowledgeBase, group: ProfileView) -> int:
+    return len(attacks(kb, group))
 
 
 @dataclass(frozen=True)

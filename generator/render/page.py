@@ -9,9 +9,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..model import figures
+from ..model import dates, figures
 from ..model.citations import CitingPage, by_source, citing_pages, locators
-from ..model.entities import Citation, FigureValue, Person, date_sort_key
+from ..model.entities import Alias, Citation, FigureValue, date_sort_key
+from ..model.vocabulary import GROUP_STATUS_LABEL
 from ..stages.resolve import (
     Edge,
     FigureView,
@@ -220,8 +221,14 @@ class Page:
         if view.series:
             dates = len({v.as_of for v in values})
             parts.append(f"Values at {dates} dates, earliest first: values for different dates are a series over time, never a disagreement.")
-        elif len(values) > 1 and not view.differs:
-            parts.append("The values overlap (a qualifier such as “at least” allows the others), so the sources agree.")
+        together = figures.agreement(values)
+        if together == "agree":
+            parts.append("The sources give the same value.")
+        elif together == "compatible":
+            parts.append(
+                "The values are compatible: they can all be true (a qualifier such as “at least” allows the others), "
+                "but the sources do not give the same number."
+            )
         return " ".join(parts)
 
     def chart(self, view: FigureView) -> str:
@@ -283,24 +290,22 @@ class Page:
         return format_date(max(dates, key=date_sort_key)) if dates else ""
 
     def leaders(self, profile: ProfileView, type_name: str = "led-by") -> tuple[list[Edge], list[Edge]]:
-        """Leadership links (``led-by`` on a group, ``leads`` on a person), current first, then former:
-        a link is former when it has an end date, is marked ``ended``, or its person has died."""
+        """Leadership links (``led-by`` on a group, ``leads`` on a person), current first, then former
+        (``Edge.former``: an end date, ``ended``, or the person reported dead)."""
         current: list[Edge] = []
         former: list[Edge] = []
         for edge in profile.edges:
-            if edge.type.name != type_name:
-                continue
-            person = self.kb.profiles[edge.target if type_name == "led-by" else edge.subject].model
-            over = edge.until or edge.ended or (isinstance(person, Person) and person.died)
-            (former if over else current).append(edge)
-        former.sort(key=lambda e: date_sort_key(e.until or e.since or "9999"), reverse=True)
+            if edge.type.name == type_name:
+                (former if edge.former else current).append(edge)
+        former.sort(key=lambda e: dates.parse(e.until or e.since or "9999").sort_key, reverse=True)
         return current, former
 
     def tenure(self, edge: Edge, current: bool) -> str:
-        """A leadership period in words, for a row that already says current or former: "since
-        January 2015" or "as of March 2024" (current), "2015 – May 2016" or "from January 2015" (former)."""
+        """A leadership period in words, for a row that already says current or former: "as of March
+        2024" or "since January 2015, as of March 2024" (current: only as of the date of the sources
+        that say so), "2015 – May 2016" or "from January 2015" (former)."""
         if current:
-            return format_period(edge.since, edge.until) or f"as of {self.as_of(edge.cite)}"
+            return ", ".join(filter(None, [format_period(edge.since, None), f"as of {self.as_of(edge.cite)}"]))
         if edge.since and not edge.until:
             return f"from {format_date(edge.since)}"
         return format_period(edge.since, edge.until)
@@ -319,15 +324,29 @@ class Page:
         return "; ".join(parts)
 
     def status(self, model: object) -> str:
-        """ "Defunct since 2021" from ``dissolved``; "Active as of March 2024" where a source shows the
-        group active (``facts_cite.active``); "" when the sources say neither."""
-        dissolved = getattr(model, "dissolved", None)
-        if dissolved:
-            return f"Defunct since {format_date(dissolved)}{self.fact(model, 'dissolved')}"
-        active = getattr(getattr(model, "facts_cite", None), "active", None)
-        if active:
-            return f"Active as of {self.as_of(active)}{self.cite(active)}"
-        return ""
+        """A group's status as a source gives it, with that source's date: "Active as of March 2024",
+        "Defunct as of March 2024"; "" where no source says (``status`` is then absent)."""
+        status = getattr(model, "status", None)
+        cites = getattr(getattr(model, "facts_cite", None), "status", None)
+        if not status or not cites:
+            return ""
+        return f"{GROUP_STATUS_LABEL[status]} as of {self.as_of(cites)}{self.cite(cites)}"
+
+    def named_by(self, alias: Alias) -> str:
+        """Who names a profile differently, in words: "The Hindu names ISIS-K's leader" reads as "Named
+        by The Hindu as"."""
+        publishers = self.kb.publishers(alias.cite)
+        return f"Named by {escape(' and '.join(publishers))} as" if publishers else "Named as"
+
+    def sources_date(self, profile: ProfileView) -> str:
+        """How current a profile is: the date of the sources it cites ("March 2024", or "June 2023 –
+        March 2024"), beside the date its file last changed."""
+        # By the month (or the year a source gives alone): how current, not which day.
+        found = {self.kb.sources[c.source].date[:7] for c in profile.citations if c.source in self.kb.sources}
+        if not found:
+            return ""
+        first, last = min(found, key=date_sort_key), max(found, key=date_sort_key)
+        return format_date(first) if first == last else f"{format_date(first)} – {format_date(last)}"
 
     def citing(self, source_id: str) -> list[CitingPage]:
         """The pages and statements that cite a source, for its page (citations.citing_pages)."""

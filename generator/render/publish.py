@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..model import dates
 from ..model.entities import Event, Group, Person
 from ..stages.resolve import KnowledgeBase, ProfileView, plain_text
 from .indexes import stated
@@ -94,19 +95,19 @@ def about(profile: ProfileView) -> dict[str, Any]:
     model = profile.model
     thing: dict[str, Any] = {"@type": {"group": "Organization", "person": "Person", "event": "Event"}[profile.kind]}
     thing["name"] = model.name
-    if model.aliases:
-        thing["alternateName"] = list(model.aliases)
+    if model.other_names:
+        thing["alternateName"] = model.other_names
     thing["description"] = describe(plain_text(profile.summary.text), 500)
     if isinstance(model, Group):
-        _put(thing, foundingDate=model.founded, dissolutionDate=model.dissolved)
+        _put(thing, foundingDate=dates.iso(model.founded), dissolutionDate=dates.iso(model.dissolved))
         if model.areas:
             thing["areaServed"] = list(model.areas)
     elif isinstance(model, Person):
-        _put(thing, birthDate=model.born, deathDate=model.died, jobTitle=model.role)
+        _put(thing, birthDate=dates.iso(model.born), deathDate=dates.iso(model.died), jobTitle=model.role)
         if model.nationality:
             thing["nationality"] = {"@type": "Country", "name": model.nationality}
     elif isinstance(model, Event):
-        _put(thing, startDate=model.date, endDate=model.end_date)
+        _put(thing, startDate=dates.iso(model.date), endDate=dates.iso(model.end_date))
         place = stated(model.place)
         if place or model.country:
             location: dict[str, Any] = {"@type": "Place", "name": place or model.country}

@@ -27,7 +27,7 @@ def redirects(kb: KnowledgeBase) -> list[Redirect]:
         folder = posixpath.dirname(profile.path)
         model = profile.model
         seen = {profile.id}
-        for name in (model.name, *model.aliases, *model.former_ids):
+        for name in (model.name, *model.other_names, *model.former_ids):
             slug = name_key(name)
             if not slug or slug in seen:
                 continue

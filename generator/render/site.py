@@ -20,10 +20,12 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 
+from ..model import dates
 from ..model.citations import locators, shorten
 from ..model.entities import Source
+from ..model.names import named_by
 from ..model.problems import Problem, ProblemsFound
-from ..model.vocabulary import KIND_LABEL
+from ..model.vocabulary import EVENT_TYPE_LABEL, GROUP_TYPE_LABEL, KIND_LABEL
 from ..stages.history import History
 from ..stages.resolve import (
     BriefView,
@@ -56,6 +58,7 @@ from .text import (
     format_years,
     sentence,
     source_label,
+    time_element,
 )
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -82,6 +85,8 @@ def make_environment(override_dirs: Iterable[Path] = (), bytecode_cache: jinja2.
         locators=locators,
         html_text=html_text,
         date=format_date,
+        time=time_element,
+        iso=dates.iso,
         value=format_value,
         number=format_number,
         source_label=source_label,
@@ -94,7 +99,15 @@ def make_environment(override_dirs: Iterable[Path] = (), bytecode_cache: jinja2.
         stated=indexes.stated,
         sentence=sentence,
     )
-    env.globals.update(kind_label=KIND_LABEL, period=format_period, years=format_years, facts=indexes, cite_dir=CITE_DIR)
+    env.globals.update(
+        kind_label=KIND_LABEL,
+        group_types=GROUP_TYPE_LABEL,
+        event_types=EVENT_TYPE_LABEL,
+        period=format_period,
+        years=format_years,
+        facts=indexes,
+        cite_dir=CITE_DIR,
+    )
     return env
 
 
@@ -280,7 +293,10 @@ def _render_site(kb: KnowledgeBase, env: jinja2.Environment, history: History, l
 
     files[FEED_FILE] = atom_feed(history, profile_files(kb), href, layout.site_url, layout.site_name)
     taken = {layout.dest(path) for path in pages} | set(files)
-    names = {layout.url(p.path): [p.model.name, *p.model.aliases] for p in kb.profiles.values()}
+    names = {
+        layout.url(p.path): [p.model.name, *p.model.other_names, *(named_by(a.name, kb.publishers(a.cite)) for a in p.model.unconfirmed_names)]
+        for p in kb.profiles.values()
+    }
     origins = {p.path: p.file for p in kb.profiles.values()}
     origins.update({b.path: b.file for b in kb.briefs.values()})
     origins.update({kb.source_path(i): f"data/sources/{i}.yaml" for i in kb.sources})

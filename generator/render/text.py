@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..model import dates
 from ..model.entities import FigureValue, Source
 from ..model.vocabulary import QUALIFIER_WORDS
 from ..stages.resolve import (
@@ -12,31 +13,20 @@ from ..stages.resolve import (
 )
 from .escape import escape
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
 
 def format_date(value: str | None) -> str:
+    """A date as a reader reads it (model/dates.py): "26 August 2021", "between August 2021 and March 2024"."""
+    return dates.words(value)
+
+
+def time_element(value: str | None) -> str:
+    """A date in running HTML: a <time> element where it is one precise date or period, its words
+    alone for an approximate date or a span (no machine-readable date would be true of it)."""
     if not value:
         return ""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 1:
-        return str(parts[0])
-    if len(parts) == 2:
-        return f"{_MONTHS[parts[1] - 1]} {parts[0]}"
-    return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
+    machine = dates.iso(value)
+    shown = dates.words(value)
+    return f'<time datetime="{machine}">{shown}</time>' if machine else f'<span class="kb-date-uncertain">{shown}</span>'
 
 
 def format_period(since: str | None, until: str | None, show: Callable[[str], str] = format_date, dash: str = " – ") -> str:
@@ -50,7 +40,17 @@ def format_period(since: str | None, until: str | None, show: Callable[[str], st
 
 def format_years(since: str | None, until: str | None) -> str:
     """The same in whole years, for a table's narrow column: "2015–2020", "since 2015"."""
-    return format_period(since, until, lambda date: date[:4], "–")
+    return format_period(since, until, _year, "–")
+
+
+def _year(value: str) -> str:
+    """A date in a column of years: the year, "c. 2015" for about, and a span as its years."""
+    when = dates.parse(value)
+    if when.kind == "approximate":
+        return f"c. {when.year}"
+    if when.kind == "span":
+        return dates.words(value, short=True)
+    return str(when.year)
 
 
 def sentence(text: str) -> str:

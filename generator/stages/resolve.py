@@ -19,7 +19,7 @@ from typing import Any
 
 from slugify import slugify
 
-from ..model import figures
+from ..model import dates, figures
 from ..model.citations import Citing, short_names
 from ..model.entities import (
     BriefMeta,
@@ -31,7 +31,6 @@ from ..model.entities import (
     Person,
     Relationship,
     Source,
-    date_sort_key,
 )
 from ..model.names import oddness, skeleton
 from ..model.problems import Position, Problem
@@ -71,7 +70,7 @@ class FigureView:
     @functools.cached_property
     def differs(self) -> bool:
         """True when some two values cannot both be true (generator/model/figures.py has the rule): values
-        for different dates are a series, and overlapping readings ("about 13" and 13) agree."""
+        for different dates are a series, and overlapping readings ("about 13" and 13) are compatible."""
         return figures.differs(self.figure.values)
 
     @functools.cached_property
@@ -95,6 +94,7 @@ class Edge:
     note: RichText = ()
     declared: bool = True  # False when it is the inverse of a link written on the other profile
     ended: bool = False  # over, though the sources give no end date
+    former: bool = False  # over: an end date, ``ended``, or (a leadership) its person reported dead (_link)
 
     @property
     def canonical(self) -> bool:
@@ -134,8 +134,21 @@ class ProfileView:
         return self.model.id
 
     @property
-    def sort_date(self) -> tuple[int, int, int]:
-        return date_sort_key(self.model.date) if isinstance(self.model, Event) else (0, 0, 0)
+    def sort_date(self) -> tuple[str, str]:
+        """An event's place in date order: its earliest possible day (model/dates.py)."""
+        return dates.parse(self.model.date).sort_key if isinstance(self.model, Event) else ("", "")
+
+    @property
+    def citations(self) -> list[Citation]:
+        """Every citation the profile's page shows: its statements, figures, relationships (both
+        sides), box facts and names."""
+        found = [*self.summary.cite, *(c for _, claims in self.sections for claim in claims for c in claim.cite)]
+        found += [c for view in self.figures for value in view.figure.values for c in value.cite]
+        found += [c for edge in self.edges for c in edge.cite]
+        facts = getattr(self.model, "facts_cite", None)
+        found += [c for _, cites in (facts.items() if facts is not None else ()) for c in cites]
+        found += [c for alias in self.model.aliases for c in alias.cite]
+        return found
 
 
 @dataclass
@@ -169,6 +182,10 @@ class KnowledgeBase:
             self.short = short_names(self.sources)
         return self.short[source_id]
 
+    def publishers(self, cites: list[Citation]) -> list[str]:
+        """Who publishes the cited sources, each once ("The Hindu"): who says what a citation gives."""
+        return sorted({self.sources[c.source].publisher for c in cites if c.source in self.sources})
+
     def events(self) -> list[ProfileView]:
         events = [p for p in self.profiles.values() if p.kind == "event"]
         return sorted(events, key=lambda p: (p.sort_date, p.id))
@@ -177,6 +194,19 @@ class KnowledgeBase:
         """Every relationship once (``Edge.canonical``), by subject, type and target."""
         edges = [edge for profile in self.profiles.values() for edge in profile.edges if edge.canonical]
         return sorted(edges, key=lambda e: (e.subject, e.type.name, e.target))
+
+
+LEADERSHIP = frozenset({"led-by", "leads"})
+
+
+def _leader_gone(edge: Edge, profiles: dict[str, ProfileView], killed: set[str]) -> bool:
+    """Whether a leadership's person is reported dead by the knowledge base itself: a date of death
+    (however vague: "no later than January 2024", from a memorial for him) or a killing. A group's
+    "current" leader is never one its own pages report dead."""
+    if edge.type.name not in LEADERSHIP:
+        return False
+    person = edge.target if edge.type.name == "led-by" else edge.subject
+    return bool(getattr(profiles[person].model, "died", None)) or person in killed
 
 
 def page_path(kind: str, entity_id: str) -> str:
@@ -324,7 +354,8 @@ class _Resolver:
             self._add_name(model.id, model.id, item.where.value(("id",)))
             self._add_name(model.name, model.id, item.where.value(("name",)))
             for index, alias in enumerate(model.aliases):
-                self._add_name(alias, model.id, item.where.value(("aliases", index)))
+                if not alias.unconfirmed:  # a name no source gives as this one's does not link to it
+                    self._add_name(alias.name, model.id, item.where.value(("aliases", index, "name")))
             # A renamed profile keeps its old id as a name, so old [[links]] and URLs still find it.
             for index, former in enumerate(model.former_ids):
                 self._add_name(former, model.id, item.where.value(("former_ids", index)))
@@ -499,12 +530,31 @@ class _Resolver:
                     self._plain(value.note, 0, len(value.note), functools.partial(where.value, ("figures", f, "values", v, "note")))
             note = self.rich(figure.note, functools.partial(where.value, ("figures", f, "note")), page, title) if figure.note else ()
             views.append(FigureView(figure, note))
+        for a, alias in enumerate(model.aliases):
+            self.cites(alias.cite, where, ("aliases", a), page, title, f"{alias.name} (name)")
         facts = model.facts_cite
         for name, cites in facts.items() if facts is not None else ():
             shown_as = f"{name.replace('_', ' ').capitalize()} (summary box)"
             self.cites(cites, where, ("facts_cite", name), page, title, shown_as)
         self.where_of[model.id] = where
+        if isinstance(model, Event) and model.end_date:
+            self._end_known_to_sources(model, where)
         return ProfileView(model, page, where.file, summary, sections, views)
+
+    def _end_known_to_sources(self, event: Event, where: SourceMap) -> None:
+        """An end date is when an event that lasted ended, which its sources report: one that reaches
+        the date the latest of them was written says "before the article", not "it ended then"."""
+        cited = {c.source for c in [*event.summary.cite, *(c for s in event.sections for claim in s.claims for c in claim.cite)]}
+        written = [dates.parse(self.sources[s].date).earliest or "" for s in cited if s in self.sources]
+        end = dates.parse(event.end_date or "").latest
+        if written and end and end >= max(written):
+            self.problems.append(
+                where.value(("end_date",)).problem(
+                    f"end_date {event.end_date} reaches the date of the sources ({max(written)[:7]}): an end date says when an event "
+                    "that lasted ended; for an event the sources place some time before they were written, write the span as "
+                    f'date: "[{event.date}..{event.end_date}]" and leave end_date out'
+                )
+            )
 
     def _link(self, profiles: dict[str, ProfileView]) -> None:
         index: dict[tuple[str, str, str], Edge] = {}
@@ -514,7 +564,9 @@ class _Resolver:
                 if edge is not None:
                     _merge(index, edge)
                     _merge(index, edge.inverse())
+        killed = {edge.subject for edge in index.values() if edge.type.name == "killed-in"}
         for edge in index.values():
+            edge.former = bool(edge.until or edge.ended) or _leader_gone(edge, profiles, killed)
             profiles[edge.subject].edges.append(edge)
         for view in profiles.values():
             view.edges.sort(key=lambda e: (e.type.name, profiles[e.target].model.name.casefold()))
@@ -628,7 +680,9 @@ def unavailable_names(loaded: Loaded, validated: list[Validated]) -> set[str]:
     names = {path.stem for path in loaded.files if path.stem not in good}
     for document in loaded.documents:
         if document.stem not in good:
-            given = [document.data.get("name"), *(document.data.get("aliases") or [])]
+            aliases = document.data.get("aliases")
+            given = [document.data.get("name")]
+            given += [a.get("name") for a in aliases if isinstance(a, dict)] if isinstance(aliases, list) else []
             names.update(name_key(name) for name in given if isinstance(name, str))
     return names
 

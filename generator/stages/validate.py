@@ -294,6 +294,8 @@ def _message(detail: ErrorDetails, path: tuple[str | int, ...]) -> str:
         return f"is too long: {len(given or ''):,} characters, at most {context.get('max_length'):,}; shorten it"
     if kind == "model_type" and field == "cite":
         return f'a citation is "source-id, locator" or {{source: source-id, at: locator}}, not {_describe(given)}'
+    if kind == "model_type" and len(path) >= 2 and path[-2] == "aliases" and isinstance(given, str):
+        return f"a name needs the source that gives it: write {{name: {given}, cite: [source-id, para N]}}, or remove the name"
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, got {_describe(given)}"
     return str(detail["msg"]).removeprefix("Value error, ")

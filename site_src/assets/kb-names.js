@@ -20,5 +20,11 @@
     return words(text).join(" ");
   }
 
-  scope.KhorasanNames = { fold: fold, words: words, nameKey: nameKey };
+  // A name only some sources use for a profile comes labelled, "Shahab al-Muhajir (named by The
+  // Hindu)" (generator/model/names.py: named_by, spoken_name): the name is what precedes the label.
+  function spokenName(label) {
+    return label.split(" (named by ")[0];
+  }
+
+  scope.KhorasanNames = { fold: fold, words: words, nameKey: nameKey, spokenName: spokenName };
 })(typeof self !== "undefined" ? self : this);

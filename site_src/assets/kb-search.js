@@ -43,6 +43,7 @@ importScripts("kb-names.js");
 var fold = KhorasanNames.fold;
 var words = KhorasanNames.words;
 var nameKey = KhorasanNames.nameKey;
+var spokenName = KhorasanNames.spokenName;
 
 function shardFile(key) {
   if (/^[a-z0-9]+$/.test(key)) return key;
@@ -257,7 +258,8 @@ function group(m, hit, row, fragment, terms, key) {
       // name's words apart wherever a mark begins or ends.
       // The name the query is, marked whole: the reader sees why the profile came first.
       item.tags = fragment.n.map(function (name) {
-        var spans = nameKey(name) === key ? [[0, name.length]] : found(name, terms, m);
+        var spoken = spokenName(name);
+        var spans = nameKey(spoken) === key ? [[0, spoken.length]] : found(name, terms, m);
         return "<span>" + marked(name, spans, 0, name.length) + "</span>";
       });
     }
@@ -275,7 +277,7 @@ function suggestion(fragment, row, query) {
   var names = fragment ? fragment.n.concat([row[1]]) : [row[1]];
   var word = null;
   names.some(function (name) {
-    return words(name).some(function (candidate) {
+    return words(spokenName(name)).some(function (candidate) {
       if (candidate.length > typed.length && candidate.startsWith(typed)) word = candidate;
       return word !== null;
     });

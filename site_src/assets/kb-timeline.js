@@ -1,7 +1,8 @@
 /* Khorasan Brief: the timeline, drawn on an axis of years.
  *
- * The timeline page lists every event as an <li> of <ol class="kb-timeline"> (data-date, data-end,
- * data-type, data-country, data-era, data-entities): that list is what screen readers, print and
+ * The timeline page lists every event as an <li> of <ol class="kb-timeline"> (data-start and
+ * data-stop: its first and last possible days; data-kind: "point", "duration" or "unknown", somewhere in
+ * the span; data-type, data-country, data-era, data-entities): that list is what screen readers, print and
  * readers without script get. This script draws the same events on an axis in <div class="kb-chrono">
  * (aria-hidden: the list is its accessible form), each placed by its partial date (a year alone spans
  * the year, a month the month), with the eras some events open drawn as bands behind them; zoom runs
@@ -24,14 +25,11 @@
   var LANE = 24; // px between two rows of events
   var GAP = 10; // px between an event's label and the next event in its row
 
-  /* A partial date as [start, end) in years: 2015 -> [2015, 2016), 2015-06 -> [2015.42, 2015.5). */
-  function span(date) {
-    var parts = date.split("-").map(function (p) { return parseInt(p, 10); });
-    var start = new Date(Date.UTC(parts[0], (parts[1] || 1) - 1, parts[2] || 1));
-    var end = parts.length === 1 ? new Date(Date.UTC(parts[0] + 1, 0, 1))
-      : parts.length === 2 ? new Date(Date.UTC(parts[0], parts[1], 1))
-      : new Date(start.getTime() + 86400000);
-    return [fraction(start), fraction(end)];
+  /* A day (YYYY-MM-DD) in years: where it starts, or (end) where it ends. */
+  function at(day, end) {
+    var parts = day.split("-").map(function (p) { return parseInt(p, 10); });
+    var start = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2]));
+    return fraction(end ? new Date(start.getTime() + 86400000) : start);
   }
 
   function fraction(date) {
@@ -170,9 +168,11 @@
       while (row < rows.length && rows[row] > from - GAP) row += 1;
       rows[row] = from + total;
       var item = document.createElement("a");
-      // An event known only to the year or month (or lasting a while) is drawn across that time,
-      // as a hollow bar, once the zoom makes that visible.
-      item.className = "kb-chrono-event" + ((event.precision < 3 || event.endDate) && bar >= 16 ? " kb-chrono-event--span" : "") +
+      // An event known only to the year or month, or lasting a while, is drawn across that time as a
+      // bar once the zoom makes that visible; one the sources place somewhere in a span, as a dashed
+      // outline over the span.
+      var wide = event.stop - event.start > 1.5 / 365 && bar >= 16;
+      item.className = "kb-chrono-event" + (event.kind === "unknown" ? " kb-chrono-event--unknown" : wide ? " kb-chrono-event--span" : "") +
         (flip ? " kb-chrono-event--flip" : "");
       item.href = event.url;
       item.tabIndex = -1; // the list below is the keyboard's and the screen reader's way in
@@ -208,19 +208,19 @@
 
   /* ---- the page's list and filter ----------------------------------------------------------- */
 
-  function eventOf(id, name, url, date, end, era, when) {
-    var a = span(date);
-    var b = end ? span(end) : a;
-    return { id: id, name: name, url: url, start: a[0], end: b[1], precision: date.split("-").length,
-             endDate: !!end, era: era || "", when: when, hidden: false };
+  function eventOf(id, name, url, placed, era, when) {
+    var start = at(placed.start, false);
+    var stop = at(placed.stop, true);
+    return { id: id, name: name, url: url, start: start, end: stop, stop: stop, kind: placed.kind,
+             endDate: placed.kind === "duration", era: era || "", when: when, hidden: false };
   }
 
   function fromList(list) {
     return Array.prototype.map.call(list.querySelectorAll(".kb-timeline-item"), function (item) {
       var link = item.querySelector("strong a") || item.querySelector("a");
-      var time = item.querySelector("time");
-      var event = eventOf(item.id.replace(/^event-/, ""), link.textContent, link.href, item.dataset.date,
-        item.dataset.end, item.dataset.era, time ? time.textContent : item.dataset.date);
+      var when = item.querySelector("time, .kb-date-uncertain");
+      var event = eventOf(item.id.replace(/^event-/, ""), link.textContent, link.href, item.dataset, item.dataset.era,
+        when ? when.textContent : "");
       event.item = item;
       event.entities = (item.dataset.entities || "").split(" ");
       event.type = item.dataset.type || "";
@@ -304,7 +304,7 @@
         events = fromList(list);
       } else {
         events = JSON.parse(box.dataset.events || "[]").map(function (e) {
-          return eventOf(e.id, e.name, new URL(e.url, kb.graphUrl).href, e.date, e.end, "", e.when);
+          return eventOf(e.id, e.name, new URL(e.url, kb.graphUrl).href, e, "", e.when);
         });
       }
       if (!events.length) return;
