@@ -27,7 +27,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..swap import replace_folder
+from ..swap import replace_folder, sibling_name, sibling_owner
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -39,7 +39,7 @@ _in_use: set[Path] = set()  # folders of this process that a build still needs
 def sibling(site: Path, role: str) -> Path:
     """A new hidden folder name beside ``site``, owned by this process: ``.site.<role>-<pid>-<n>``.
     It is in use (never taken for stale) until ``release``."""
-    path = site.with_name(f".{site.name}.{role}-{os.getpid()}-{next(_counter)}")
+    path = site.with_name(sibling_name(site.name, role, os.getpid(), next(_counter)))
     _in_use.add(path)
     return path
 
@@ -48,16 +48,6 @@ def release(path: Path) -> None:
     """Delete a folder that ``sibling`` named, if it is there, and forget it."""
     shutil.rmtree(path, ignore_errors=True)
     _in_use.discard(path)
-
-
-def _owner(path: Path, site: Path) -> int | None:
-    """The process id in the name of a folder that ``sibling`` made for ``site``, else None."""
-    prefix = f".{site.name}."
-    if not path.name.startswith(prefix):
-        return None
-    _, _, tail = path.name[len(prefix) :].partition("-")
-    pid, _, number = tail.partition("-")
-    return int(pid) if pid.isdigit() and number.isdigit() else None
 
 
 def _alive(pid: int) -> bool:
@@ -77,7 +67,7 @@ def clean_stale(site: Path) -> None:
     if not site.parent.is_dir():
         return
     for path in site.parent.iterdir():
-        pid = _owner(path, site)
+        pid = sibling_owner(path.name, site.name)
         if pid is None or path in _in_use or _alive(pid) or not path.is_dir() or path.is_symlink():
             continue
         if site.is_dir():

@@ -283,5 +283,9 @@ def one_line(text: str) -> str:
 
 def encoded_url(url: str) -> str:
     """An address with every character RFC 3986 does not allow in one percent-encoded: spaces, quotes,
-    braces, backslashes, controls, and letters outside ASCII (as UTF-8)."""
-    return urllib.parse.quote(url, safe=_URL_SAFE)
+    braces, backslashes, controls, letters outside ASCII (as UTF-8), and a "%" that does not start an
+    encoding already made. Encoding twice changes nothing."""
+    return urllib.parse.quote(_LONE_PERCENT.sub("%25", url), safe=_URL_SAFE)
+
+
+_LONE_PERCENT = re.compile("%(?![0-9A-Fa-f]{2})")
