@@ -1,6 +1,7 @@
 """A title is escaped exactly once wherever it shows (issue 24, section 2): on the page, in the
 breadcrumb and the left column, in the <head> tags, in the search index and in the citation files.
-A name that holds "&", quotes, "<" and even the text "&amp;" shows as written in each place.
+A name that holds "&", quotes, "<" and even the text "&amp;" shows as written in each place; and a
+source's address with "|" survives the table it is printed in (section 7).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from search_files import SearchFiles
 from generator.render.publish import CITE_DIR
 
 NAME = "Tom's \"Fish\" & Chips &amp; < 5 Front"
+BAR_URL = "https://example.org/a|b?q=1|2"
 REAL = "Founding of the Islamic State's Khorasan province"
 
 
@@ -24,6 +26,8 @@ def odd_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     project = copy_project(tmp_path_factory.mktemp("titles"), FIXTURE_KB)
     red = project / "data/groups/red-front.yaml"
     red.write_text(red.read_text().replace("name: Red Front", f"name: {json.dumps(NAME)}"))
+    with (project / "data/sources/alpha-report.yaml").open("a") as source:
+        source.write(f"url: {json.dumps(BAR_URL)}\n")
     result = mkdocs_build(project, project / "site")
     assert result.code == 0, result.err
     return Site(project / "site")
@@ -63,3 +67,13 @@ def test_the_citation_files_hold_the_title_as_written(odd_site: Site) -> None:
 def test_the_real_sites_apostrophes_show_as_written(site: Site) -> None:
     places = shown_title(site, "events/wilayat-khorasan-founding")
     assert places == dict.fromkeys(places, REAL)
+
+
+def test_a_source_address_with_a_bar_survives_its_table(odd_site: Site) -> None:
+    """A "|" ends a cell of a Markdown table: the address is printed percent-encoded (%7C, the same
+    address), in one cell, whole."""
+    html = odd_site.page("sources/alpha-report")
+    (row,) = [tr for tr in find(html, "tr") if tr.children and tr.children[0].text.strip() == "Public address"]
+    assert len(row.children) == 2
+    (link,) = [a for a in find(html, "a") if "example.org" in a.attrs.get("href", "")]
+    assert link.attrs["href"] == link.text == "https://example.org/a%7Cb?q=1%7C2"

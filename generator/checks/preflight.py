@@ -35,11 +35,14 @@ import jinja2
 import markdown
 
 from ..export import export_files
+from ..export.search_index import FOLDER as SEARCH_FOLDER
 from ..model.problems import Position, Problem
+from ..render.feed import FEED_FILE
 from ..render.layout import Layout
 from ..render.page import Page
-from ..render.publish import Sections
+from ..render.publish import CITE_DIR, Sections
 from ..render.site import (
+    CHANGES_PAGE,
     GRAPH_FILE,
     INDEX_PAGES,
     NETWORK_PAGE,
@@ -79,8 +82,14 @@ def _export_paths() -> frozenset[str]:
 
 
 def fixed_pages() -> frozenset[str]:
-    """The files the generator always makes, by path in the site: indexes, network, graph, exports."""
-    return frozenset([*INDEX_PAGES, NETWORK_PAGE, GRAPH_FILE]) | _export_paths()
+    """The files the generator always makes, by path in the site: indexes, network, graph, changes and
+    their feed, exports."""
+    return frozenset([*INDEX_PAGES, NETWORK_PAGE, GRAPH_FILE, CHANGES_PAGE, FEED_FILE]) | _export_paths()
+
+
+def _made_for(kb: KnowledgeBase) -> frozenset[str]:
+    """The files the generator makes for each profile besides its page: its citation downloads."""
+    return frozenset(f"{CITE_DIR}/{profile_id}.{extension}" for profile_id in kb.profiles for extension in ("bib", "ris", "json"))
 
 
 def _own_pages(kb: KnowledgeBase) -> list[tuple[str, Position, str]]:
@@ -99,10 +108,11 @@ def _clashes(kb: KnowledgeBase, docs: dict[str, Path], docs_dir: str) -> list[Pr
             problems.append(position.problem(f"{what} would put its page at {path}, where a page of the site stands; choose another"))
         elif path in docs:
             problems.append(Position(f"{docs_dir}/{path}").problem("a hand-written page stands where a generated page belongs; remove or rename it"))
+    made = fixed | _made_for(kb)
     problems += [
         Position(f"{docs_dir}/{path}").problem("a hand-written page stands where a generated page belongs; remove or rename it")
-        for path in fixed
-        if path in docs
+        for path in sorted(docs)
+        if path in made or path.startswith(SEARCH_FOLDER + "/")
     ]
     return problems
 
