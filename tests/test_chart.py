@@ -144,11 +144,11 @@ def test_one_point_and_points_on_one_date_are_drawn() -> None:
 
 _DATES = st.builds(
     lambda y, m, d: f"{y}" if m == 0 else f"{y}-{m:02d}" if d == 0 else f"{y}-{m:02d}-{d:02d}",
-    st.integers(1900, 2100),
+    st.integers(1000, 9999),
     st.integers(0, 12),
     st.integers(0, 28),
 )
-_NUMBERS = st.one_of(st.integers(-(10**12), 10**12).map(float), st.floats(-1e6, 1e6, allow_nan=False).map(lambda f: round(f, 3)))
+_NUMBERS = st.one_of(st.integers(-(10**15) + 1, 10**15 - 1).map(float), st.floats(-1e6, 1e6, allow_nan=False).map(lambda f: round(f, 3)))
 
 
 @st.composite
