@@ -9,6 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from conftest import Site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -169,3 +170,13 @@ def _values(draw: st.DrawFn) -> FigureValue:
 @given(st.lists(_values(), min_size=1, max_size=8))
 def test_any_series_is_drawn_inside_its_area_without_overlaps(values: list[FigureValue]) -> None:
     check_drawing(chart(values))
+
+
+def test_the_real_sites_charts_are_drawn_without_overlaps(site: Site) -> None:
+    html = site.page("groups/isis-k")
+    drawn = re.findall(r'<svg class="kb-chart-svg".*?</svg>', html)
+    assert len(drawn) >= 2
+    for one in drawn:
+        root = ET.fromstring(one)
+        check_drawing(root)
+        assert len(labels(root, "kb-chart-label")) == len(list(root.iter(f"{SVG}a"))), "every value labelled"

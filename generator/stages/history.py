@@ -95,7 +95,7 @@ def clean(text: str, limit: int) -> str:
     """Text from git as one line of plain text: whitespace runs (line breaks included) become one
     space, control and other invisible characters go, and what is longer than ``limit`` characters is
     cut at a word (see ``cut``)."""
-    flat = _SPACE.sub(" ", text)
+    flat = _SPACE.sub(" ", text[: limit * 4])  # a message may be megabytes long: only its start is shown
     if not flat.isascii() or not flat.isprintable():
         flat = _SPACE.sub(" ", "".join(char for char in flat if _kept(char)))
     return cut(flat.strip(), limit)
