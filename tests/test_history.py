@@ -410,8 +410,9 @@ def test_a_log_of_another_shape_is_not_trusted() -> None:
     from generator.stages.history import UNREADABLE, parse_log
 
     sha = "a" * 40
-    good = f"{sha}\0" "2020-01-02T03:04:05+00:00\0\0Subject\0\n:000000 100644 " + "0" * 40 + " " + "b" * 40 + " A\0data/groups/a.yaml\0"
-    entries, state = parse_log(good.encode())
+    good = f"{sha}\0marker\0" "2020-01-02T03:04:05+00:00\0\0Subject\0\n:000000 100644 " + "0" * 40 + " " + "b" * 40 + " A\0data/groups/a.yaml\0"
+    entries, state = parse_log(good.encode(), "marker")
     assert state is None and [(e.sha, e.file, e.subject) for e in entries] == [(sha, "data/groups/a.yaml", "Subject")]
-    for broken in (good.replace(sha, "not a hash"), good.replace("2020-01-02T03:04:05+00:00", "yesterday"), good + "stray\0", good.replace("\0\0Subject", "\0HEAD\0Subject")):
-        assert parse_log(broken.encode()) == ([], UNREADABLE), broken
+    forged = good + good.replace("marker", "guess")  # a record a NUL in a message could have started
+    for broken in (good.replace(sha, "not a hash"), good.replace("2020-01-02T03:04:05+00:00", "yesterday"), good + "stray\0", good.replace("\0\0Subject", "\0HEAD\0Subject"), forged):
+        assert parse_log(broken.encode(), "marker") == ([], UNREADABLE), broken

@@ -9,9 +9,10 @@ Everything git gives is input a pull request controls (commit messages, dates, f
 old version of a file), so it is read as untrusted:
 
 - ``git log -z`` separates every field with NUL, the one byte a commit message cannot hold; each
-  record is read by position and each field checked (a hash of 40 or 64 hex digits, an ISO 8601
-  time, the raw diff line's modes and blob ids): text that does not fit ends the reading, so no
-  message can end a record early, forge another one, or fake the "grafted" mark of a shallow clone.
+  record is read by position and each field checked (a hash of 40 or 64 hex digits, a marker drawn
+  for this reading, an ISO 8601 time, the raw diff line's modes and blob ids): a log that does not fit
+  is not trusted at all, so no message can end a record early, forge another one, or fake the
+  "grafted" mark of a shallow clone.
 - A date that ``datetime`` cannot hold (git accepts the year 11476) is unknown (None), not an error.
 - Messages and file names lose their control characters and are cut to a bounded length here,
   before any page, feed or export sees them; templates escape them for where they land.
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 import subprocess
 import unicodedata
 from collections.abc import Hashable, Iterable
@@ -57,10 +59,13 @@ _LABEL = 60  # characters of a title or label from an old version of a file, in 
 _NAMED = 4
 _TIMEOUT = 120  # seconds for each git call
 
-# %H, %cI, %D, %s, each ended by NUL (the last by -z's own separator). The decorations are limited to
-# a pattern no ref name can match (check-ref-format forbids ".."), so %D holds only git's own
-# "grafted" mark, never a branch or tag a pull request could name "grafted".
-_FORMAT = "%H%x00%cI%x00%D%x00%s"
+# %H, a marker, %cI, %D, %s, each ended by NUL (the last by -z's own separator). The marker is drawn
+# anew for each reading: were a message ever printed with a NUL in it (git re-encodes a message from
+# the encoding its commit names), what follows could still not pass for a record. The decorations are
+# limited to a pattern no ref name can match (check-ref-format forbids ".."), so %D holds only git's
+# own "grafted" mark, never a branch or tag a pull request could name "grafted".
+_FORMAT = "%H%x00{marker}%x00%cI%x00%D%x00%s"
+_HEADER = 5  # fields
 _NO_REFS = "--decorate-refs=refs/../"
 _HASH = r"(?:[0-9a-f]{40}|[0-9a-f]{64})"
 _SHA = re.compile(_HASH)
@@ -233,10 +238,12 @@ def _commits(changes: Iterable[Commit], limit: int) -> list[Change]:
 
 def read_history(root: Path, folder: str = "data") -> History:
     """Everything git knows about ``root/folder``; an empty History (saying why) when git cannot tell."""
-    log = _git(root, ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--relative", "--no-color", _NO_REFS, f"--format={_FORMAT}", "--", folder])
+    marker = secrets.token_hex(8)
+    log_format = "--format=" + _FORMAT.format(marker=marker)
+    log = _git(root, ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--relative", "--no-color", _NO_REFS, log_format, "--", folder])
     if log is None:
         return History()  # no git on this machine, or not a checkout: build without dates
-    entries, state = parse_log(log)
+    entries, state = parse_log(log, marker)
     if state is not None:
         return History(state=state)
     versions = _versions(root, _wanted(entries))
@@ -272,23 +279,23 @@ class Entry:
         return Commit(self.sha, self.date, self.file, self.subject, fields, self.time)
 
 
-def parse_log(output: bytes) -> tuple[list[Entry], str | None]:
+def parse_log(output: bytes, marker: str) -> tuple[list[Entry], str | None]:
     """The entries of ``git log -z --raw --format=_FORMAT``, newest first, with which of them have
     their fields read; or no entries and the state that says why not (SHALLOW, UNREADABLE)."""
     tokens = output.split(b"\0")
     entries: list[Entry] = []
     at = 0
     while at < len(tokens) and tokens[at].strip(b"\n"):
-        if at + 4 > len(tokens):
+        if at + _HEADER > len(tokens):
             return [], UNREADABLE
-        sha, when, refs, subject = (token.decode("utf-8", errors="replace") for token in tokens[at : at + 4])
-        if not _SHA.fullmatch(sha) or not _TIME.fullmatch(when) or refs not in ("", "grafted"):
+        sha, mark, when, refs, subject = (token.decode("utf-8", errors="replace") for token in tokens[at : at + _HEADER])
+        if not _SHA.fullmatch(sha) or mark != marker or not _TIME.fullmatch(when) or refs not in ("", "grafted"):
             return [], UNREADABLE
         if refs == "grafted":
             return [], SHALLOW  # the cut-off of a shallow checkout: dates would be wrong
         moment = _moment(when)
         header = (sha, moment.date() if moment else None, moment.isoformat() if moment else "", clean(subject, SUBJECT))
-        at += 4
+        at += _HEADER
         while at < len(tokens) and (raw := _RAW.fullmatch(tokens[at].decode("ascii", errors="replace"))):
             paths = 2 if raw.group(5)[0] in "RC" else 1
             if at + paths >= len(tokens):
