@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.model.entities import FigureValue
-from generator.render.chart import HEIGHT, WIDTH, Point, svg
+from generator.render.chart import BOTTOM, HEIGHT, TOP, WIDTH, Point, svg
 from generator.render.text import format_number, format_value
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -79,10 +79,9 @@ def marks(root: ET.Element) -> list[tuple[float, float]]:
 
 
 def plot_area(root: ET.Element) -> Box:
-    grid = [line.attrib for line in root.iter(f"{SVG}line") if line.attrib["y1"] == line.attrib["y2"]]
-    ys = [float(g["y1"]) for g in grid]
-    # The grid spans the plot's width; the plot's height is the chart's less its margins (TOP, BOTTOM).
-    return Box(float(grid[0]["x1"]), min(ys) - 18, float(grid[0]["x2"]), max(ys) + 18)
+    """Between the margins the axes' labels take: the value axis's grid lines start at its left edge."""
+    grid = next(line.attrib for line in root.iter(f"{SVG}line") if line.attrib["y1"] == line.attrib["y2"])
+    return Box(float(grid["x1"]), TOP, float(grid["x2"]), HEIGHT - BOTTOM)
 
 
 def text_box(text: ET.Element) -> Box:
