@@ -6,9 +6,11 @@ the value axis holds zero where the values need it, and a line joins only one so
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+import pytest
 from conftest import Site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -179,3 +181,22 @@ def test_the_real_sites_charts_are_drawn_without_overlaps(site: Site) -> None:
         root = ET.fromstring(one)
         check_drawing(root)
         assert len(labels(root, "kb-chart-label")) == len(list(root.iter(f"{SVG}a"))), "every value labelled"
+
+
+def test_a_chart_that_cannot_be_drawn_names_the_data_file_not_a_template(fixture_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chart draws any series the model allows (above); were one ever to fail, the problem is the
+    figure's, at its profile's file, as `generator render` reports it."""
+    from conftest import generator_here
+
+    from generator.render import chart as chart_module
+
+    def broken(*_: object) -> str:
+        raise ValueError("math domain error")
+
+    monkeypatch.setattr(chart_module, "svg", broken)
+    result = generator_here("render", "--out", str(fixture_project / "out"), cwd=fixture_project)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.splitlines()[0] == (
+        "data/groups/red-front.yaml:1:5: figure 'strength': its chart cannot be drawn (ValueError: math domain error); check its values"
+    )
+    assert ".j2" not in result.err
