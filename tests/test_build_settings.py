@@ -82,11 +82,20 @@ def test_a_site_folder_inside_git_is_refused(fixture_project: Path) -> None:
 # -- deploy settings ------------------------------------------------------------------------------------
 
 BAD_SETTINGS = {
-    "a quote in the address": ({"KB_SITE_URL": 'https://example.org/"onmouseover="x'}, 'site_url (from KB_SITE_URL) must be an http(s) address'),
+    "a quote in the address": ({"KB_SITE_URL": 'https://example.org/"onmouseover="x'}, "site_url (from KB_SITE_URL) must be an http(s) address"),
     "a space in the repository": ({"KB_REPO_URL": "https://github.com/a b", "KB_EDIT_URI": "edit/main/site_src/"}, "repo_url (from KB_REPO_URL) must be"),
-    "not http": ({"KB_REPO_URL": "ftp://example.org/repo", "KB_EDIT_URI": "edit/main/site_src/"}, "repo_url (from KB_REPO_URL) must be an http(s) address with a host"),
-    "an absolute edit address": ({"KB_REPO_URL": "https://github.com/a/b", "KB_EDIT_URI": "https://evil.example/"}, "edit_uri (from KB_EDIT_URI) must be a path relative"),
-    "a quote in the edit path": ({"KB_REPO_URL": "https://github.com/a/b", "KB_EDIT_URI": "edit/'x/"}, "edit_uri (from KB_EDIT_URI) must be a path without quotes"),
+    "not http": (
+        {"KB_REPO_URL": "ftp://example.org/repo", "KB_EDIT_URI": "edit/main/site_src/"},
+        "repo_url (from KB_REPO_URL) must be an http(s) address with a host",
+    ),
+    "an absolute edit address": (
+        {"KB_REPO_URL": "https://github.com/a/b", "KB_EDIT_URI": "https://evil.example/"},
+        "edit_uri (from KB_EDIT_URI) must be a path relative",
+    ),
+    "a quote in the edit path": (
+        {"KB_REPO_URL": "https://github.com/a/b", "KB_EDIT_URI": "edit/'x/"},
+        "edit_uri (from KB_EDIT_URI) must be a path without quotes",
+    ),
     "a line break": ({"KB_SITE_URL": "https://example.org/\nx"}, "site_url (from KB_SITE_URL) must be"),
 }
 

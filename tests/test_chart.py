@@ -6,9 +6,9 @@ the value axis holds zero where the values need it, and a line joins only one so
 from __future__ import annotations
 
 import re
-from pathlib import Path
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from conftest import Site

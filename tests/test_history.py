@@ -14,10 +14,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from conftest import ROOT, Site, mkdocs_build
 from htmlq import find, section_after
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.stages.history import SHALLOW, History, changed_fields, read_history
 
@@ -243,7 +243,7 @@ def test_old_versions_of_any_shape_are_compared_without_error() -> None:
     """An old version was never validated: a title that is a list, values that are a number."""
     before = "id: a\nsections: [{title: [x, y], claims: 5}]\nfigures: 7\nrelationships: [{type: [a], target: {b: c}}]\naliases: text\n"
     after = "id: a\nsections: [{title: [x, y], claims: [{text: T}]}]\nfigures: [{id: [q], values: 1}]\nrelationships: []\naliases: [A]\n"
-    assert changed_fields(before, after) == ["claim added ([\'x\', \'y\'])", "figure added ([\'q\'])", "relationship removed ([\'a\'])", "alias added"]
+    assert changed_fields(before, after) == ["claim added (['x', 'y'])", "figure added (['q'])", "relationship removed (['a'])", "alias added"]
 
 
 @needs_git
@@ -389,9 +389,10 @@ def test_what_is_read_per_build_is_bounded(tmp_path: Path, monkeypatch: pytest.M
     assert sum(map(len, outputs)) < (history_module.CHANGES_PER_FILE + 3) * size
 
 
+_KEYS = ["title", "id", "type", "target", "label", "values", "claims", "text"]
 _VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["title", "id", "type", "target", "label", "values", "claims", "text"]), inner, max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_KEYS), inner, max_size=3),
     max_leaves=12,
 )
 _PROFILES = st.dictionaries(st.sampled_from(["name", "aliases", "sections", "figures", "relationships", "summary", "areas", "founded"]), _VALUES, max_size=5)
@@ -410,9 +411,11 @@ def test_a_log_of_another_shape_is_not_trusted() -> None:
     from generator.stages.history import UNREADABLE, parse_log
 
     sha = "a" * 40
-    good = f"{sha}\0marker\0" "2020-01-02T03:04:05+00:00\0\0Subject\0\n:000000 100644 " + "0" * 40 + " " + "b" * 40 + " A\0data/groups/a.yaml\0"
+    header = "\x00".join([sha, "marker", "2020-01-02T03:04:05+00:00", "", "Subject"])
+    good = header + "\x00\n:000000 100644 " + "0" * 40 + " " + "b" * 40 + " A\x00data/groups/a.yaml\x00"
     entries, state = parse_log(good.encode(), "marker")
     assert state is None and [(e.sha, e.file, e.subject) for e in entries] == [(sha, "data/groups/a.yaml", "Subject")]
     forged = good + good.replace("marker", "guess")  # a record a NUL in a message could have started
-    for broken in (good.replace(sha, "not a hash"), good.replace("2020-01-02T03:04:05+00:00", "yesterday"), good + "stray\0", good.replace("\0\0Subject", "\0HEAD\0Subject"), forged):
+    broken_ones = [good.replace(sha, "not a hash"), good.replace("2020-01-02T03:04:05+00:00", "yesterday"), good + "stray\0"]
+    for broken in [*broken_ones, good.replace("\0\0Subject", "\0HEAD\0Subject"), forged]:
         assert parse_log(broken.encode(), "marker") == ([], UNREADABLE), broken

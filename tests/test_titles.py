@@ -16,7 +16,7 @@ from search_files import SearchFiles
 
 from generator.render.publish import CITE_DIR
 
-NAME = "Tom's \"Fish\" & Chips &amp; < 5 Front"
+NAME = 'Tom\'s "Fish" & Chips &amp; < 5 Front'
 BAR_URL = "https://example.org/a|b?q=1|2"
 REAL = "Founding of the Islamic State's Khorasan province"
 
