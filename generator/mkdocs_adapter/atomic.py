@@ -12,7 +12,10 @@ plugin, a Markdown crash, SIGTERM, SIGKILL, a full disk) would leave half a site
 Hidden entries of the site folder (which MkDocs leaves alone when it cleans it, e.g. a deploy clone's
 ``.git``) move across into the new build. A build that was killed leaves its folders beside the site:
 the next build deletes those whose process is gone (``clean_stale``), first moving back any hidden
-entry that a swap interrupted at the wrong moment had carried away.
+entry that a swap interrupted at the wrong moment had carried away. Such folders, and the site folder,
+are the build's own: before any of this runs, the plugin refuses a repository that tracks a file in
+one (checks/preflight.py, ``build_folder_problems``), which would otherwise be swapped in or have its
+hidden entries carried into the site.
 
 Under ``mkdocs serve`` the server serves the same path throughout, and between two requests it sees
 one build or the other, whole.
