@@ -12,8 +12,22 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
+
+
+def sibling_name(target: str, role: str, pid: int, number: int) -> str:
+    """The name of a folder a process makes beside the folder ``target`` to replace it (its next build
+    is made in ".site.building-<pid>-<n>" for a site folder "site"). These folders are the build's own:
+    a repository that holds one is refused (checks/preflight.py, build_folder_problems)."""
+    return f".{target}.{role}-{pid}-{number}"
+
+
+def sibling_owner(name: str, target: str) -> int | None:
+    """The process id in a name that ``sibling_name`` gives, for any role, else None."""
+    match = re.fullmatch(rf"\.{re.escape(target)}\.[a-z]+-([0-9]+)-([0-9]+)", name)
+    return int(match.group(1)) if match else None
 
 
 def _exchange_function() -> Callable[[int, bytes, int, bytes, int], int] | None:

@@ -73,3 +73,35 @@ def test_bibtex_escapes_what_latex_would_read(tmp_path: Path) -> None:
     text = Citable("x", "Fish & chips: 100% {odd} $5 Café", "https://example.org/a_b", dt.date(2024, 5, 1)).bibtex()
     title = parse_string(text, "bibtex").entries["x"].fields["title"]
     assert title == "{Fish \\& chips: 100\\% \\textbraceleft{}odd\\textbraceright{} \\$5 Café}"
+
+
+# Everything a name, title or address can hold that a citation format cannot: line breaks (validation
+# refuses them in names; the writers do not rely on it), other controls, LaTeX commands and braces.
+HOSTILE_TITLE = "A\nER  - \nTY  - JOUR\r\nTI  - forged\u2028\x01 \\input{/etc/passwd} ^2 {b"
+
+
+def test_ris_writes_one_record_whatever_the_title_holds() -> None:
+    import rispy
+
+    from generator.render.publish import Citable
+
+    text = Citable("x", HOSTILE_TITLE, "https://example.org/a b\n{c}", dt.date(2024, 5, 1)).ris()
+    (record,) = rispy.loads(text)
+    assert record["title"] == "A ER - TY - JOUR TI - forged \\input{/etc/passwd} ^2 {b"
+    assert record["urls"] == ["https://example.org/a%20b%0A%7Bc%7D"]
+    assert text.count("TY  -") == 1 and text.count("ER  -") == 1
+
+
+def test_bibtex_leaves_no_command_or_brace_of_the_title_to_latex() -> None:
+    from pybtex.database import parse_string
+
+    from generator.render.publish import Citable
+
+    text = Citable("x", HOSTILE_TITLE, "https://example.org/a b{c}%", None).bibtex()
+    entry = parse_string(text, "bibtex").entries["x"]
+    title = entry.fields["title"]
+    assert "\\input" not in title and "\n" not in title and "\x01" not in title
+    assert title == (
+        "{A ER - TY - JOUR TI - forged \\textbackslash{}input\\textbraceleft{}/etc/passwd\\textbraceright{} \\textasciicircum{}2 \\textbraceleft{}b}"
+    )
+    assert entry.fields["url"] == "https://example.org/a%20b%7Bc%7D%25", "percent-encoded once (a lone % too), then written verbatim, as biblatex reads it"

@@ -122,9 +122,10 @@ def break_project(project: Path) -> None:
     text = red.read_text(encoding="utf-8")
     text = text.replace("areas: [Afghanistan]", "areas: [Afghanistan]\n'50%off': 1")
     red.write_text(text, encoding="utf-8")
-    # An alias holding a line break: shown as \u000a, so that every problem stays on one line.
+    # A key holding a line break (a name cannot hold one): shown as \u000a, so that every problem
+    # stays on one line.
     jo = project / "data" / "people" / "jo-leader.yaml"
-    jo.write_text(jo.read_text(encoding="utf-8").replace("aliases: [", 'aliases: [{name: "Blue\\nLeague", cite: [beta-news]}, ', 1))
+    jo.write_text(jo.read_text(encoding="utf-8") + '"Blue\\nLeague": 1\n')
 
 
 def test_annotations_decode_to_the_same_problems_as_text(fixture_project: Path) -> None:

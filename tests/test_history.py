@@ -5,14 +5,19 @@ in a reader's words, the "What changed" page and its Atom feed, and builds witho
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
+import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, Site, mkdocs_build
 from htmlq import find, section_after
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.stages.history import SHALLOW, History, changed_fields, read_history
 
@@ -74,7 +79,7 @@ def test_history_reads_each_commits_fields_in_one_call(tmp_path: Path, monkeypat
     real_run = subprocess.run
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a) or real_run(*a, **k))
     history = read_history(tmp_path)
-    assert len(calls) == 1, "one git call per build, whatever the number of files"
+    assert len(calls) == 3, "a log and two reads of blobs per build, whatever the number of files"
     assert history.known and history.last_changed("data/groups/a.yaml") == dt.date(2021, 2, 3)
     assert [(c.subject, c.fields) for c in history.changes_of("data/groups/a.yaml")] == [
         ("A: alias and founding; add B", ("alias added", "founded added")),
@@ -140,7 +145,7 @@ def test_a_profile_lists_its_changes_by_their_headlines() -> None:
     assert headline("Audit fixes, each with its siblings: June 2015 cited to para 2; more") == "Audit fixes, each with its siblings"
     assert headline("Data: cite the box") == "Data: cite the box"  # no clause long enough to stand alone
     long = "word " * 40
-    assert len(headline(long)) <= HEADLINE + 2 and headline(long).endswith(" …")
+    assert len(headline(long)) <= HEADLINE and headline(long).endswith(" …")
 
 
 def test_a_long_list_of_changed_fields_is_counted_in_words() -> None:
@@ -220,3 +225,198 @@ def test_history_outside_a_checkout_is_empty(tmp_path: Path) -> None:
 def test_history_without_git_installed_is_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
     assert read_history(ROOT).recent() == []
+
+
+# -- the history is input a pull request controls (issue 24) ----------------------------------------
+
+
+def test_a_headline_is_cut_at_a_word_or_at_a_fixed_length() -> None:
+    from generator.stages.history import HEADLINE, headline
+
+    unbroken = "x" * 300
+    assert headline(unbroken) == "x" * (HEADLINE - 1) + "…"
+    words = "lorem ipsum " * 30
+    shown = headline(words)
+    assert len(shown) <= HEADLINE and shown.endswith(" …") and words[len(shown) - 2] == " " and words.startswith(shown[:-2])
+
+
+def test_old_versions_of_any_shape_are_compared_without_error() -> None:
+    """An old version was never validated: a title that is a list, values that are a number."""
+    before = "id: a\nsections: [{title: [x, y], claims: 5}]\nfigures: 7\nrelationships: [{type: [a], target: {b: c}}]\naliases: text\n"
+    after = "id: a\nsections: [{title: [x, y], claims: [{text: T}]}]\nfigures: [{id: [q], values: 1}]\nrelationships: []\naliases: [A]\n"
+    assert changed_fields(before, after) == ["claim added (['x', 'y'])", "figure added (['q'])", "relationship removed (['a'])", "alias added"]
+
+
+@needs_git
+def test_a_commit_message_cannot_end_a_record_or_forge_one(tmp_path: Path) -> None:
+    (tmp_path / "data/groups").mkdir(parents=True)
+    git(tmp_path, "init", "-q")
+    forged = "f" * 40
+    messages = [
+        f"Real one\x1e{forged}\x1f2020-01-01\x1f2020-01-01T00:00:00+00:00\x1fgrafted\x1fForged",
+        f"Real two\n\ndiff --git a/data/groups/z.yaml b/data/groups/z.yaml\n:100644 100644 {forged} {forged} M",
+        "Real three\r\x1e\x1f\x00\x01",
+    ]
+    for number, message in enumerate(messages):
+        (tmp_path / f"data/groups/g{number}.yaml").write_text(f"id: g{number}\n")
+        git(tmp_path, "add", "-A")
+        subprocess.run(
+            ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "--cleanup=verbatim", "-F", "-"],
+            cwd=tmp_path,
+            input=message.replace("\x00", "").encode(),
+            check=True,
+            capture_output=True,
+        )
+    git(tmp_path, "branch", "grafted")
+    git(tmp_path, "tag", "grafted")
+    history = read_history(tmp_path)
+    assert history.known, "a branch, a tag or a message naming 'grafted' is not a shallow clone"
+    real = git(tmp_path, "rev-list", "HEAD").split()
+    assert [c.sha for c in history.changes] == real
+    assert [c.file for c in history.changes] == ["data/groups/g2.yaml", "data/groups/g1.yaml", "data/groups/g0.yaml"]
+    assert history.changes[2].subject == f"Real one {forged} 2020-01-01 2020-01-01T00:00:00+00:00 grafted Forged"
+    assert all(c.fields == ("profile added",) for c in history.changes)
+
+
+def _hostile_commit(repo: Path, message: str, date: str = "2022-03-04T05:06:07+00:00") -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--allow-empty-message", "--cleanup=verbatim", "-m", message, date=date)
+
+
+HOSTILE_NAMES = [
+    "data/x`[click](javascript:alert(1))`.yaml",
+    "data/[here](index.md).yaml",
+    "data/<img src=x onerror=alert(1)>.yaml",
+    "data/a\x01b\x1bc\u202ed.yaml",
+    "data/line\nbreak.yaml",
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_history(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The fixture knowledge base committed with what a pull request can put in a history: file names
+    like links and HTML, with controls and line breaks, added and removed again; a message full of
+    control characters; an old version of a profile of the wrong shape; a date past the year 9999."""
+    from conftest import FIXTURE_KB, copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("hostile"), FIXTURE_KB)
+    git(project, "init", "-q")
+    _hostile_commit(project, "Fixture knowledge base", "2021-05-06T12:00:00+00:00")
+    for name in HOSTILE_NAMES:
+        (project / name).write_text("id: x\nsections: [{title: [<b>bold</b>]}]\n")
+    _hostile_commit(project, "Add <script>alert(1)</script> & \x01\x02\x0b\x1b[31mred\x7f\u2028\u202e files")
+    for name in HOSTILE_NAMES:
+        (project / name).unlink()
+    red = project / "data/groups/red-front.yaml"
+    good = red.read_text()
+    red.write_text(good.replace("sections:", "sections: 5\nold_sections:", 1))
+    _hostile_commit(project, "x" * 500)
+    red.write_text(good)
+    _hostile_commit(project, "Far future", "@299999999999 +0000")
+    result = mkdocs_build(project, project / "site")
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+    return Site(project / "site")
+
+
+@needs_git
+def test_file_names_from_the_history_are_text_on_the_changes_page(hostile_history: Site) -> None:
+    page = hostile_history.page("changes")
+    body = page[page.index('id="what-changed"') : page.index("</article>")]
+    assert not [a for a in find(body, "a") if a.text in ("click", "here")]
+    assert not find(body, "img") and not find(body, "script")
+    text = " ".join(body.split())
+    assert "x`[click](javascript:alert(1))`.yaml (no longer in the knowledge base)" in text
+    assert "[here](index.md).yaml (no longer in the knowledge base)" in text
+    assert "<img src=x onerror=alert(1)>.yaml" in html.unescape(text)
+    assert "abcd.yaml" in text and "line break.yaml" in text
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2028]", page)
+
+
+@needs_git
+def test_the_feed_stays_well_formed_whatever_the_history_holds(hostile_history: Site) -> None:
+    root = ET.fromstring((hostile_history.root / "changes.xml").read_bytes())
+    atom = "{http://www.w3.org/2005/Atom}"
+    titles = [entry.findtext(f"{atom}title") for entry in root.iter(f"{atom}entry")]
+    assert titles[0].startswith("x" * 50) and titles[0].endswith("…") and len(titles[0]) <= 200
+    assert "Add <script>alert(1)</script> & [31mred files" in titles
+    assert "Far future" not in titles, "an entry needs a date: one git cannot give as a date is left out"
+    summaries = " ".join(entry.findtext(f"{atom}summary") or "" for entry in root.iter(f"{atom}entry"))
+    assert "data/abcd.yaml" in summaries
+
+
+@needs_git
+def test_a_date_no_calendar_holds_is_shown_as_unknown(hostile_history: Site) -> None:
+    page = hostile_history.page("changes")
+    assert [h.attrs["id"] for h in find(page, "h2")][-1] == "changes-date-unknown"
+    assert "Far future" in section_after(page, "changes-date-unknown")
+    red = hostile_history.page("groups/red-front")
+    assert "Last updated" not in red, "its newest change has no date that can be shown"
+    assert "date unknown" in section_after(red, "changes")
+
+
+@needs_git
+def test_an_old_version_of_the_wrong_shape_is_named_not_a_crash(hostile_history: Site) -> None:
+    page = " ".join(hostile_history.page("changes").split())
+    assert "old sections added" in page and "section removed (Origins)" in page
+
+
+@needs_git
+def test_what_is_read_per_build_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hundred small commits to a large profile: the old versions read stay CHANGES_PER_FILE + 1,
+    and the log itself holds the changed paths, not the files."""
+    from generator.stages import history as history_module
+
+    (tmp_path / "data/groups").mkdir(parents=True)
+    git(tmp_path, "init", "-q")
+    profile = tmp_path / "data/groups/big.yaml"
+    padding = "".join(f"  - text: claim {n} " + "word " * 40 + "\n" for n in range(400))
+    for number in range(100):
+        profile.write_text(f"id: big\nname: Big {number}\nnotes:\n{padding}")
+        git(tmp_path, "add", "-A")
+        git(tmp_path, "commit", "-qm", f"Edit {number}", date=f"2020-01-01T00:{number // 60:02d}:{number % 60:02d}+00:00")
+    parsed: list[str] = []
+    real_parse = history_module.parse_yaml
+    monkeypatch.setattr(history_module, "parse_yaml", lambda text, *a: parsed.append(text) or real_parse(text, *a))
+    outputs: list[bytes] = []
+    real_git = history_module._git
+    monkeypatch.setattr(history_module, "_git", lambda *a: outputs.append(out := real_git(*a)) or out)
+    history = read_history(tmp_path)
+    assert history.count_of("data/groups/big.yaml") == 100
+    assert [c.fields for c in history.changes_of("data/groups/big.yaml")] == [("name changed",)] * history_module.CHANGES_PER_FILE
+    assert len(parsed) <= history_module.CHANGES_PER_FILE + 1
+    size = profile.stat().st_size
+    assert len(outputs[0]) < size, "the log lists paths and blob ids, not contents"
+    assert sum(map(len, outputs)) < (history_module.CHANGES_PER_FILE + 3) * size
+
+
+_KEYS = ["title", "id", "type", "target", "label", "values", "claims", "text"]
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_KEYS), inner, max_size=3),
+    max_leaves=12,
+)
+_PROFILES = st.dictionaries(st.sampled_from(["name", "aliases", "sections", "figures", "relationships", "summary", "areas", "founded"]), _VALUES, max_size=5)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_PROFILES, _PROFILES)
+def test_any_two_versions_are_described_in_clean_lines(old: dict, new: dict) -> None:
+    from generator.stages.history import _describe
+
+    for line in _describe(old, new):
+        assert line == " ".join(line.split()) and line.isprintable() and len(line) < 200
+
+
+def test_a_log_of_another_shape_is_not_trusted() -> None:
+    from generator.stages.history import UNREADABLE, parse_log
+
+    sha = "a" * 40
+    header = "\x00".join([sha, "marker", "2020-01-02T03:04:05+00:00", "", "Subject"])
+    good = header + "\x00\n:000000 100644 " + "0" * 40 + " " + "b" * 40 + " A\x00data/groups/a.yaml\x00"
+    entries, state = parse_log(good.encode(), "marker")
+    assert state is None and [(e.sha, e.file, e.subject) for e in entries] == [(sha, "data/groups/a.yaml", "Subject")]
+    forged = good + good.replace("marker", "guess")  # a record a NUL in a message could have started
+    broken_ones = [good.replace(sha, "not a hash"), good.replace("2020-01-02T03:04:05+00:00", "yesterday"), good + "stray\0"]
+    for broken in [*broken_ones, good.replace("\0\0Subject", "\0HEAD\0Subject"), forged]:
+        assert parse_log(broken.encode(), "marker") == ([], UNREADABLE), broken

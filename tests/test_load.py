@@ -208,3 +208,20 @@ def test_a_control_character_is_a_positioned_problem(monkeypatch: pytest.MonkeyP
     data, problems, _ = _parse("id: x\nname: bell\x07 here\n", True, monkeypatch)
     assert data is None
     assert [str(p) for p in problems] == ["f.yaml:2:11: character #x0007 is not allowed in YAML; remove it"]
+
+
+def test_a_brief_with_windows_line_ends_builds_as_written(fixture_project: Path) -> None:
+    """CRLF is how Windows saves text: normal input, read as line ends (only a lone CR is refused)."""
+    from conftest import mkdocs_build
+    from htmlq import find
+
+    brief = fixture_project / "briefs/test-brief.md"
+    brief.write_bytes(brief.read_bytes().replace(b"\n", b"\r\n"))
+    (fixture_project / "data/groups/red-front.yaml").write_bytes((fixture_project / "data/groups/red-front.yaml").read_bytes().replace(b"\n", b"\r\n"))
+    result = mkdocs_build(fixture_project, fixture_project / "site")
+    assert result.code == 0, result.err
+    page = (fixture_project / "site/briefs/test-brief/index.html").read_text(encoding="utf-8")
+    paragraphs = [" ".join(p.text.split()) for p in find(page, "p")]
+    assert any(p.startswith("Its leader is Jo Leader") for p in paragraphs), paragraphs
+    assert find(page, "h1")[0].text.startswith("Why the test group did it")
+    assert "\r" not in page

@@ -11,6 +11,12 @@ whatever ``validate`` passes also builds, and what it refuses is a ``FILE:LINE:C
 - Pages: an id or brief that would land on a generated page (groups/index.md) or a hand-written one
   (site_src/...), and a hand-written page where a generated page belongs.
 - The docs folder: a link that leads out of it (/etc/passwd, .git/config) or round in a loop.
+- The build's own folders: the site folder and the folders beside it that a build stages in
+  (``.site.building-<pid>-<n>``, swap.sibling_name) are made by the build, never by the repository. A
+  repository that tracks a file in any of them (a pull request could plant a staged build, to be
+  swapped in or have its hidden entries carried into the site), or a site folder that is the project
+  folder, holds it or lies in .git, is refused before anything is built.
+- The deploy settings: site_url, repo_url and edit_uri as this environment sets them (site_config.py).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import functools
 import os
 import posixpath
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,11 +35,14 @@ import jinja2
 import markdown
 
 from ..export import export_files
+from ..export.search_index import FOLDER as SEARCH_FOLDER
 from ..model.problems import Position, Problem
+from ..render.feed import FEED_FILE
 from ..render.layout import Layout
 from ..render.page import Page
-from ..render.publish import Sections
+from ..render.publish import CITE_DIR, Sections
 from ..render.site import (
+    CHANGES_PAGE,
     GRAPH_FILE,
     INDEX_PAGES,
     NETWORK_PAGE,
@@ -42,8 +52,9 @@ from ..render.site import (
 )
 from ..stages.history import History
 from ..stages.resolve import BriefView, EntityLink, KnowledgeBase
+from ..swap import sibling_owner
 from .allowlist import Checked, Finding, check_brief_page, check_html
-from .site_config import SiteConfig
+from .site_config import CONFIG_FILE, SiteConfig, deploy_problems
 
 MAX_NESTING = 10  # levels of lists and quotes; the real briefs use 2
 # A brief is converted twice (here and by the build) at some 250 kB a second: this keeps both to about
@@ -71,8 +82,14 @@ def _export_paths() -> frozenset[str]:
 
 
 def fixed_pages() -> frozenset[str]:
-    """The files the generator always makes, by path in the site: indexes, network, graph, exports."""
-    return frozenset([*INDEX_PAGES, NETWORK_PAGE, GRAPH_FILE]) | _export_paths()
+    """The files the generator always makes, by path in the site: indexes, network, graph, changes and
+    their feed, exports."""
+    return frozenset([*INDEX_PAGES, NETWORK_PAGE, GRAPH_FILE, CHANGES_PAGE, FEED_FILE]) | _export_paths()
+
+
+def _made_for(kb: KnowledgeBase) -> frozenset[str]:
+    """The files the generator makes for each profile besides its page: its citation downloads."""
+    return frozenset(f"{CITE_DIR}/{profile_id}.{extension}" for profile_id in kb.profiles for extension in ("bib", "ris", "json"))
 
 
 def _own_pages(kb: KnowledgeBase) -> list[tuple[str, Position, str]]:
@@ -91,10 +108,11 @@ def _clashes(kb: KnowledgeBase, docs: dict[str, Path], docs_dir: str) -> list[Pr
             problems.append(position.problem(f"{what} would put its page at {path}, where a page of the site stands; choose another"))
         elif path in docs:
             problems.append(Position(f"{docs_dir}/{path}").problem("a hand-written page stands where a generated page belongs; remove or rename it"))
+    made = fixed | _made_for(kb)
     problems += [
         Position(f"{docs_dir}/{path}").problem("a hand-written page stands where a generated page belongs; remove or rename it")
-        for path in fixed
-        if path in docs
+        for path in sorted(docs)
+        if path in made or path.startswith(SEARCH_FOLDER + "/")
     ]
     return problems
 
@@ -140,6 +158,58 @@ def _bad_link(path: Path, real_root: Path) -> str | None:
     if target.is_dir() and path.parent.resolve().is_relative_to(target):
         return "this link leads back to a folder it stands in, a loop; replace it with a real folder"
     return None
+
+
+# -- the build's own folders --------------------------------------------------------------------
+
+
+def build_folder_problems(root: Path, site_dir: Path) -> list[Problem]:
+    """The site folder ``site_dir`` and its staging siblings, where the repository at ``root`` holds
+    files in them (one problem a folder, at its first file), or where the site folder would replace
+    the project or its git folder."""
+    root, site = Path(os.path.abspath(root)), Path(os.path.abspath(site_dir))
+    if root.is_relative_to(site) or site.is_relative_to(root / ".git"):
+        message = f"the site folder {site} would replace the project folder or its .git; build into a folder of its own"
+        return [Position(CONFIG_FILE).problem(message + " (site_dir, or -d)")]
+    found: dict[str, Problem] = {}
+    for file in _tracked(root):
+        folder = _own_folder(root / file, site)
+        if folder is not None:
+            shown = _shown(folder, root)
+            what = (
+                "the site folder, which each build makes anew"
+                if folder == site
+                else f"named as a build names the folders it builds in beside {_shown(site, root)}/"
+            )
+            found.setdefault(
+                shown, Position(file).problem(f"the repository holds {shown}/, {what}; remove it from the repository (git rm -r --cached {shown})")
+            )
+    return list(found.values())
+
+
+def _own_folder(path: Path, site: Path) -> Path | None:
+    """The build's own folder that ``path`` lies in: the site folder or a staging sibling of it."""
+    if path.is_relative_to(site):
+        return site
+    if path.is_relative_to(site.parent):
+        first = site.parent / path.relative_to(site.parent).parts[0]
+        return first if sibling_owner(first.name, site.name) is not None else None
+    return None
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _tracked(root: Path) -> list[str]:
+    """The files git tracks below ``root``, relative to it; none outside a checkout."""
+    try:
+        done = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if done.returncode != 0:
+        return []
+    return [name for name in done.stdout.decode("utf-8", errors="surrogateescape").split("\0") if name]
 
 
 # -- briefs -------------------------------------------------------------------------------------
@@ -418,7 +488,7 @@ def preflight(root: Path, kb: KnowledgeBase, env: jinja2.Environment, site: Site
     lines: dict[str, dict[int, list[str]]] = {}
     for problem in known:
         lines.setdefault(problem.file, {}).setdefault(problem.line, []).append(problem.message)
-    problems: list[Problem] = []
+    problems: list[Problem] = deploy_problems(site.deploy) + build_folder_problems(root, root / site.site_dir)
     docs = docs_files(root, site.docs_dir, problems)
     problems += _clashes(kb, docs, site.docs_dir)
     files = frozenset(docs) | fixed_pages() | frozenset(path for path, _, _ in _own_pages(kb))

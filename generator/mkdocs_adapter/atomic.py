@@ -12,7 +12,10 @@ plugin, a Markdown crash, SIGTERM, SIGKILL, a full disk) would leave half a site
 Hidden entries of the site folder (which MkDocs leaves alone when it cleans it, e.g. a deploy clone's
 ``.git``) move across into the new build. A build that was killed leaves its folders beside the site:
 the next build deletes those whose process is gone (``clean_stale``), first moving back any hidden
-entry that a swap interrupted at the wrong moment had carried away.
+entry that a swap interrupted at the wrong moment had carried away. Such folders, and the site folder,
+are the build's own: before any of this runs, the plugin refuses a repository that tracks a file in
+one (checks/preflight.py, ``build_folder_problems``), which would otherwise be swapped in or have its
+hidden entries carried into the site.
 
 Under ``mkdocs serve`` the server serves the same path throughout, and between two requests it sees
 one build or the other, whole.
@@ -27,7 +30,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..swap import replace_folder
+from ..swap import replace_folder, sibling_name, sibling_owner
 
 log = logging.getLogger("mkdocs.plugins.khorasan_brief")
 
@@ -39,7 +42,7 @@ _in_use: set[Path] = set()  # folders of this process that a build still needs
 def sibling(site: Path, role: str) -> Path:
     """A new hidden folder name beside ``site``, owned by this process: ``.site.<role>-<pid>-<n>``.
     It is in use (never taken for stale) until ``release``."""
-    path = site.with_name(f".{site.name}.{role}-{os.getpid()}-{next(_counter)}")
+    path = site.with_name(sibling_name(site.name, role, os.getpid(), next(_counter)))
     _in_use.add(path)
     return path
 
@@ -48,16 +51,6 @@ def release(path: Path) -> None:
     """Delete a folder that ``sibling`` named, if it is there, and forget it."""
     shutil.rmtree(path, ignore_errors=True)
     _in_use.discard(path)
-
-
-def _owner(path: Path, site: Path) -> int | None:
-    """The process id in the name of a folder that ``sibling`` made for ``site``, else None."""
-    prefix = f".{site.name}."
-    if not path.name.startswith(prefix):
-        return None
-    _, _, tail = path.name[len(prefix) :].partition("-")
-    pid, _, number = tail.partition("-")
-    return int(pid) if pid.isdigit() and number.isdigit() else None
 
 
 def _alive(pid: int) -> bool:
@@ -77,7 +70,7 @@ def clean_stale(site: Path) -> None:
     if not site.parent.is_dir():
         return
     for path in site.parent.iterdir():
-        pid = _owner(path, site)
+        pid = sibling_owner(path.name, site.name)
         if pid is None or path in _in_use or _alive(pid) or not path.is_dir() or path.is_symlink():
             continue
         if site.is_dir():

@@ -5,6 +5,7 @@ the site folder only once the build has succeeded (generator/mkdocs_adapter/atom
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import urllib.parse
@@ -23,10 +24,13 @@ from mkdocs.utils.templates import TemplateContext
 
 from ..cache import BuildCache
 from ..checks.allowlist import BRIEF_END, check_brief_page, check_generated_page
+from ..checks.preflight import build_folder_problems
+from ..checks.site_config import DEPLOY_KEYS, Setting, deploy_problems, read_site_config
 from ..model.problems import Position, Problem, ProblemsFound
 from ..model.project import Project
 from ..pipeline import build
 from ..render.layout import Layout
+from ..render.publish import encoded_url
 from ..render.site import TEMPLATE_DIR, Rendered
 from . import csp
 from .atomic import AtomicSite
@@ -86,6 +90,7 @@ class KhorasanBriefPlugin(BasePlugin[NoOptions]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project(Path(config.config_file_path).resolve().parent)
+        _check_settings_and_folders(config, self.project.root)
         self.layout = Layout(directory_urls=config.use_directory_urls, site_url=config.site_url or None, site_name=config.site_name)
         self.edit_root = edit_root(config, self.project.root)
         if not self.serving:
@@ -187,6 +192,8 @@ class KhorasanBriefPlugin(BasePlugin[NoOptions]):
                     self.activated.append(item)
             if self.edit_root and meta.get("file"):
                 page.edit_url = self.edit_root + meta["file"]
+        if page.edit_url:  # a hand-written page's file name is in it as written
+            page.edit_url = encoded_url(page.edit_url)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -242,6 +249,22 @@ class KhorasanBriefPlugin(BasePlugin[NoOptions]):
         if not self.relaxed_policy:
             livereload.serve_without_inline_script(server)
         return server
+
+
+def _check_settings_and_folders(config: MkDocsConfig, root: Path) -> None:
+    """Before the build touches any folder: the deploy settings as this build has them, and the build's
+    own folders (checks/preflight.py). The addresses are percent-encoded from here on, wherever they
+    are printed (the theme's links, canonical links, citations, the feed)."""
+    written = {setting.key: setting for setting in read_site_config(root).deploy}
+    settings = [dataclasses.replace(written.get(key) or Setting(key, None), value=getattr(config, key) or None) for key in DEPLOY_KEYS]
+    problems = deploy_problems(settings) + build_folder_problems(root, Path(config.site_dir))
+    if problems:
+        for problem in problems:
+            log.error(str(problem))
+        raise DataProblems(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the build's settings or folders; nothing was built")
+    for key in DEPLOY_KEYS:
+        if getattr(config, key):
+            config[key] = encoded_url(getattr(config, key))
 
 
 def editor_markdown(page: str) -> bool:

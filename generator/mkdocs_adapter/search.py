@@ -17,7 +17,9 @@ file names the version of the index it belongs to, so a browser never mixes two.
 from __future__ import annotations
 
 import dataclasses
+import html
 import logging
+import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -88,7 +90,7 @@ class SiteSearch(BasePlugin[NoOptions]):
         boost = search.get("boost", 1)
         self.records[page.url] = PageRecord(
             page.url,
-            page.title or "",
+            plain_title(page),
             html,
             tuple(self.names.get(page.url, ())),
             float(boost) if isinstance(boost, (int, float)) else 1.0,
@@ -143,3 +145,12 @@ def _write(folder: Path, files: Any, paths: Iterable[str]) -> None:
         temporary = target.with_name(f".{target.name}.new")
         temporary.write_bytes(files[path])
         temporary.replace(target)
+
+
+def plain_title(page: Page) -> str:
+    """A page's title as text, for the index (the worker shows it as text): a generated page's own
+    (kb.title); another's as MkDocs gives it, HTML with its entities decoded."""
+    kb = page.meta.get("kb") if isinstance(page.meta, dict) else None
+    if isinstance(kb, dict) and isinstance(kb.get("title"), str):
+        return kb["title"]
+    return html.unescape(re.sub(r"<[^>]*>", "", page.title or ""))

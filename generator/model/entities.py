@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from . import countries, dates
-from .names import describe, invisible
+from .names import describe, invisible, one_line
 from .problems import shown
 from .vocabulary import REGIONS, ClaimStatus, EventType, GroupStatus, GroupType, Qualifier, RelationshipName, SourceKind
 
@@ -93,7 +93,7 @@ def _plain_text(value: str) -> str:
 
 
 # One line of plain text: names, labels, places.
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_plain_text)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_plain_text), AfterValidator(one_line)]
 # Prose: claims and summaries. [[entity]] links and [@source] citations are allowed inside.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), AfterValidator(_plain_text)]
 

@@ -1,4 +1,9 @@
-"""What a name may hold: no invisible characters, and no look-alike of another profile's name.
+"""What a name may hold: one line, no invisible characters, and no look-alike of another profile's name.
+
+One line: a name, title, label or place (``entities.Line``) holds no line break. It is written into
+line-based formats (a RIS citation is "TAG  - value" lines: a line break in a title would start a
+record of its own) and shown where a break means nothing; YAML's literal blocks and "\n" escapes
+could otherwise put one there.
 
 Invisible characters: besides the control characters and bidirectional overrides that every text
 refuses (models.find_markup), a name must not hold format characters (a zero-width space makes
@@ -18,6 +23,7 @@ name key cannot both stand.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 import idna
@@ -35,6 +41,18 @@ _JOINERS = frozenset({"\u200c", "\u200d"})
 @functools.lru_cache(maxsize=4096)
 def _hidden(char: str) -> bool:
     return unicodedata.category(char) in _HIDDEN_CATEGORIES or ord(char) in _IGNORABLE
+
+
+# Where str.splitlines breaks a line: Unicode's line boundaries.
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` if it is one line; else ValueError naming the first line break."""
+    found = _LINE_BREAKS.search(text)
+    if found:
+        raise ValueError(f"line break ({describe(found.group())}) in a name, title or label; write it on one line")
+    return text
 
 
 def invisible(text: str) -> list[int]:

@@ -2,13 +2,17 @@
 (RFC 4287), so that a reader's feed reader tells them when the knowledge base changes.
 
 Written with the standard library's ElementTree (which escapes every text and attribute), not a
-feed library: an Atom document of this shape is a dozen elements. Deterministic: every date comes
-from a commit, so the same history gives the same bytes. Links are absolute when the site's address
+feed library: an Atom document of this shape is a dozen elements. ElementTree writes any character it
+is given, and XML 1.0 cannot hold most control characters: every text loses those first (``_text``),
+so that no commit message or file name can make the feed unreadable. Deterministic: every date comes
+from a commit, so the same history gives the same bytes; a commit whose date git cannot give as one
+(the year 11476) is left out, since an entry must have one. Links are absolute when the site's address
 is known (mkdocs.yml site_url), else relative to the feed, which RFC 4287 allows.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -30,7 +34,7 @@ def atom_feed(history: History, files: dict[str, tuple[str, str]], href: Callabl
     ET.register_namespace("", ATOM)
 
     feed = ET.Element(f"{{{ATOM}}}feed")
-    commits = history.commits(FEED_ENTRIES)
+    commits = [change for change in history.commits(FEED_ENTRIES) if change.time]
     _text(feed, "id", f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'feed:' + site_name)}")
     _text(feed, "title", f"{site_name}: what changed")
     _text(feed, "updated", commits[0].time if commits else _EPOCH)
@@ -51,6 +55,8 @@ def atom_feed(history: History, files: dict[str, tuple[str, str]], href: Callabl
             name, page = files.get(item.file, (item.file, None))
             first_page = first_page or page
             lines.append(f"{name}: {', '.join(item.fields) or 'changed'}")
+        if change.more:
+            lines.append(f"and {change.more} more file{'s' if change.more != 1 else ''}")
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href(first_page) if first_page else href("changes.md"))
         _text(entry, "summary", "; ".join(lines))
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
@@ -58,5 +64,9 @@ def atom_feed(history: History, files: dict[str, tuple[str, str]], href: Callabl
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
-    element.text = text
+    element.text = _XML_ILLEGAL.sub("", text)
     return element
+
+
+# What XML 1.0 cannot hold (its Char production): controls but tab and line breaks, surrogates, U+FFFE/F.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..model import dates, figures
 from ..model.citations import CitingPage, by_source, citing_pages, locators
 from ..model.entities import Alias, Citation, FigureValue, date_sort_key
+from ..model.problems import Position, ProblemsFound
 from ..model.vocabulary import GROUP_STATUS_LABEL
 from ..stages.resolve import (
     Edge,
@@ -245,7 +246,19 @@ class Page:
             )
             for value in self.values(view)
         ]
-        return f'<div class="kb-chart" aria-hidden="true">{chart.svg(points, format_number)}</div>'
+        try:
+            drawn = chart.svg(points, format_number)
+        except Exception as error:  # noqa: BLE001 - what the values make of a chart is the data's problem
+            message = f"figure '{view.figure.id}': its chart cannot be drawn ({type(error).__name__}: {error}); check its values"
+            raise ProblemsFound([self._origin().problem(message)]) from None
+        return f'<div class="kb-chart" aria-hidden="true">{drawn}</div>'
+
+    def _origin(self) -> Position:
+        """Where the profile this page shows is written (its id's line), for a problem of its data."""
+        profile = next((p for p in self.kb.profiles.values() if p.path == self.path), None)
+        if profile is None:
+            return Position(self.path)
+        return self.kb.origins.get(profile.id) or Position(profile.file)
 
     def span(self, values: list[FigureValue]) -> str:
         """A compact reading of values for one thing: "more than 100 to at least 137", by category."""

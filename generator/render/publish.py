@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import json
 import re
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
@@ -185,13 +186,16 @@ class Citable:
 
     def bibtex(self) -> str:
         """A @misc entry (biblatex reads it as @online). pybtex writes it, turning the text into LaTeX
-        as it goes (latexcodec: "&" -> "\\&", "%" -> "\\%"); braces, which BibTeX counts even when
-        escaped, become LaTeX's brace commands; the title keeps its capitals in a pair of braces."""
+        as it goes (latexcodec: "&" -> "\\&", "%" -> "\\%"); what latexcodec leaves as it is becomes a
+        command that prints it (a backslash would start a command of the title's own, braces, which
+        BibTeX counts even when escaped, would unbalance the field); line breaks and other controls
+        become one space (a blank line ends a paragraph in LaTeX). The title keeps its capitals in a
+        pair of braces; the address is written percent-encoded, as biblatex reads it verbatim."""
         from pybtex.database import BibliographyData
         from pybtex.database import Entry as BibEntry
 
         def text(value: str) -> str:
-            return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_COMMANDS[match.group()], value)
+            return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_COMMANDS[match.group()], one_line(value))
 
         fields = {
             "title": "{" + text(self.title) + "}",
@@ -202,27 +206,29 @@ class Citable:
         if self.updated:
             fields |= {"year": str(self.updated.year), "month": f"{self.updated:%b}".lower(), "date": self.updated.isoformat()}
         if self.url:
-            fields["url"] = self.url
+            fields["url"] = encoded_url(self.url)
         # The writer itself, not to_string("bibtex"): that looks the writer up among the installed
         # packages' entry points on every call.
         return _bibtex_writer().to_string(BibliographyData({self.key: BibEntry("misc", fields)}))
 
     def ris(self) -> str:
+        """RIS is a file of lines, each "TAG  - value": every value is made one line (a line break in
+        a title would start a record of its own), and the address percent-encoded."""
         import rispy
 
         entry: dict[str, Any] = {
             "type_of_reference": "ELEC",
-            "title": self.title,
-            "authors": [f"{self.site} contributors"],
-            "publisher": self.site,
-            "secondary_title": self.site,
+            "title": one_line(self.title),
+            "authors": [one_line(f"{self.site} contributors")],
+            "publisher": one_line(self.site),
+            "secondary_title": one_line(self.site),
             "notes": [f"Licensed {LICENCE['name']}"],
         }
         if self.updated:
             entry["date"] = f"{self.updated:%Y/%m/%d}"
             entry["year"] = str(self.updated.year)
         if self.url:
-            entry["urls"] = [self.url]
+            entry["urls"] = [encoded_url(self.url)]
         return rispy.dumps([entry])
 
     def files(self) -> dict[str, str]:
@@ -248,9 +254,39 @@ CITE_DIR = "cite"
 def _bibtex_writer() -> Any:
     from pybtex.database.output.bibtex import Writer
 
-    return Writer()
+    class VerbatimUrl(Writer):  # type: ignore[misc]
+        """pybtex turns every field into LaTeX; biblatex reads ``url`` verbatim ("%20" stays, where
+        "\\%20" would be a backslash too)."""
+
+        def _write_field(self, stream: Any, type: str, value: str) -> None:
+            if type == "url":
+                stream.write(f",\n    {type} = {self.quote(value)}")
+            else:
+                super()._write_field(stream, type, value)
+
+    return VerbatimUrl()
 
 
-# What latexcodec leaves for us: braces (BibTeX counts them even when escaped) and "$" (math mode).
-_BIBTEX_COMMANDS = {"{": "\\textbraceleft{}", "}": "\\textbraceright{}", "$": "\\$"}
-_BIBTEX_SPECIAL = re.compile("[{}$]")
+# What latexcodec leaves for us: braces (BibTeX counts them even when escaped), "$" (math mode), the
+# backslash (a command) and "^" (a superscript in math mode, an error outside it).
+_BIBTEX_COMMANDS = {"{": "\\textbraceleft{}", "}": "\\textbraceright{}", "$": "\\$", "\\": "\\textbackslash{}", "^": "\\textasciicircum{}"}
+_BIBTEX_SPECIAL = re.compile(r"[{}$\\^]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# RFC 3986's characters (reserved, unreserved, and "%" of the encodings already made): nothing else
+# stands unencoded in an address written into a citation file.
+_URL_SAFE = "!#$&'()*+,/:;=?@[]~-._%"
+
+
+def one_line(text: str) -> str:
+    """Text for a line-based citation format: line breaks and other control characters as one space."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def encoded_url(url: str) -> str:
+    """An address with every character RFC 3986 does not allow in one percent-encoded: spaces, quotes,
+    braces, backslashes, controls, letters outside ASCII (as UTF-8), and a "%" that does not start an
+    encoding already made. Encoding twice changes nothing."""
+    return urllib.parse.quote(_LONE_PERCENT.sub("%25", url), safe=_URL_SAFE)
+
+
+_LONE_PERCENT = re.compile("%(?![0-9A-Fa-f]{2})")

@@ -272,6 +272,8 @@ def render_site(
     project's ``root``, a template's mistake is raised as a problem at its line (ProblemsFound)."""
     try:
         return _render_site(kb, env, history or History(), layout or Layout(), pages_with)
+    except ProblemsFound:
+        raise  # the data's own (a chart its values cannot make): it names the data file, not a template
     except Exception as error:
         problem = template_problem(error, root) if root is not None else None
         if problem is None:

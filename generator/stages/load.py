@@ -330,7 +330,8 @@ def load_file(root: Path, path: Path, kind: str, problems: list[Problem], raw: b
         return None
     body, body_line, line_offset = "", 1, 0
     if kind == "brief":
-        split = _split_front_matter(text, display, problems)
+        # Windows line ends are line ends: the body is Markdown, read line by line (a lone CR is not).
+        split = _split_front_matter(text.replace("\r\n", "\n"), display, problems)
         if split is None:
             return None
         text, body, body_line = split
@@ -374,7 +375,10 @@ def _read_text(path: Path, display: str, problems: list[Problem], raw: bytes | N
 
 
 def _split_front_matter(text: str, display: str, problems: list[Problem]) -> tuple[str, str, int] | None:
-    lines = text.splitlines(keepends=True)
+    """Front matter, body and the body's first line. Lines end at "\n" only, as the brief's checks
+    count them (str.splitlines would also end one at a stray control character)."""
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     if not lines or lines[0].strip() != "---":
         problems.append(Position(display).problem("a brief starts with front matter: a line '---', title/date/summary, then '---'"))
         return None
