@@ -462,10 +462,11 @@ def test_the_real_box_facts_are_checked() -> None:
 # -- hedges ---------------------------------------------------------------------------------------------
 
 HEDGED_TEXT = """\
-The Front may have about 500 fighters, officials said.
-The Front has a base in the hills.
-It was reportedly behind a bombing in May 2016.
+The Front may have about 500 fighters, officials said, and may be a rival of the League.
+The Front has a base in the hills. Its rivals may yet disband.
+The Front was reportedly behind a bombing in May 2016.
 In May 2016 a second bombing followed.
+Its headquarters are reportedly in the hills.
 """
 
 HEDGED_GROUP = """\
@@ -537,11 +538,11 @@ def test_hedges_lists_statements_surer_than_their_paragraph(hedging: Path) -> No
     group = hedging / "data" / "groups" / "front.yaml"
     brief = hedging / "briefs" / "a-brief.md"
     lines = out.splitlines()
-    may = "wire para 1 hedges ('may' in \"The Front may have about 500 fighters, officials…\")"
+    may = "wire para 1 hedges ('may' in \"The Front may have about 500 fighters, officials…\"; 'may' in \"…500 fighters, officials said, and may be a rival of the…\")"
     expected = [
         f"{position(brief, 'The Front has 500')}: hedge: {may}",
         f"data/{position(group, 'The Front has 500')}: hedge: {may}",
-        f"data/{position(group, 'The Front carried out')}: hedge: wire para 3 hedges ('reportedly' in \"It was reportedly behind a bombing in May…\")",
+        f"data/{position(group, 'The Front carried out')}: hedge: wire para 3 hedges ('reportedly' in \"The Front was reportedly behind a bombing in May…\")",
         f"data/{position(group, '500, qualifier')}: hedge: {may}",
         f"data/{position(group, 'rival-of')}: hedge: {may}",
     ]
@@ -550,7 +551,8 @@ def test_hedges_lists_statements_surer_than_their_paragraph(hedging: Path) -> No
     assert all(line.endswith("and the statement does not: keep the source's certainty, attributed, if the hedge is about it") for line in lines if ": hedge: " in line)
     assert "check-citations --hedges: 5 statements state plainly what a cited paragraph hedges (for review; not a failure)" in lines
     # Not listed: a statement that hedges as its source does ("may"), one the page shows as an
-    # allegation (status), one citing a paragraph that does not hedge, and "May" the month.
+    # allegation (status), one citing a paragraph that does not hedge ("May" the month), and one whose
+    # paragraph hedges only another sentence, about something else (the rivals, not the base).
     assert not any(f"front.yaml:{position(group, 'may have about').split(':')[1]}:" in line for line in lines)
     assert len([line for line in lines if "wire para 3" in line]) == 1
     assert "wire para 4" not in out and "wire para 2" not in out
@@ -566,9 +568,9 @@ def test_hedges_are_only_listed_when_asked_for(hedging: Path) -> None:
 
 def test_a_box_fact_is_read_for_hedges(hedging: Path) -> None:
     group = hedging / "data" / "groups" / "front.yaml"
-    group.write_text(group.read_text(encoding="utf-8").replace("type: militant group\n", 'type: militant group\nbase: the hills\nfacts_cite:\n  base: ["wire, para 3"]\n'), encoding="utf-8")
+    group.write_text(group.read_text(encoding="utf-8").replace("type: militant group\n", 'type: militant group\nbase: the hills\nfacts_cite:\n  base: ["wire, para 5"]\n'), encoding="utf-8")
     _, out, _ = check_citations(hedging, "--hedges")
-    assert f"data/{position(group, 'the hills')}: hedge: wire para 3 hedges ('reportedly'" in out
+    assert f"data/{position(group, 'the hills')}: hedge: wire para 5 hedges ('reportedly' in \"Its headquarters are reportedly in the hills.\")" in out
 
 
 # -- what the checker reads, and how much ------------------------------------------------------------
@@ -672,3 +674,33 @@ def test_validate_refuses_a_huge_range_in_cite_lists_and_in_briefs(project: Path
         in lines
     ), done.stderr
     assert f"{position(brief, '[@wire, paras 9-2]')}: 'paras 9-2' runs backwards; write the lower paragraph number first" in lines, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "expected"),
+    [
+        ("Mir says the Taliban tend to keep to Afghanistan.", None, True),
+        ("Webb sees a probability that it keeps attacking.", None, True),
+        ("Rafiq judges it likely.", None, True),
+        ("The group carried out the attack.", "claimed", True),
+        ("The group carried out the attack.", "assessed", False),  # attributed, but as sure as before
+        ("In May 2016 a strike killed him.", None, False),  # the month
+        ("The Taliban keep to Afghanistan.", None, False),
+    ],
+)
+def test_what_counts_as_a_statement_that_hedges(text: str, status: str | None, expected: bool) -> None:
+    from generator.checks.hedges import hedged
+
+    assert hedged(text, status) is expected
+
+
+def test_what_counts_as_a_paragraph_that_hedges() -> None:
+    from generator.checks.hedges import source_hedges
+
+    words = [h.word for h in source_hedges("There is a probability that it will attack. Militants tend to stay. Perhaps not.")]
+    assert words == ["a probability", "tend to", "Perhaps"]
+    assert source_hedges("A U.S. air strike killed him in May 2016, and in May the group regrouped.") == []
+    # With a statement, only the sentences about it count.
+    paragraph = "The group may have 500 fighters. Its rivals reportedly disbanded."
+    assert [h.word for h in source_hedges(paragraph, "The group has 500 fighters.")] == ["may"]
+    assert [h.word for h in source_hedges(paragraph, "Its rivals disbanded in the end.")] == ["reportedly"]

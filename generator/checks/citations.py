@@ -275,7 +275,7 @@ class _Checker:
         for source, numbers in cited.items():
             for n in numbers:
                 paragraphs = self.archive.paragraphs(source) or []
-                hedges = source_hedges(paragraphs[n - 1]) if 0 < n <= len(paragraphs) else []
+                hedges = source_hedges(paragraphs[n - 1], statement.words) if 0 < n <= len(paragraphs) else []
                 if hedges:
                     quoted = "; ".join(f"'{hedge.word}' in \"{hedge.quote}\"" for hedge in hedges)
                     found.append(f"{source} para {n} hedges ({quoted})")
@@ -493,7 +493,8 @@ def _figure_statements(figure: Figure, path: tuple[str | int, ...], document: Do
         statement.stated_dates.append((date_mention(value.as_of), where.value(here + ("as_of",))))
         _add_text(statement, value.note, where.value(here + ("note",)), lines)
         _add_text(statement, value.by, where.value(here + ("by",)), lines)
-        _for_hedges(statement, where.value(here + ("value",)), value.status, value.note, value.by)
+        amount = f"{value.value:g}" + (f" {value.max:g}" if value.max is not None else "")
+        _for_hedges(statement, where.value(here + ("value",)), value.status, amount, figure.label, value.category, value.note, value.by)
         yield statement
 
 
@@ -507,7 +508,7 @@ def _relationship_statement(relationship: Relationship, path: tuple[str | int, .
     _add_text(statement, relationship.note, where.value(path + ("note",)), lines)
     _add_text(statement, relationship.by, where.value(path + ("by",)), lines)
     # The type is part of what it says: "claimed" hedges, "carried-out" does not.
-    words = str(relationship.type).replace("-", " ")
+    words = f"{relationship.type} {relationship.target}".replace("-", " ")
     _for_hedges(statement, where.value(path + ("type",)), relationship.status, words, relationship.note, relationship.by)
     return statement
 

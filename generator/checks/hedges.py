@@ -3,8 +3,14 @@
 ``check-citations --hedges`` lists every statement whose cited paragraph hedges ("may", "likely",
 "there is a probability", "reportedly", "claimed" ...) while the statement itself states the thing
 plainly. It is a list for review, not a failure: whether a statement has kept its source's
-certainty is a judgement of wording, and a paragraph often hedges one sentence and states the next.
-The message quotes the hedging words of the paragraph, so the reviewer sees which sentence it is.
+certainty is a judgement of wording. The message quotes the hedging words of the paragraph, so the
+reviewer sees which sentence it is.
+
+A paragraph often hedges one sentence and states the next ("ISIS-K claimed the embassy bombing.
+Russian forces fought it in Ingushetia."), so a hedge counts for a statement only when the sentence
+that holds it is about what the statement says: it shares at least RELATED words with the statement
+(or all the words of the shorter of the two, such as a fact of the summary box). Words are
+compared by their first five letters, leaving out the commonest words and the hedge itself.
 
 A statement counts as hedged when its own words hedge (the words a source hedges with, and a few
 more a careful summary uses: "could", "possibly", "appears", "suggests", "unclear" ...), or when
@@ -45,14 +51,47 @@ class Hedge:
     quote: str  # the words around it, to find the sentence
 
 
-def source_hedges(paragraph: str) -> list[Hedge]:
-    """The hedges of a source's paragraph, in order, each with a few words around it."""
+RELATED = 3  # words a hedged sentence must share with a statement to be about it
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]*[A-Z0-9])")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d+")
+_COMMON = frozenset(
+    "the and for that this with from are was were has have had not but its their they them his her who whom "
+    "which what when where while than then there these those into over after before about also been being "
+    "would will could should can said says say according other some such more most many much only very all "
+    "any each both either neither one two".split()
+)
+
+
+def source_hedges(paragraph: str, statement: str | None = None) -> list[Hedge]:
+    """The hedges of a source's paragraph, in order, each with a few words around it; with ``statement``,
+    only those in a sentence about what the statement says (see RELATED)."""
+    words = _words(statement) if statement is not None else None
     found = []
-    for match in SOURCE_HEDGES.finditer(paragraph):
-        if match.group() == "May" and _is_month(paragraph, match.start(), match.end()):
-            continue
-        found.append(Hedge(" ".join(match.group().split()), _around(paragraph, match.start(), match.end())))
+    start = 0
+    for end in [m.start() for m in _SENTENCE_END.finditer(paragraph)] + [len(paragraph)]:
+        sentence = paragraph[start:end]
+        if words is None or _about(_words(sentence), words):
+            for match in SOURCE_HEDGES.finditer(sentence):
+                if match.group() == "May" and _is_month(sentence, match.start(), match.end()):
+                    continue
+                found.append(Hedge(" ".join(match.group().split()), _around(paragraph, start + match.start(), start + match.end())))
+        start = end
     return found
+
+
+def _words(text: str) -> set[str]:
+    """The words that carry a text's meaning, by their first five letters ("Russia" is "Russian")."""
+    found = set()
+    for match in _TOKEN.finditer(text):
+        word = match.group().lower().replace("’", "'")
+        if word.isdigit() or (len(word) > 2 and word not in _COMMON and not SOURCE_HEDGES.fullmatch(word)):
+            found.add(word[:5])
+    return found
+
+
+def _about(sentence: set[str], statement: set[str]) -> bool:
+    return bool(statement and sentence) and len(sentence & statement) >= min(RELATED, len(statement), len(sentence))
 
 
 def hedged(text: str, status: str | None = None) -> bool:
