@@ -682,6 +682,7 @@ def test_validate_refuses_a_huge_range_in_cite_lists_and_in_briefs(project: Path
         ("Mir says the Taliban tend to keep to Afghanistan.", None, True),
         ("Webb sees a probability that it keeps attacking.", None, True),
         ("Rafiq judges it likely.", None, True),
+        ("According to reports, it helped them.", None, True),
         ("The group carried out the attack.", "claimed", True),
         ("The group carried out the attack.", "assessed", False),  # attributed, but as sure as before
         ("In May 2016 a strike killed him.", None, False),  # the month

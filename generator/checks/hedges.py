@@ -34,7 +34,8 @@ SOURCE_HEDGES = re.compile(
 STATEMENT_HEDGES = re.compile(
     r"\b(?:may|might|could|likely|unlikely|probably|probable|probability|perhaps|possibly|possible|potentially|"
     r"reportedly|allegedly|alleged|allegations?|claim|claims|claimed|claiming|tends?\s+to|tended\s+to|tendency|"
-    r"apparently|appears?|appeared|seems?|seemed|suggests?|suggested|unclear|uncertain|unconfirmed)\b",
+    r"apparently|appears?|appeared|seems?|seemed|suggests?|suggested|unclear|uncertain|unconfirmed|"
+    r"according\s+to\s+reports|(?:is|are|was|were)\s+reported\s+to)\b",
     re.IGNORECASE,
 )
 # Statuses that the page shows as someone's word ("claimed by ISIS-K", "alleged by ...").
