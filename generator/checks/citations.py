@@ -23,8 +23,8 @@ an event's ``date`` and ``place`` ...), and its numbers and dates are checked li
 A value worked out rather than read (a date from "last July" and the article's date, a sum) is
 marked, with how: ``derived:`` on the statement in YAML, or after a semicolon in any citation,
 ``[@source, para 17; derived: ...]`` in a brief and ``"source, para 17; derived: ..."`` in a
-``cite:`` or ``facts_cite`` list. A mention that the explanation itself states is accepted; a phrase it quotes must stand in
-the cited paragraphs. A figure's ``as_of`` may also be the cited source's own date (the date it was
+``cite:`` or ``facts_cite`` list. A mention that the explanation itself states is accepted; a
+phrase it quotes must stand in the cited paragraphs. A figure's ``as_of`` may also be the cited source's own date (the date it was
 stated).
 
 With ``hedges=True`` it also lists, for review, each statement whose cited paragraph hedges where the
@@ -123,6 +123,7 @@ class Archive:
         self.sources = sources
         self.where = where or {}  # each source record's archive: value, for errors
         self.errors: list[Problem] = []
+        self.refused: set[str] = set()  # sources whose archive: names no regular file inside the folder
         self._paragraphs: dict[str, list[str] | None] = {}
         self._indexes: dict[tuple[str, int], Index] = {}
 
@@ -138,6 +139,13 @@ class Archive:
     def _read(self, source_id: str, name: str) -> str | None:
         """The text a record names, if it is a regular file inside the folder once links are followed;
         None when it is not there (a missing text); an error, and None, for anything else."""
+        errors = len(self.errors)
+        text = self._read_inside(source_id, name)
+        if len(self.errors) > errors:
+            self.refused.add(source_id)
+        return text
+
+    def _read_inside(self, source_id: str, name: str) -> str | None:
         assert self.folder is not None
         where = self.where.get(source_id, Position(f"data/sources/{source_id}.yaml"))
         relative = PurePosixPath(name)
@@ -211,12 +219,12 @@ def check_citations(project: Project, archive: Path | None, hedges: bool = False
     texts = Archive(archive if archive is not None and archive.is_dir() else None, sources, where)
     archived = [source.id for source in sources.values() if source.archive]
     present = [source_id for source_id in archived if texts.paragraphs(source_id) is not None]
-    refused = {problem.file for problem in texts.errors}
     # A folder holding none of the texts is no archive (one notice); one lacking some names those. A
     # text refused (a link out of the folder) is there, and an error of its own.
-    report = Report(archive=archive, archive_found=texts.folder is not None and (bool(present) or bool(refused) or not archived))
+    found = bool(present) or bool(texts.refused) or not archived
+    report = Report(archive=archive, archive_found=texts.folder is not None and found)
     if report.archive_found:
-        report.missing_texts = [source_id for source_id in archived if source_id not in present and where[source_id].file not in refused]
+        report.missing_texts = [source_id for source_id in archived if source_id not in present and source_id not in texts.refused]
     checker = _Checker(texts, sources, report, hedges)
     for item in validated:
         for statement in _statements(item, project.root):
