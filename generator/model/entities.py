@@ -195,27 +195,40 @@ PARAGRAPHS = re.compile(r"\bparas?\s+(\d+)(?:\s*[-–]\s*(\d+))?", re.IGNORECASE
 MAX_SPAN = 100  # paragraphs one locator range may cover: no article argues one point over more
 
 
+_PARAGRAPH_DIGITS = 12  # a paragraph number of more digits names no paragraph of any text
+
+
+def _paragraph(digits: str) -> int:
+    """A paragraph number as written; one of more than _PARAGRAPH_DIGITS digits reads as 10**12, beyond
+    any text (int() of thousands of digits is slow, and Python refuses it past 4,300)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= _PARAGRAPH_DIGITS else 10**_PARAGRAPH_DIGITS
+
+
 def paragraph_spans(locator: str | None) -> list[tuple[int, int]]:
     """The paragraph ranges a locator names, first and last: 'paras 2-4' -> [(2, 4)]; 'para 4; derived:
     ...' -> [(4, 4)] (a remark after the semicolon names no paragraph of its own)."""
     place = (locator or "").partition(";")[0]
-    return [(int(m.group(1)), int(m.group(2) or m.group(1))) for m in PARAGRAPHS.finditer(place)]
+    return [(_paragraph(m.group(1)), _paragraph(m.group(2) or m.group(1))) for m in PARAGRAPHS.finditer(place)]
 
 
 def locator_problem(locator: str | None) -> str | None:
-    """Why a locator cannot name the paragraphs it means (a paragraph 0, a range that runs backwards or
-    covers more than MAX_SPAN paragraphs), or None. Checked at validation, so that nothing later
-    expands a range of a billion paragraphs."""
+    """Why a locator cannot name the paragraphs it means (a paragraph 0, a number beyond any text, a
+    range that runs backwards or covers more than MAX_SPAN paragraphs), or None. Checked at
+    validation, so that nothing later expands a range of a billion paragraphs."""
     place = (locator or "").partition(";")[0]
     for match in PARAGRAPHS.finditer(place):
-        first, last = match.group(1), match.group(2) or match.group(1)
         written = shown(" ".join(match.group().split()))
-        if int(first) == 0 or int(last) == 0:
+        numbers = [match.group(1), match.group(2) or match.group(1)]
+        if any(len(n.lstrip("0")) > _PARAGRAPH_DIGITS for n in numbers):
+            return f"{written} names a paragraph beyond any text (more than {_PARAGRAPH_DIGITS} digits); cite the paragraphs that say it"
+        first, last = (_paragraph(n) for n in numbers)
+        if first == 0 or last == 0:
             return f"{written} names paragraph 0; paragraphs count from 1 (the first non-empty line is para 1)"
-        if int(last) < int(first):
+        if last < first:
             return f"{written} runs backwards; write the lower paragraph number first"
-        if int(last) - int(first) + 1 > MAX_SPAN:
-            return f"{written} covers {int(last) - int(first) + 1:,} paragraphs; a range may cover at most {MAX_SPAN}: cite the paragraphs that say it"
+        if last - first + 1 > MAX_SPAN:
+            return f"{written} covers {last - first + 1:,} paragraphs; a range may cover at most {MAX_SPAN}: cite the paragraphs that say it"
     return None
 
 
