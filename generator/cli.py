@@ -87,6 +87,8 @@ examples:
       write the generated Markdown to rendered/, to read or diff it
   %(prog)s check-citations --strict
       check that each cited paragraph states the numbers and dates cited to it
+  %(prog)s check-citations --hedges
+      also list, for review, statements surer than the paragraphs they cite
 """
 
 
@@ -134,10 +136,11 @@ def _parser() -> argparse.ArgumentParser:
         help="check that each cited paragraph states the numbers and dates of its statement",
         description="Read the paragraphs that every statement, figure value, relationship and brief passage "
         "cites in the archived source texts, and report each number, amount, year, month or date of the "
-        "statement that none of them states, with where the source does state it. A value worked out "
-        "rather than read is marked with derived: (in a brief, [@source, para N; derived: how]). Findings "
-        "are warnings, errors with --strict. Without the archive folder the texts cannot be read: one "
-        "notice, and only locators are checked.",
+        "statement that none of them states, with where the source does state it; the facts of each "
+        "summary box (facts_cite) too. A value worked out rather than read is marked with derived: (in a "
+        "citation, after a semicolon: [@source, para N; derived: how]). Findings are warnings, errors with "
+        "--strict. Without the archive folder the texts cannot be read: only locators are checked, and "
+        "--strict fails unless --allow-no-archive says that the texts are absent on purpose.",
     )
     cite_check.add_argument(
         "--archive",
@@ -145,6 +148,18 @@ def _parser() -> argparse.ArgumentParser:
         help=f"folder of the archived source texts (default: ${ARCHIVE_ENV}, else {DEFAULT_ARCHIVE.as_posix()} beside the project folder)",
     )
     cite_check.add_argument("--strict", action="store_true", help="findings are errors: exit 1 when there are any")
+    cite_check.add_argument(
+        "--allow-no-archive",
+        action="store_true",
+        help="where no archive folder (or a source's text) is found, check only what needs no text and pass; "
+        "without it --strict fails there (exit 2), since nothing was compared",
+    )
+    cite_check.add_argument(
+        "--hedges",
+        action="store_true",
+        help="also list each statement whose cited paragraph hedges (may, likely, reportedly, claimed ...) "
+        "where the statement does not: for review, never a failure",
+    )
     cite_check.set_defaults(run=_check_citations)
 
     new = add_command(
@@ -173,34 +188,59 @@ def _check_citations(project: Project, args: argparse.Namespace) -> int:
         given = "--archive" if args.archive else ARCHIVE_ENV
         print(f"{given}: {folder} is not a folder; give the folder that holds the archived source texts", file=sys.stderr)
         return 2
-    report = check_citations(project, folder)
+    report = check_citations(project, folder, hedges=args.hedges)
     github = args.format == "github"
+    # --strict promises that the cited paragraphs were read: without the texts that holds only when it is
+    # meant (--allow-no-archive, as on GitHub, where the texts are not in the repository).
+    unread = args.strict and not args.allow_no_archive
+    level = "error" if unread else "notice"
     if not report.archive_found:
-        _notice(
-            f"no archive of source texts at {folder}: cited paragraphs were not compared with what they say "
-            f"(give the folder with --archive DIR or ${ARCHIVE_ENV})",
+        looked = "--archive" if args.archive else f"${ARCHIVE_ENV}" if asked else f"{DEFAULT_ARCHIVE.as_posix()} beside the project folder"
+        fix = ", or pass --allow-no-archive to check only what needs no text" if unread else ""
+        _say(
+            f"no archive of source texts at {folder} ({looked}): cited paragraphs were not compared with what they say; "
+            f"give the folder with --archive DIR or ${ARCHIVE_ENV}{fix}",
             github,
+            level,
         )
     for source_id in report.missing_texts:
-        _notice(f"the archived text of {source_id} is not in {folder}: its citations were not compared", github)
-    level = "error" if args.strict else "warning"
+        fix = " (add it, or pass --allow-no-archive)" if unread else ""
+        _say(f"the archived text of {source_id} is not in {folder}: its citations were not compared{fix}", github, level)
+    for problem in report.errors:  # an archive: that leads out of the folder: an error, --strict or not
+        print(problem.github_annotation() if github else str(problem), file=sys.stderr)
+    severity = "error" if args.strict else "warning"
     for problem in report.problems:
         if github:
-            print(problem.github_annotation(level), file=sys.stderr)
+            print(problem.github_annotation(severity), file=sys.stderr)
         elif args.strict:
             print(problem, file=sys.stderr)
         else:
             print(printable(f"{problem.file}:{problem.line}:{problem.col}: warning: {problem.message}"), file=sys.stderr)
+    if args.hedges:
+        for problem in report.hedges:
+            print(problem.github_annotation("notice") if github else str(problem))
+        count = len(report.hedges)
+        print(
+            f"check-citations --hedges: {count} statement{'s' if count != 1 else ''} state{'s' if count == 1 else ''} plainly "
+            "what a cited paragraph hedges (for review; not a failure)"
+        )
     found = len(report.problems)
     print(
         f"check-citations: {report.statements} statements checked ({report.mentions} numbers and dates), "
-        f"{report.unchecked} without an archived text; {found} finding{'s' if found != 1 else ''}" + (f" ({level}s)" if found else "")
+        f"{report.unchecked} without an archived text; {found} finding{'s' if found != 1 else ''}" + (f" ({severity}s)" if found else "")
     )
-    return 1 if found and args.strict else 0
+    if report.errors:
+        count = len(report.errors)
+        print(f"check-citations: {count} archived text{'s' if count != 1 else ''} refused (errors)", file=sys.stderr)
+    if unread and (not report.archive_found or report.missing_texts):
+        return 2  # nothing (or not everything) was compared: --strict cannot pass
+    return 1 if report.errors or (found and args.strict) else 0
 
 
-def _notice(message: str, github: bool) -> None:
-    print(f"::notice::{message}" if github else f"check-citations: {message}", file=sys.stderr)
+def _say(message: str, github: bool, level: str = "notice") -> None:
+    """A line about the run rather than a position in a file: ::notice:: (or ::error::) on GitHub."""
+    prefix = "error: " if level == "error" else ""
+    print(f"::{level}::{message}" if github else f"check-citations: {prefix}{message}", file=sys.stderr)
 
 
 # Written into every folder that render makes: the one sign that it may replace that folder.

@@ -276,24 +276,55 @@ def test_a_clean_project_passes_strict(project: Path) -> None:
     assert out.endswith("; 0 findings\n")
 
 
-def test_without_an_archive_one_notice_and_success(project: Path, tmp_path: Path) -> None:
+NO_ARCHIVE = "no archive of source texts at {folder} ({looked}): cited paragraphs were not compared with what they say; give the folder with --archive DIR or $KHORASAN_BRIEF_ARCHIVE"
+
+
+def test_strict_without_an_archive_fails_and_says_where_it_looked(project: Path, tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "shared")
+    default = NO_ARCHIVE.format(folder=tmp_path / "shared" / "sources", looked="../shared/sources beside the project folder")
     code, out, err = check_citations(project, "--strict")
-    assert code == 0, err
-    assert (
-        err
-        == f"check-citations: no archive of source texts at {(tmp_path / 'shared' / 'sources')}: cited paragraphs were not compared with what they say (give the folder with --archive DIR or $KHORASAN_BRIEF_ARCHIVE)\n"
-    )
+    assert code == 2, err
+    assert err == f"check-citations: error: {default}, or pass --allow-no-archive to check only what needs no text\n"
     assert out.startswith("check-citations: 0 statements checked")
     code, _, err = check_citations(project, "--strict", "--format", "github")
+    assert code == 2 and err.startswith("::error::no archive of source texts")
+    # A folder that holds none of the texts is no archive either; it names the setting that chose it.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = check_citations(project, "--strict", env={"KHORASAN_BRIEF_ARCHIVE": str(empty)})
+    assert code == 2 and NO_ARCHIVE.format(folder=empty, looked="$KHORASAN_BRIEF_ARCHIVE") in err
+
+
+def test_without_an_archive_on_purpose_one_notice_and_success(project: Path, tmp_path: Path) -> None:
+    shutil.rmtree(tmp_path / "shared")
+    default = NO_ARCHIVE.format(folder=tmp_path / "shared" / "sources", looked="../shared/sources beside the project folder")
+    code, out, err = check_citations(project, "--strict", "--allow-no-archive")
+    assert (code, err) == (0, f"check-citations: {default}\n")
+    assert out.startswith("check-citations: 0 statements checked")
+    code, _, err = check_citations(project, "--strict", "--allow-no-archive", "--format", "github")
     assert code == 0 and err.startswith("::notice::no archive of source texts")
+    # Without --strict nothing is promised: the notice, and success.
+    code, _, err = check_citations(project)
+    assert (code, err) == (0, f"check-citations: {default}\n")
+
+
+def test_strict_with_a_text_missing_from_the_archive_fails(project: Path, tmp_path: Path) -> None:
+    source = project / "data" / "sources" / "other.yaml"
+    source.write_text(SOURCE.replace("id: wire", "id: other").replace("wire.txt", "other.txt"), encoding="utf-8")
+    code, _, err = check_citations(project, "--strict")
+    archive = tmp_path / "shared" / "sources"
+    assert code == 2
+    assert f"check-citations: error: the archived text of other is not in {archive}: its citations were not compared (add it, or pass --allow-no-archive)" in err
+    code, _, err = check_citations(project, "--strict", "--allow-no-archive")
+    assert code == 1  # the fixture's findings, now errors; the missing text only a notice
+    assert f"check-citations: the archived text of other is not in {archive}: its citations were not compared\n" in err
 
 
 def test_a_citation_of_page_furniture_is_an_error_even_without_the_texts(project: Path, tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "shared")
     group = project / "data" / "groups" / "front.yaml"
     group.write_text(group.read_text(encoding="utf-8").replace('["wire, para 9"]', '["wire, para 3", "wire, para 4"]'), encoding="utf-8")
-    code, _, err = check_citations(project, "--strict")
+    code, _, err = check_citations(project, "--strict", "--allow-no-archive")
     assert code == 1
     assert "wire para 4 is page furniture of the archived page" in err
 
@@ -350,17 +381,347 @@ def test_the_check_runs_in_ci() -> None:
 
 def test_the_pull_request_workflow_runs_the_check(tmp_path: Path) -> None:
     step = command(workflow("validate.yml"), "validate", "python -m generator check-citations")
-    assert step[-3:] == ["--strict", "--format", "github"]
-    # On GitHub the archived texts are absent: the step says so and passes.
+    assert step[-4:] == ["--strict", "--allow-no-archive", "--format", "github"]
+    # On GitHub the archived texts are absent, on purpose: the step says so and passes.
     project = tmp_path / "clone"
     shutil.copytree(ROOT / "data", project / "data")
     shutil.copytree(ROOT / "briefs", project / "briefs")
-    done = subprocess.run(step, cwd=project, env={k: v for k, v in ENV.items() if k != "KHORASAN_BRIEF_ARCHIVE"}, capture_output=True, text=True, timeout=300)
+    environment = {k: v for k, v in ENV.items() if k != "KHORASAN_BRIEF_ARCHIVE"}
+    done = subprocess.run(step, cwd=project, env=environment, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("::notice::no archive of source texts")
+    # The flag is what lets it pass: the same step without it fails, saying where it looked.
+    without = [arg for arg in step if arg != "--allow-no-archive"]
+    done = subprocess.run(without, cwd=project, env=environment, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.startswith("::error::no archive of source texts at ")
+    # Where the texts are (KHORASAN_BRIEF_ARCHIVE pointing at them), the same step reads them all.
+    if ARCHIVE.is_dir():
+        done = subprocess.run(step, cwd=project, env={**environment, "KHORASAN_BRIEF_ARCHIVE": str(ARCHIVE)}, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        assert " 0 without an archived text" in done.stdout
 
 
 def test_the_check_runs_without_mkdocs() -> None:
     code, printed = cli_without_mkdocs("check-citations", cwd=ROOT)
     assert code == 0, printed
     assert "statements checked" in printed
+
+
+# -- the summary box, derived: in a citation -----------------------------------------------------------
+
+
+def with_facts(project: Path, facts: str, founded: str = "2015-06") -> Path:
+    """The fixture group with a founding date and the given facts_cite block (YAML lines)."""
+    group = project / "data" / "groups" / "front.yaml"
+    status = "status: active\n" if "  status:" in facts else ""  # a status only with its citation
+    text = group.read_text(encoding="utf-8").replace("type: militant-group\n", f"type: militant-group\nfounded: {founded}\nareas: [Russia]\n{status}{facts}")
+    group.write_text(text, encoding="utf-8")
+    return group
+
+
+def test_the_facts_of_the_summary_box_are_checked_like_statements(project: Path) -> None:
+    group = with_facts(project, 'facts_cite:\n  founded: ["wire, para 2"]\n  areas: ["wire, para 3"]\n  status: ["wire, para 3"]\n')
+    code, out, err = check_citations(project, "--strict")
+    assert code == 1
+    # The box's founding date is not in the paragraph its footnote names; the source has it in para 1.
+    assert f"data/{position(group, '2015-06')}: '2015-06' is in wire para 1, not in para 2" in err.splitlines()
+    assert out.startswith("check-citations: 14 statements checked (16 numbers and dates)")  # 11 + founded, areas, status
+
+
+def test_a_box_fact_worked_out_says_how_in_its_citation(project: Path) -> None:
+    """July 2023 is 'last July' in an article of March 2024: the derivation is written after a semicolon
+    in the citation, as in a brief, and what it quotes must be in the cited paragraph."""
+    derived = "wire, para 3; derived: July 2023, from 'last July' in an article of March 2024"
+    group = with_facts(project, f'facts_cite:\n  founded: ["{derived}"]\n', founded="2023-07")
+    _, _, err = check_citations(project, "--strict")
+    assert "2023-07" not in err
+    group.write_text(group.read_text(encoding="utf-8").replace("'last July'", "'in July'"), encoding="utf-8")
+    _, _, err = check_citations(project, "--strict")
+    at = position(group, '"wire, para 3; derived')
+    assert f"data/{at}: derived: quotes 'in July', which is in none of the cited paragraphs (that source)" in err.splitlines()
+    # Without the note the date is a finding: 'last July' states no year.
+    group.write_text(group.read_text(encoding="utf-8").replace(derived.replace("'last July'", "'in July'"), "wire, para 3"), encoding="utf-8")
+    _, _, err = check_citations(project, "--strict")
+    assert f"data/{position(group, '2023-07')}: '2023-07' is in none of the cited paragraphs (wire para 3), nor anywhere else in that source; cite where it is said, or say how it was worked out with derived:" in err.splitlines()
+
+
+def test_the_real_box_facts_are_checked() -> None:
+    """The knowledge base's own box facts go through the check: Bajaur's date, July 2023, stands in
+    its footnote's paragraph only as "last July", and the citation says how it was worked out."""
+    from generator.checks.citations import _statements
+    from generator.checks.citations import _validated as validated_items
+    from generator.model.project import Project
+
+    item = next(i for i in validated_items(Project(ROOT)) if i.document.file == "data/events/bajaur-rally-bombing.yaml")
+    dates = [s for s in _statements(item, ROOT) if any(mention.text == "2023-07" for mention, _ in s.mentions)]
+    assert len(dates) == 1, "the box's date is one statement"
+    assert dates[0].derived is not None and "'last July'" in dates[0].derived
+    assert [citation.source for citation, _ in dates[0].cites] == ["globely-rafiq-2024"]
+
+
+# -- hedges ---------------------------------------------------------------------------------------------
+
+HEDGED_TEXT = """\
+The Front may have about 500 fighters, officials said, and may be a rival of the League.
+The Front has a base in the hills. Its rivals may yet disband.
+The Front was reportedly behind a bombing in May 2016.
+In May 2016 a second bombing followed.
+Its headquarters are reportedly in the hills.
+"""
+
+HEDGED_GROUP = """\
+id: front
+name: The Front
+type: militant-group
+summary:
+  text: The Front has 500 fighters.
+  cite: ["wire, para 1"]
+sections:
+  - title: Strength
+    claims:
+      - text: The Front may have about 500 fighters.
+        cite: ["wire, para 1"]
+      - text: The Front has a base in the hills.
+        cite: ["wire, para 2"]
+      - text: The Front carried out a bombing in 2016.
+        cite: ["wire, para 3"]
+      - text: The Front carried out a bombing in 2016.
+        status: alleged
+        by: officials
+        cite: ["wire, para 3"]
+      - text: A second bombing followed in 2016.
+        cite: ["wire, para 4"]
+figures:
+  - id: strength
+    label: Fighters
+    unit: fighters
+    values:
+      - {value: 500, qualifier: about, as_of: 2024-03, cite: ["wire, para 1"]}
+relationships:
+  - type: rival-of
+    target: league
+    cite: ["wire, para 1"]
+"""
+
+LEAGUE = """\
+id: league
+name: The League
+type: militant-group
+summary:
+  text: The League is a group.
+  cite: ["wire, para 2"]
+"""
+
+HEDGED_BRIEF = """\
+---
+title: A brief
+date: 2024-03
+summary: A made-up brief.
+---
+The Front has 500 fighters [@wire, para 1]. Officials think it may have 500 [@wire, para 1].
+"""
+
+
+@pytest.fixture
+def hedging(project: Path, tmp_path: Path) -> Path:
+    (tmp_path / "shared" / "sources" / "wire.txt").write_text(HEDGED_TEXT, encoding="utf-8")
+    (project / "data" / "sources" / "wire.yaml").write_text(SOURCE.replace("furniture: [4]\n", ""), encoding="utf-8")
+    (project / "data" / "groups" / "front.yaml").write_text(HEDGED_GROUP, encoding="utf-8")
+    (project / "data" / "groups" / "league.yaml").write_text(LEAGUE, encoding="utf-8")
+    (project / "briefs" / "a-brief.md").write_text(HEDGED_BRIEF, encoding="utf-8")
+    return project
+
+
+def test_hedges_lists_statements_surer_than_their_paragraph(hedging: Path) -> None:
+    code, out, err = check_citations(hedging, "--hedges", "--strict")
+    assert (code, err) == (0, "")  # a report for review, not a failure
+    group = hedging / "data" / "groups" / "front.yaml"
+    brief = hedging / "briefs" / "a-brief.md"
+    lines = out.splitlines()
+    may = "wire para 1 hedges ('may' in \"The Front may have about 500 fighters, officials…\"; 'may' in \"…500 fighters, officials said, and may be a rival of the…\")"
+    expected = [
+        f"{position(brief, 'The Front has 500')}: hedge: {may}",
+        f"data/{position(group, 'The Front has 500')}: hedge: {may}",
+        f"data/{position(group, 'The Front carried out')}: hedge: wire para 3 hedges ('reportedly' in \"The Front was reportedly behind a bombing in May…\")",
+        f"data/{position(group, '500, qualifier')}: hedge: {may}",
+        f"data/{position(group, 'rival-of')}: hedge: {may}",
+    ]
+    found = [line.split(", and the statement does not")[0] for line in lines if ": hedge: " in line]
+    assert found == expected, out
+    assert all(line.endswith("and the statement does not: keep the source's certainty, attributed, if the hedge is about it") for line in lines if ": hedge: " in line)
+    assert "check-citations --hedges: 5 statements state plainly what a cited paragraph hedges (for review; not a failure)" in lines
+    # Not listed: a statement that hedges as its source does ("may"), one the page shows as an
+    # allegation (status), one citing a paragraph that does not hedge ("May" the month), and one whose
+    # paragraph hedges only another sentence, about something else (the rivals, not the base).
+    assert not any(f"front.yaml:{position(group, 'may have about').split(':')[1]}:" in line for line in lines)
+    assert len([line for line in lines if "wire para 3" in line]) == 1
+    assert "wire para 4" not in out and "wire para 2" not in out
+
+
+def test_hedges_are_only_listed_when_asked_for(hedging: Path) -> None:
+    code, out, _ = check_citations(hedging, "--strict")
+    assert code == 0 and "hedge" not in out
+    code, out, err = check_citations(hedging, "--hedges", "--format", "github")
+    assert code == 0
+    assert "::notice file=data/groups/front.yaml,line=5,col=9::hedge: wire para 1 hedges" in out
+
+
+def test_a_box_fact_is_read_for_hedges(hedging: Path) -> None:
+    group = hedging / "data" / "groups" / "front.yaml"
+    group.write_text(group.read_text(encoding="utf-8").replace("type: militant-group\n", 'type: militant-group\nbase: the hills\nfacts_cite:\n  base: ["wire, para 5"]\n'), encoding="utf-8")
+    _, out, _ = check_citations(hedging, "--hedges")
+    assert f"data/{position(group, 'the hills')}: hedge: wire para 5 hedges ('reportedly' in \"Its headquarters are reportedly in the hills.\")" in out
+
+
+# -- what the checker reads, and how much ------------------------------------------------------------
+
+
+def archive_named(project: Path, name: str) -> Path:
+    source = project / "data" / "sources" / "wire.yaml"
+    source.write_text(SOURCE.replace("archive: wire.txt", f"archive: {name!r}" if name else "archive: wire.txt"), encoding="utf-8")
+    return source
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("../secret.txt", "'../secret.txt' leads out of the archive folder with '..'; give the text's file name inside that folder"),
+        ("texts/../../secret.txt", "'texts/../../secret.txt' leads out of the archive folder with '..'; give the text's file name inside that folder"),
+        ("/etc/passwd", "'/etc/passwd' is an absolute path; give the text's file name inside the archive folder, e.g. 001_48329c039e7b20a3.txt"),
+        ("C:/texts/wire.txt", "'C:/texts/wire.txt' is an absolute path; give the text's file name inside the archive folder, e.g. 001_48329c039e7b20a3.txt"),
+        ("..\\secret.txt", "'..\\\\secret.txt' has a backslash; separate folders with / inside the archive folder"),
+    ],
+)
+def test_an_archive_name_out_of_the_folder_is_refused_by_validate(project: Path, name: str, message: str) -> None:
+    source = archive_named(project, name)
+    for command in ("validate", "check-citations"):
+        done = subprocess.run([sys.executable, "-m", "generator", command], cwd=project, env=ENV, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 1
+        assert f"data/{position(source, repr(name)[:8])}: archive: {message}" in done.stderr.splitlines(), done.stderr
+
+
+def test_an_archive_link_out_of_the_folder_is_an_error(project: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "shared" / "sources"
+    (tmp_path / "secret.txt").write_text("In June 2015 the Front wrote a letter.\n", encoding="utf-8")
+    (archive / "wire.txt").unlink()
+    (archive / "wire.txt").symlink_to(tmp_path / "secret.txt")
+    source = project / "data" / "sources" / "wire.yaml"
+    code, out, err = check_citations(project)  # not --strict: an error all the same
+    assert code == 1
+    assert f"data/{position(source, 'wire.txt')}: archive: 'wire.txt' leads out of the archive folder {archive} (through a link); keep the text itself in that folder" in err.splitlines()
+    assert err.splitlines()[-1] == "check-citations: 1 archived text refused (errors)"
+    assert "no archive" not in err and "is not in" not in err  # refused, not missing
+    assert out.startswith("check-citations: 0 statements checked")
+    # A link that stays inside the folder is read.
+    (archive / "kept.txt").write_text(ARCHIVE_TEXT, encoding="utf-8")
+    (archive / "wire.txt").unlink()
+    (archive / "wire.txt").symlink_to(archive / "kept.txt")
+    code, out, _ = check_citations(project)
+    assert code == 0 and out.startswith("check-citations: 11 statements checked")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no named pipes here")
+def test_an_archive_that_is_a_pipe_or_a_folder_is_not_read(project: Path, tmp_path: Path) -> None:
+    import os
+
+    archive = tmp_path / "shared" / "sources"
+    (archive / "wire.txt").unlink()
+    os.mkfifo(archive / "wire.txt")  # opening a pipe would wait for a writer for ever
+    source = project / "data" / "sources" / "wire.yaml"
+    code, _, err = check_citations(project)
+    assert code == 1
+    assert f"data/{position(source, 'wire.txt')}: archive: 'wire.txt' in {archive} is not a regular file (a folder, device or pipe); name the text file" in err
+    (archive / "wire.txt").unlink()
+    (archive / "wire.txt").mkdir()
+    code, _, err = check_citations(project)
+    assert code == 1 and "is not a regular file" in err
+
+
+def test_an_archive_beyond_the_size_limit_is_not_read(project: Path, tmp_path: Path) -> None:
+    from generator.checks.citations import MAX_TEXT_BYTES
+
+    with open(tmp_path / "shared" / "sources" / "wire.txt", "ab") as handle:
+        handle.truncate(MAX_TEXT_BYTES + 1)  # sparse: no disk space used
+    code, _, err = check_citations(project)
+    assert code == 1
+    assert f"archive: 'wire.txt' is {MAX_TEXT_BYTES + 1:,} bytes; an archived text is read only up to {MAX_TEXT_BYTES:,} bytes" in err
+
+
+def test_locator_ranges_are_bounded() -> None:
+    from generator.model.entities import MAX_SPAN, locator_problem
+
+    assert locator_problem("paras 3-7") is None
+    assert locator_problem(f"paras 1-{MAX_SPAN}") is None
+    assert locator_problem("paras 1-1000000000") == "'paras 1-1000000000' covers 1,000,000,000 paragraphs; a range may cover at most 100: cite the paragraphs that say it"
+    assert locator_problem("paras 7-3") == "'paras 7-3' runs backwards; write the lower paragraph number first"
+    assert locator_problem("para 0") == "'para 0' names paragraph 0; paragraphs count from 1 (the first non-empty line is para 1)"
+    huge = "paras 5-" + "9" * 5000  # more digits than Python turns into an int
+    assert locator_problem(huge) == f"'{huge[:59]}…' names a paragraph beyond any text (more than 12 digits); cite the paragraphs that say it"
+    # The checker itself never expands a range beyond MAX_SPAN, whatever reaches it.
+    assert len(paragraph_numbers("paras 1-1000000000")) == MAX_SPAN
+    assert len(paragraph_numbers(huge)) == MAX_SPAN
+
+
+def test_validate_refuses_a_huge_range_in_cite_lists_and_in_briefs(project: Path) -> None:
+    group = project / "data" / "groups" / "front.yaml"
+    group.write_text(group.read_text(encoding="utf-8").replace('cite: ["wire, para 2"]', 'cite: ["wire, paras 1-1000000000"]'), encoding="utf-8")
+    brief = project / "briefs" / "a-brief.md"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("[@wire, para 2]", "[@wire, paras 9-2]"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "generator", "validate"], cwd=project, env=ENV, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    at = position(group, '"wire, paras')
+    assert (
+        f"data/{at}: summary.cite.0: 'paras 1-1000000000' covers 1,000,000,000 paragraphs; a range may cover at most 100: cite the paragraphs that say it"
+        in lines
+    ), done.stderr
+    assert f"{position(brief, '[@wire, paras 9-2]')}: 'paras 9-2' runs backwards; write the lower paragraph number first" in lines, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "expected"),
+    [
+        ("Mir says the Taliban tend to keep to Afghanistan.", None, True),
+        ("Webb sees a probability that it keeps attacking.", None, True),
+        ("Rafiq judges it likely.", None, True),
+        ("According to reports, it helped them.", None, True),
+        ("The group carried out the attack.", "claimed", True),
+        ("The group carried out the attack.", "assessed", False),  # attributed, but as sure as before
+        ("In May 2016 a strike killed him.", None, False),  # the month
+        ("The Taliban keep to Afghanistan.", None, False),
+    ],
+)
+def test_what_counts_as_a_statement_that_hedges(text: str, status: str | None, expected: bool) -> None:
+    from generator.checks.hedges import hedged
+
+    assert hedged(text, status) is expected
+
+
+def test_what_counts_as_a_paragraph_that_hedges() -> None:
+    from generator.checks.hedges import source_hedges
+
+    words = [h.word for h in source_hedges("There is a probability that it will attack. Militants tend to stay. Perhaps not.")]
+    assert words == ["a probability", "tend to", "Perhaps"]
+    assert source_hedges("A U.S. air strike killed him in May 2016, and in May the group regrouped.") == []
+    # With a statement, only the sentences about it count.
+    paragraph = "The group may have 500 fighters. Its rivals reportedly disbanded."
+    assert [h.word for h in source_hedges(paragraph, "The group has 500 fighters.")] == ["may"]
+    assert [h.word for h in source_hedges(paragraph, "Its rivals disbanded in the end.")] == ["reportedly"]
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        ("2015", [("number", "2015")]),
+        ("2015~", [("number", "2015")]),
+        ("2021-08-26", [("date", "2021-08-26")]),
+        ("[2021-08..2024-03]", [("date", "2021-08"), ("date", "2024-03")]),
+        ("[..2024-01]", [("date", "2024-01")]),
+    ],
+)
+def test_a_date_of_any_form_is_checked_by_the_dates_it_gives(value: str, read: list[tuple[str, str]]) -> None:
+    """An EDTF span states both its ends, an open span its one end, an approximate date its year."""
+    from generator.checks.quantities import date_mentions
+
+    assert [(m.kind, m.text) for m in date_mentions(value)] == read

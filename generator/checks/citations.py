@@ -8,14 +8,27 @@ hindu-johny-2024 para 2, not in para 3".
 
 ``para N`` is the N-th non-empty line of a source's archived text (``archive:`` in its record),
 read from the archive folder (``--archive``, else the environment variable KHORASAN_BRIEF_ARCHIVE,
-else ../shared/sources beside the project). Without that folder the texts cannot be read: the check
-says so once and passes; only what needs no text (a locator that names page furniture) is checked.
+else ../shared/sources beside the project). Without that folder the texts cannot be read: only what
+needs no text (a locator that names page furniture) is checked, and the command line fails a
+``--strict`` run unless told that the texts are absent on purpose (``--allow-no-archive``).
+
+Only what a source record names is read, and boundedly: its ``archive`` must lead to a regular file
+inside the archive folder, links followed (never up and out, never a device, a pipe or a folder),
+of at most MAX_TEXT_BYTES; anything else is an error at the record's ``archive:`` line. Locator
+ranges are bounded at validation (``paras 3-7`` covers at most MAX_SPAN paragraphs).
+
+The summary box's facts are statements too: ``facts_cite`` cites each fact (a group's ``founded``,
+an event's ``date`` and ``place`` ...), and its numbers and dates are checked like a claim's.
 
 A value worked out rather than read (a date from "last July" and the article's date, a sum) is
-marked, with how: ``derived:`` on the statement in YAML, ``[@source, para 17; derived: ...]`` in a
-brief. A mention that the explanation itself states is accepted; a phrase it quotes must stand in
-the cited paragraphs. A figure's ``as_of`` may also be the cited source's own date (the date it was
+marked, with how: ``derived:`` on the statement in YAML, or after a semicolon in any citation,
+``[@source, para 17; derived: ...]`` in a brief and ``"source, para 17; derived: ..."`` in a
+``cite:`` or ``facts_cite`` list. A mention that the explanation itself states is accepted; a
+phrase it quotes must stand in the cited paragraphs. A figure's ``as_of`` may also be the cited source's own date (the date it was
 stated).
+
+With ``hedges=True`` it also lists, for review, each statement whose cited paragraph hedges where the
+statement does not (generator/checks/hedges.py).
 
 Engine-neutral: no MkDocs here, and nothing is written.
 """
@@ -24,11 +37,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..model.entities import (
+    MAX_SPAN,
     Citation,
     Claim,
     Event,
@@ -38,6 +53,7 @@ from ..model.entities import (
     Person,
     Relationship,
     Source,
+    paragraph_spans,
 )
 from ..model.problems import Position, Problem
 from ..model.project import Project
@@ -45,12 +61,13 @@ from ..pipeline import check
 from ..stages.load import Document, load_project
 from ..stages.resolve import resolve
 from ..stages.validate import Validated, validate_documents
-from .quantities import Index, Mention, date_mention, mentions, number_mention
+from .hedges import hedged, source_hedges
+from .quantities import Index, Mention, date_mentions, mentions, number_mention
 
 ARCHIVE_ENV = "KHORASAN_BRIEF_ARCHIVE"
 DEFAULT_ARCHIVE = Path("..") / "shared" / "sources"  # from the project root
 
-_PARA = re.compile(r"\bparas?\s+(\d+)(?:\s*[-–]\s*(\d+))?", re.IGNORECASE)
+MAX_TEXT_BYTES = 4 * 1024 * 1024  # an archived article is some kilobytes: a text beyond this is not one
 _LINK = re.compile(r"\[\[(?P<target>[^\[\]|\n]+?)(?:\|(?P<label>[^\[\]\n]+?))?\]\]")
 _CITE = re.compile(r"\[@(?P<cite>[^\[\]\n]+?)\]")
 _DERIVED = re.compile(r";\s*derived\s*:\s*(?P<how>.+)$", re.IGNORECASE)
@@ -77,6 +94,10 @@ class Statement:
     derived_at: Position | None = None
     # Figures' as_of: also accepted when it is the date of a cited source (the date it was stated).
     stated_dates: list[tuple[Mention, Position]] = field(default_factory=list)
+    # For the hedge report: where the statement starts, its words and status (None: not reported).
+    hedge_at: Position | None = None
+    words: str = ""
+    status: str | None = None
 
 
 @dataclass
@@ -88,14 +109,21 @@ class Report:
     archive: Path | None = None
     archive_found: bool = False
     missing_texts: list[str] = field(default_factory=list)
+    # An archive: that leads out of the folder or to no regular file: errors, --strict or not.
+    errors: list[Problem] = field(default_factory=list)
+    # Statements surer than the paragraphs they cite (with hedges=True): for review, never a failure.
+    hedges: list[Problem] = field(default_factory=list)
 
 
 class Archive:
     """The archived texts of the sources, split into paragraphs (non-empty lines), read once each."""
 
-    def __init__(self, folder: Path | None, sources: dict[str, Source]):
-        self.folder = folder
+    def __init__(self, folder: Path | None, sources: dict[str, Source], where: dict[str, Position] | None = None):
+        self.folder = folder.resolve() if folder is not None else None
         self.sources = sources
+        self.where = where or {}  # each source record's archive: value, for errors
+        self.errors: list[Problem] = []
+        self.refused: set[str] = set()  # sources whose archive: names no regular file inside the folder
         self._paragraphs: dict[str, list[str] | None] = {}
         self._indexes: dict[tuple[str, int], Index] = {}
 
@@ -104,11 +132,56 @@ class Archive:
             source = self.sources.get(source_id)
             text = None
             if self.folder is not None and source is not None and source.archive:
-                path = self.folder / source.archive
-                if path.is_file():
-                    text = path.read_text(encoding="utf-8", errors="replace")
+                text = self._read(source_id, source.archive)
             self._paragraphs[source_id] = [line for line in text.splitlines() if line.strip()] if text else None
         return self._paragraphs[source_id]
+
+    def _read(self, source_id: str, name: str) -> str | None:
+        """The text a record names, if it is a regular file inside the folder once links are followed;
+        None when it is not there (a missing text); an error, and None, for anything else."""
+        errors = len(self.errors)
+        text = self._read_inside(source_id, name)
+        if len(self.errors) > errors:
+            self.refused.add(source_id)
+        return text
+
+    def _read_inside(self, source_id: str, name: str) -> str | None:
+        assert self.folder is not None
+        where = self.where.get(source_id, Position(f"data/sources/{source_id}.yaml"))
+        relative = PurePosixPath(name)
+        if relative.is_absolute() or ".." in relative.parts or "\\" in name or re.match(r"^[A-Za-z]:", name):
+            self.errors.append(where.problem(f"archive: {name!r} is not a file name inside the archive folder {self.folder}; give the text's name there"))
+            return None
+        try:
+            path = (self.folder / relative).resolve()  # every link followed, also a dangling last one
+            if not path.is_relative_to(self.folder):
+                self.errors.append(
+                    where.problem(f"archive: {name!r} leads out of the archive folder {self.folder} (through a link); keep the text itself in that folder")
+                )
+                return None
+            if not os.path.lexists(path):
+                return None  # not there: reported once as a missing text
+            info = os.stat(path)
+            if not stat.S_ISREG(info.st_mode):
+                self.errors.append(where.problem(f"archive: {name!r} in {self.folder} is not a regular file (a folder, device or pipe); name the text file"))
+                return None
+            if info.st_size > MAX_TEXT_BYTES:
+                self.errors.append(where.problem(f"archive: {name!r} is {info.st_size:,} bytes; an archived text is read only up to {MAX_TEXT_BYTES:,} bytes"))
+                return None
+            # O_NONBLOCK: should the file have become a pipe since, opening it does not wait for a writer.
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(descriptor, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise OSError("not a regular file")
+                data = handle.read(MAX_TEXT_BYTES + 1)
+        except (OSError, RuntimeError) as error:  # a loop of links, no permission, a file replaced meanwhile
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            self.errors.append(where.problem(f"archive: {name!r} in {self.folder} cannot be read: {reason}"))
+            return None
+        if len(data) > MAX_TEXT_BYTES:
+            self.errors.append(where.problem(f"archive: {name!r} grew beyond {MAX_TEXT_BYTES:,} bytes while it was read"))
+            return None
+        return data.decode("utf-8", errors="replace")
 
     def index(self, source_id: str, number: int) -> Index:
         key = (source_id, number)
@@ -119,39 +192,46 @@ class Archive:
 
 
 def paragraph_numbers(locator: str | None) -> list[int]:
-    """'para 4' -> [4]; 'paras 2-3' -> [2, 3]; 'section 2 para 3' -> [3]; anything else -> []."""
+    """'para 4' -> [4]; 'paras 2-3' -> [2, 3]; 'section 2 para 3' -> [3]; anything else -> [].
+    Validation refuses a range of more than MAX_SPAN paragraphs; should one reach here all the same,
+    only its first MAX_SPAN are named, never a billion."""
     numbers: list[int] = []
-    for match in _PARA.finditer(_DERIVED.sub("", locator or "")):
-        first = int(match.group(1))
-        last = int(match.group(2) or first)
-        numbers += range(first, max(first, last) + 1)
+    for first, last in paragraph_spans(locator):
+        numbers += range(first, min(max(first, last), first + MAX_SPAN - 1) + 1)
     return numbers
 
 
-def furniture_paragraphs(source: Source) -> set[int]:
-    numbers: set[int] = set()
+def furniture_spans(source: Source) -> list[tuple[int, int]]:
+    """The record's furniture as (first, last) spans: a span is compared, never expanded."""
+    spans = []
     for span in source.furniture:
         first, _, last = span.partition("-")
-        numbers.update(range(int(first), int(last or first) + 1))
-    return numbers
+        spans.append((int(first), int(last or first)))
+    return spans
 
 
-def check_citations(project: Project, archive: Path | None) -> Report:
-    """Compare every statement with the paragraphs it cites; ``archive`` None or missing: locators only."""
+def check_citations(project: Project, archive: Path | None, hedges: bool = False) -> Report:
+    """Compare every statement with the paragraphs it cites; ``archive`` None or missing: locators only.
+    ``hedges``: also list the statements surer than the paragraphs they cite (Report.hedges)."""
     validated = _validated(project)
     sources = {item.model.id: item.model for item in validated if isinstance(item.model, Source)}
-    texts = Archive(archive if archive is not None and archive.is_dir() else None, sources)
+    where = {item.model.id: item.where.value(("archive",)) for item in validated if isinstance(item.model, Source)}
+    texts = Archive(archive if archive is not None and archive.is_dir() else None, sources, where)
     archived = [source.id for source in sources.values() if source.archive]
     present = [source_id for source_id in archived if texts.paragraphs(source_id) is not None]
-    # A folder holding none of the texts is no archive (one notice); one lacking some names those.
-    report = Report(archive=archive, archive_found=bool(present) or (texts.folder is not None and not archived))
+    # A folder holding none of the texts is no archive (one notice); one lacking some names those. A
+    # text refused (a link out of the folder) is there, and an error of its own.
+    found = bool(present) or bool(texts.refused) or not archived
+    report = Report(archive=archive, archive_found=texts.folder is not None and found)
     if report.archive_found:
-        report.missing_texts = [source_id for source_id in archived if source_id not in present]
-    checker = _Checker(texts, sources, report)
+        report.missing_texts = [source_id for source_id in archived if source_id not in present and source_id not in texts.refused]
+    checker = _Checker(texts, sources, report, hedges)
     for item in validated:
         for statement in _statements(item, project.root):
             checker.check(statement)
+    report.errors = sorted(texts.errors)
     report.problems.sort()
+    report.hedges.sort()
     return report
 
 
@@ -165,8 +245,8 @@ def _validated(project: Project) -> list[Validated]:
 
 
 class _Checker:
-    def __init__(self, archive: Archive, sources: dict[str, Source], report: Report):
-        self.archive, self.sources, self.report = archive, sources, report
+    def __init__(self, archive: Archive, sources: dict[str, Source], report: Report, hedges: bool = False):
+        self.archive, self.sources, self.report, self.hedges = archive, sources, report, hedges
 
     def problem(self, where: Position, message: str) -> None:
         self.report.problems.append(where.problem(message))
@@ -194,6 +274,25 @@ class _Checker:
             on_source_date = any(_within(mention, self.sources[source].date) for source in cited)
             if not on_source_date and not derived.has(mention) and not self._stated(mention, cited):
                 self.problem(where, self._not_found(mention, cited, stated_date=True))
+        if self.hedges and statement.hedge_at is not None and not hedged(statement.words, statement.status):
+            self._check_hedges(statement, cited)
+
+    def _check_hedges(self, statement: Statement, cited: dict[str, list[int]]) -> None:
+        """The statement states plainly what a cited paragraph hedges: say which paragraph, and how."""
+        found = []
+        for source, numbers in cited.items():
+            for n in numbers:
+                paragraphs = self.archive.paragraphs(source) or []
+                hedges = source_hedges(paragraphs[n - 1], statement.words) if 0 < n <= len(paragraphs) else []
+                if hedges:
+                    quoted = "; ".join(f"'{hedge.word}' in \"{hedge.quote}\"" for hedge in hedges)
+                    found.append(f"{source} para {n} hedges ({quoted})")
+        if found and statement.hedge_at is not None:
+            self.report.hedges.append(
+                statement.hedge_at.problem(
+                    "hedge: " + "; ".join(found) + ", and the statement does not: keep the source's certainty, attributed, if the hedge is about it"
+                )
+            )
 
     def _locator(self, citation: Citation, where: Position) -> list[int] | None:
         """The cited paragraphs, when there is a text to read them in; problems with the locator."""
@@ -201,7 +300,8 @@ class _Checker:
         if source is None:
             return None
         numbers = paragraph_numbers(citation.at)
-        furniture = furniture_paragraphs(source) & set(numbers)
+        spans = furniture_spans(source)
+        furniture = {n for n in numbers if any(first <= n <= last for first, last in spans)}
         if furniture:
             shown = ", ".join(map(str, sorted(furniture)))
             self.problem(
@@ -320,20 +420,66 @@ def _profile_statements(model: Group | Person | Event, document: Document, lines
         statement = _statement(document, path, claim.cite, claim.derived)
         _add_text(statement, claim.text, where.value(path + ("text",)), lines)
         _add_text(statement, claim.by, where.value(path + ("by",)), lines)
+        _for_hedges(statement, where.value(path + ("text",)), claim.status, claim.text, claim.by)
         yield statement
     for f, figure in enumerate(model.figures):
         yield from _figure_statements(figure, ("figures", f), document, lines)
     for r, relationship in enumerate(model.relationships):
         yield _relationship_statement(relationship, ("relationships", r), document, lines)
+    yield from _fact_statements(model, document, lines)
 
 
-def _statement(document: Document, path: tuple[str | int, ...], cites: list[Citation], derived: str | None) -> Statement:
+# The facts of the summary box that are dates; the others are text (areas a list of it).
+_DATE_FACTS = frozenset({"founded", "dissolved", "born", "died", "date", "end_date"})
+
+
+def _fact_statements(model: Group | Person | Event, document: Document, lines: _Lines) -> Iterator[Statement]:
+    """Each fact of the summary box cited in facts_cite, checked like a claim: its numbers and dates must
+    stand in the cited paragraphs, or be explained by a derived: note after a semicolon in a citation.
+    'active' states no value of its own (the box shows the latest cited source's date)."""
+    if model.facts_cite is None:
+        return
+    where = document.where
+    for name, cites in model.facts_cite.items():
+        statement = _statement(document, ("facts_cite", name), cites, None, cite_key="")
+        value = getattr(model, name, None)
+        if name in _DATE_FACTS and isinstance(value, str):
+            statement.mentions += [(mention, where.value((name,))) for mention in date_mentions(value)]
+            _for_hedges(statement, where.value((name,)), None, value)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                _add_text(statement, item, where.value((name, index)), lines)
+            _for_hedges(statement, where.value((name,)), None, "; ".join(value))
+        elif isinstance(value, str):
+            _add_text(statement, value, where.value((name,)), lines)
+            _for_hedges(statement, where.value((name,)), None, value)
+        yield statement
+
+
+def _for_hedges(statement: Statement, start: Position, status: str | None, *texts: str | None) -> None:
+    """What the hedge report reads of a statement: its words (links as their labels) and status."""
+    statement.hedge_at, statement.status = start, status
+    statement.words = " ".join(_readable(text)[0] for text in texts if text)
+
+
+def _statement(document: Document, path: tuple[str | int, ...], cites: list[Citation], derived: str | None, cite_key: str = "cite") -> Statement:
+    """A statement and its citations (at path.cite, or at path itself with ``cite_key`` ""); its derived:
+    note, and any written after a semicolon in a citation ("source, para 6; derived: ..."), as briefs
+    write them."""
+    located = _cites(document, path + ((cite_key,) if cite_key else ()), cites)
+    notes = [derived] if derived else []
     at = document.where.value(path + ("derived",)) if derived else None
-    return Statement(document.file, _cites(document, path, cites), [], derived, at)
+    for citation, where in located:
+        how = _DERIVED.search(citation.at or "")
+        if how:
+            notes.append(how.group("how"))
+            at = at or where
+    return Statement(document.file, located, [], "; ".join(notes) or None, at)
 
 
 def _cites(document: Document, path: tuple[str | int, ...], cites: list[Citation]) -> list[tuple[Citation, Position]]:
-    return [(citation, document.where.value(path + ("cite", index))) for index, citation in enumerate(cites)]
+    """Each citation of the list at ``path``, with where it is written."""
+    return [(citation, document.where.value(path + (index,))) for index, citation in enumerate(cites)]
 
 
 def _figure_statements(figure: Figure, path: tuple[str | int, ...], document: Document, lines: _Lines) -> Iterator[Statement]:
@@ -341,9 +487,10 @@ def _figure_statements(figure: Figure, path: tuple[str | int, ...], document: Do
     values: list[FigureValue] = figure.values
     # The figure's note speaks for all its values. (Its label only names what is counted: the event's
     # date there is the event page's statement, not this figure's.)
-    note = Statement(document.file, [c for v, value in enumerate(values) for c in _cites(document, path + ("values", v), value.cite)], [])
+    note = Statement(document.file, [c for v, value in enumerate(values) for c in _cites(document, path + ("values", v, "cite"), value.cite)], [])
     _add_text(note, figure.note, where.value(path + ("note",)), lines)
     if note.mentions:
+        _for_hedges(note, where.value(path + ("note",)), None, figure.note)
         yield note
     for v, value in enumerate(values):
         here = path + ("values", v)
@@ -351,9 +498,11 @@ def _figure_statements(figure: Figure, path: tuple[str | int, ...], document: Do
         for key, number in (("value", value.value), ("max", value.max)):
             if number is not None:
                 statement.mentions.append((number_mention(number, f"{key}: {number:g}"), where.value(here + (key,))))
-        statement.stated_dates.append((date_mention(value.as_of), where.value(here + ("as_of",))))
+        statement.stated_dates += [(mention, where.value(here + ("as_of",))) for mention in date_mentions(value.as_of)]
         _add_text(statement, value.note, where.value(here + ("note",)), lines)
         _add_text(statement, value.by, where.value(here + ("by",)), lines)
+        amount = f"{value.value:g}" + (f" {value.max:g}" if value.max is not None else "")
+        _for_hedges(statement, where.value(here + ("value",)), value.status, amount, figure.label, value.category, value.note, value.by)
         yield statement
 
 
@@ -363,9 +512,12 @@ def _relationship_statement(relationship: Relationship, path: tuple[str | int, .
     for key in ("since", "until"):
         value = getattr(relationship, key)
         if value:
-            statement.mentions.append((date_mention(value), where.value(path + (key,))))
+            statement.mentions += [(mention, where.value(path + (key,))) for mention in date_mentions(value)]
     _add_text(statement, relationship.note, where.value(path + ("note",)), lines)
     _add_text(statement, relationship.by, where.value(path + ("by",)), lines)
+    # The type is part of what it says: "claimed" hedges, "carried-out" does not.
+    words = f"{relationship.type} {relationship.target}".replace("-", " ")
+    _for_hedges(statement, where.value(path + ("type",)), relationship.status, words, relationship.note, relationship.by)
     return statement
 
 
@@ -422,9 +574,12 @@ def _brief_statement(document: Document, shown: str, start: int, group: list[re.
             derivations.append(how.group("how"))
     at = _body_position(document, group[0].start())
     statement = Statement(document.file, cites, [], "; ".join(derivations) or None, at)
-    for mention in mentions(shown[start : group[0].start()]):
+    passage = shown[start : group[0].start()]
+    for mention in mentions(passage):
         offset = start + mention.start
         statement.mentions.append((mention, _body_position(document, offset)))
+    first = start + len(passage) - len(passage.lstrip())
+    statement.hedge_at, statement.words = _body_position(document, first), passage
     return statement
 
 

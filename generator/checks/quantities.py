@@ -135,8 +135,17 @@ def mentions(text: str) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
+def date_mentions(value: str) -> list[Mention]:
+    """A date field of the data as mentions: one for a date (2015, 2015-06, 2021-08-26) or an
+    approximate one (2015~), one for each end a span gives ([2021-08..2024-03], [..2024-01])."""
+    found = []
+    for match in re.finditer(r"\d{4}(?:-\d{2}){0,2}", value):
+        found.append(date_mention(match.group(), match.start()))
+    return found
+
+
 def date_mention(value: str, start: int = 0) -> Mention:
-    """A date field of the data (2015, 2015-06, 2021-08-26) as a mention: a bare year is a number."""
+    """A plain date of the data (2015, 2015-06, 2021-08-26) as a mention: a bare year is a number."""
     parts = [int(part) for part in value.split("-")]
     if len(parts) == 1:
         return Mention("number", value, start, start + len(value), value=Decimal(parts[0]))

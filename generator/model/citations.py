@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from .entities import Citation, Source
 from .vocabulary import KIND_OF_FOLDER
 
-_PARA = re.compile(r"^paras? (\d+)$")
-_NUMBER = re.compile(r"\d+")
+_PARA = re.compile(r"^paras? (\d{1,12})$")  # longer numbers (validate refuses them) are not read as one
+_NUMBER = re.compile(r"\d{1,12}")
 
 
 def _surname(name: str) -> str:

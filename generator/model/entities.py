@@ -249,11 +249,60 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# "para 4", "paras 2-3" (a hyphen or an en dash) inside a locator; what follows a ";" is a remark on it.
+PARAGRAPHS = re.compile(r"\bparas?\s+(\d+)(?:\s*[-–]\s*(\d+))?", re.IGNORECASE)
+MAX_SPAN = 100  # paragraphs one locator range may cover: no article argues one point over more
+
+
+_PARAGRAPH_DIGITS = 12  # a paragraph number of more digits names no paragraph of any text
+
+
+def _paragraph(digits: str) -> int:
+    """A paragraph number as written; one of more than _PARAGRAPH_DIGITS digits reads as 10**12, beyond
+    any text (int() of thousands of digits is slow, and Python refuses it past 4,300)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= _PARAGRAPH_DIGITS else 10**_PARAGRAPH_DIGITS
+
+
+def paragraph_spans(locator: str | None) -> list[tuple[int, int]]:
+    """The paragraph ranges a locator names, first and last: 'paras 2-4' -> [(2, 4)]; 'para 4; derived:
+    ...' -> [(4, 4)] (a remark after the semicolon names no paragraph of its own)."""
+    place = (locator or "").partition(";")[0]
+    return [(_paragraph(m.group(1)), _paragraph(m.group(2) or m.group(1))) for m in PARAGRAPHS.finditer(place)]
+
+
+def locator_problem(locator: str | None) -> str | None:
+    """Why a locator cannot name the paragraphs it means (a paragraph 0, a number beyond any text, a
+    range that runs backwards or covers more than MAX_SPAN paragraphs), or None. Checked at
+    validation, so that nothing later expands a range of a billion paragraphs."""
+    place = (locator or "").partition(";")[0]
+    for match in PARAGRAPHS.finditer(place):
+        written = shown(" ".join(match.group().split()))
+        numbers = [match.group(1), match.group(2) or match.group(1)]
+        if any(len(n.lstrip("0")) > _PARAGRAPH_DIGITS for n in numbers):
+            return f"{written} names a paragraph beyond any text (more than {_PARAGRAPH_DIGITS} digits); cite the paragraphs that say it"
+        first, last = (_paragraph(n) for n in numbers)
+        if first == 0 or last == 0:
+            return f"{written} names paragraph 0; paragraphs count from 1 (the first non-empty line is para 1)"
+        if last < first:
+            return f"{written} runs backwards; write the lower paragraph number first"
+        if last - first + 1 > MAX_SPAN:
+            return f"{written} covers {last - first + 1:,} paragraphs; a range may cover at most {MAX_SPAN}: cite the paragraphs that say it"
+    return None
+
+
+def _check_locator(value: str) -> str:
+    problem = locator_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 class Citation(Strict):
     """A pointer into a source: its id and where in it (paragraph, section, timestamp)."""
 
     source: Slug = Field(description="Id of a source in data/sources/.")
-    at: Line | None = Field(None, description='Locator inside the source, e.g. "para 4".')
+    at: Annotated[Line, AfterValidator(_check_locator)] | None = Field(None, description='Locator inside the source, e.g. "para 4".')
 
     @classmethod
     def parse(cls, text: str) -> Citation:
@@ -555,6 +604,20 @@ ParagraphSpan = Annotated[
     ),
 ]
 
+
+def _check_archive_name(value: str) -> str:
+    """An archived text is named by its path inside the archive folder: never absolute, never up and out
+    with "..", and with forward slashes (a backslash is a separator on Windows). Where a name leads once
+    links are followed is checked when the text is read (generator/checks/citations.py)."""
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
+        raise ValueError(f"{shown(value)} is an absolute path; give the text's file name inside the archive folder, e.g. 001_48329c039e7b20a3.txt")
+    if "\\" in value:
+        raise ValueError(f"{shown(value)} has a backslash; separate folders with / inside the archive folder")
+    if ".." in value.split("/"):
+        raise ValueError(f"{shown(value)} leads out of the archive folder with '..'; give the text's file name inside that folder")
+    return value
+
+
 # The scheme in any case (HTTPS:// is the same address); the characters Markdown would read inside
 # a link are percent-encoded when the URL is shown (render.markdown_url).
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^[hH][tT][tT][pP][sS]?://[^\s<>\"']+$", max_length=2000)]
@@ -572,7 +635,9 @@ class Source(Strict):
     url: HttpUrl | None = Field(None, description="Only a verified http(s) URL; leave out when unknown.")
     summary: Text = Field(description="A neutral paragraph on what the source says or argues.")
     notes: Text | None = None
-    archive: Line | None = Field(None, description="File name of the archived text whose non-empty lines 'para N' locators count.")
+    archive: Annotated[Line, AfterValidator(_check_archive_name)] | None = Field(
+        None, description="File name of the archived text whose non-empty lines 'para N' locators count."
+    )
     furniture: list[ParagraphSpan] = Field(
         default_factory=list,
         description="Paragraphs of the archived text that are not the piece (advertisements, teasers of other "

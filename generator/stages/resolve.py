@@ -31,6 +31,7 @@ from ..model.entities import (
     Person,
     Relationship,
     Source,
+    locator_problem,
 )
 from ..model.names import oddness, skeleton
 from ..model.problems import Position, Problem
@@ -455,6 +456,10 @@ class _Resolver:
     def _reference(self, match: re.Match[str], at: At, page: str, title: str, text: str = "") -> Token:
         if match.group("cite") is not None:
             citation = Citation.parse(match.group("cite"))
+            # Written inside text, so not checked as a model: its locator is checked here.
+            problem = locator_problem(citation.at)
+            if problem:
+                self.problems.append(at().problem(problem))
             self._check_citation(citation, at, page, title, self._context(text, match.start()) if text else "")
             return citation
         name = match.group("link").strip()
