@@ -37,7 +37,7 @@ def test_group_index_filters_sorts_and_keeps_the_view_in_the_address(page: Page,
     assert rows(page)[0] == "ISIS-K"
     shared = page.url
     query = parse_qs(urlsplit(shared).query)
-    assert query == {"status": ["Active"], "sort": ["attacks"], "order": ["desc"]}
+    assert query == {"status": ["Active"], "sort": ["attacks-profiled"], "order": ["desc"]}
     other = page.context.new_page()
     other.goto(shared)
     expect(other.locator(".kb-index tbody tr:visible")).to_have_count(len(shown))
