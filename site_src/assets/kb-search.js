@@ -39,11 +39,13 @@ var latest = 0; // the number of the newest query: the answer to an older one is
 
 /* -- words (as generator/export/search_index.py makes them: kb-names.js) ------------------------- */
 
-importScripts("kb-names.js");
+importScripts("kb-spelling.js", "kb-names.js");
 var fold = KhorasanNames.fold;
 var words = KhorasanNames.words;
 var nameKey = KhorasanNames.nameKey;
 var spokenName = KhorasanNames.spokenName;
+var spellingKey = KhorasanNames.spellingKey;
+var SPELLING = "~"; // a name's spelling key is an entry of its own, after this mark (search_index.py)
 
 function shardFile(key) {
   if (/^[a-z0-9]+$/.test(key)) return key;
@@ -126,23 +128,30 @@ function scoresOf(m, shards, term) {
   return best;
 }
 
-/* page number -> its rank by name: 4 a profile's name or alias is the query, 3 the page's title is;
-   2 and 1 the same for names the query begins. */
-function namesOf(m, shards, key) {
+/* page number -> its rank by name: 6 a profile's name or alias is the query, 5 the page's title is;
+   4 and 3 the same in another spelling ("Khurasan" for "Khorasan": the spelling keys are equal);
+   2 and 1 for names (or their spellings) the query begins; 0.5 for a name a tail of which the query
+   is, or begins, in any spelling ("Mansoor" for "Akhtar Mansour"). */
+function namesOf(m, shards, key, spelled) {
   var tiers = new Map();
-  var expand = key.length >= m.expand;
-  shardsFor(m, key, expand).forEach(function (shard) {
-    var table = shards.get(shard).n;
-    Object.keys(table).forEach(function (name) {
-      var exact = name === key;
-      if (!exact && !(expand && name.startsWith(key))) return;
-      var pages = table[name];
-      for (var i = 0; i < pages.length; i += 2) {
-        var tier = (exact ? 2 : 0) + pages[i + 1];
-        if (!(tiers.get(pages[i]) >= tier)) tiers.set(pages[i], tier);
-      }
+  var lookup = function (token, exactTier) {
+    var expand = token.length >= m.expand + (token === spelled ? SPELLING.length : 0);
+    shardsFor(m, token, expand).forEach(function (shard) {
+      var table = shards.get(shard).n;
+      Object.keys(table).forEach(function (name) {
+        var exact = name === token;
+        if (!exact && !(expand && name.startsWith(token))) return;
+        var pages = table[name];
+        for (var i = 0; i < pages.length; i += 2) {
+          var kind = pages[i + 1];
+          var tier = kind === 0 ? 0.5 : (exact ? exactTier : 0) + kind;
+          if (!(tiers.get(pages[i]) >= tier)) tiers.set(pages[i], tier);
+        }
+      });
     });
-  });
+  };
+  lookup(key, 4);
+  if (spelled.length > SPELLING.length) lookup(spelled, 2);
   return tiers;
 }
 
@@ -161,7 +170,7 @@ function rank(m, shards, key, terms) {
       best.forEach(function (score, page) { scores.set(page, (scores.get(page) || 0) + score); });
     });
   }
-  var tiers = namesOf(m, shards, key);
+  var tiers = namesOf(m, shards, key, SPELLING + spellingKey(key));
   tiers.forEach(function (_, page) { if (!scores.has(page)) scores.set(page, 0); });
   return Array.from(scores.keys()).map(function (page) {
     return { page: page, tier: tiers.get(page) || 0, score: scores.get(page) };
@@ -182,7 +191,13 @@ function found(text, terms, m) {
   var run = /[\p{L}\p{N}\p{M}]+/gu, match;
   while ((match = run.exec(text))) {
     var hit = words(match[0]).some(function (word) {
-      return terms.some(function (term) { return matches(term, word, term.length >= m.expand); });
+      return terms.some(function (term) {
+        var expand = term.length >= m.expand;
+        // A word in another spelling of the term is marked too: the reader sees why a name matched.
+        if (matches(term, word, expand)) return true;
+        var spelled = spellingKey(term);
+        return spelled !== "" && matches(spelled, spellingKey(word), expand);
+      });
     });
     if (hit) spans.push([match.index, match.index + match[0].length]);
   }
@@ -259,7 +274,8 @@ function group(m, hit, row, fragment, terms, key) {
       // The name the query is, marked whole: the reader sees why the profile came first.
       item.tags = fragment.n.map(function (name) {
         var spoken = spokenName(name);
-        var spans = nameKey(spoken) === key ? [[0, spoken.length]] : found(name, terms, m);
+        var whole = nameKey(spoken) === key || spellingKey(spoken) === spellingKey(key);
+        var spans = whole ? [[0, spoken.length]] : found(name, terms, m);
         return "<span>" + marked(name, spans, 0, name.length) + "</span>";
       });
     }
@@ -291,7 +307,9 @@ function search(query, number) {
   var key = all.join(" ");
   var terms = Array.from(new Set(all.filter(function (word) { return !STOP.has(word); })));
   return loadMeta().then(function (m) {
+    var spelled = SPELLING + spellingKey(key);
     var wanted = new Set(shardsFor(m, key, key.length >= m.expand));
+    if (spelled.length > SPELLING.length) shardsFor(m, spelled, spelled.length >= m.expand + SPELLING.length).forEach(function (k) { wanted.add(k); });
     terms.forEach(function (term) { shardsFor(m, term, term.length >= m.expand).forEach(function (k) { wanted.add(k); }); });
     var keys = Array.from(wanted);
     return Promise.all(keys.map(function (k) { return load(m, "s/" + shardFile(k) + ".json"); })).then(function (loaded) {
