@@ -11,7 +11,9 @@ The network page shows the network as it stood in a year (issue 27, section 2). 
 the methodology page: a relationship counts from the earliest year its start date allows (``since``;
 for a relationship with an event that gives no date of its own, the event's date) and is ended after
 the latest year its end date allows (``until``). One with neither date is undated, shown in every year
-and marked so. ``Link.years`` gives the two years; the browser script applies the rule.
+and marked so. One the sources say is over without dating its end (``former``: a leader since killed)
+is ended in the latest year and in force before. ``Link.years`` gives the two years; the browser
+script applies the rule.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Link:
     by: str | None
     cite: tuple[Citation, ...]
     event_date: str | None = None  # the date of the event it links, which dates it when it has no date of its own
+    former: bool = False  # over (an end date, `ended`, or its leader reported dead), maybe with no date for the end
 
     @property
     def years(self) -> tuple[int | None, int | None]:
@@ -71,7 +74,7 @@ class Network:
         for node, full in zip(picture["nodes"], self.nodes, strict=True):
             node["aliases"] = list(full.aliases)
         for edge, link in zip(picture["edges"], self.links, strict=True):
-            edge.update(type=link.type, since=link.since, until=link.until, status=link.status, by=link.by)
+            edge.update(type=link.type, since=link.since, until=link.until, status=link.status, by=link.by, years=list(link.years), former=link.former)
         return picture
 
     def years(self) -> tuple[int, int] | None:
@@ -91,7 +94,6 @@ class Network:
                     "target": link.target,
                     "label": link.label,
                     "symmetric": link.symmetric,
-                    "years": list(link.years),
                 }
                 for link in self.links
             ],
@@ -149,6 +151,7 @@ def network(kb: KnowledgeBase, url_of: Callable[[str], str]) -> Network:
             edge.by,
             tuple(edge.cite),
             _event_date(kb, edge.subject, edge.target),
+            edge.former,
         )
         for edge in kb.links()
     )

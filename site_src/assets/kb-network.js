@@ -128,7 +128,7 @@
     }).concat(data.edges.map(function (e) {
       var years = e.years || [null, null];
       return { group: "edges", data: { id: e.id, source: e.source, target: e.target, label: e.label, name: e.label, type: e.type || "",
-                                       first: years[0], last: years[1] },
+                                       first: years[0], last: years[1], former: !!e.former },
                classes: e.symmetric ? "symmetric" : "" };
     }));
     var cy = this.cy = cytoscape({
@@ -434,10 +434,12 @@
 
   /* Where a relationship stands in `year`: "later" (begun after it), "ended" (its end is before it),
      "undated" (no date at all) or "current". The rule is stated on the methodology page. */
-  function standing(edge, year) {
+  function standing(edge, year, latest) {
     var first = edge.data("first"), last = edge.data("last");
-    if (first === null && last === null) return "undated";
     if (first !== null && first > year) return "later";
+    // Over, with no date for its end (a leader since killed): ended by the latest year, in force before.
+    if (edge.data("former") && last === null) return year >= latest ? "ended" : first === null ? "undated" : "unended";
+    if (first === null && last === null) return "undated";
     if (last !== null && last < year) return "ended";
     return "current";
   }
@@ -456,7 +458,7 @@
     return { nodes: reached, edges: edges.filter(function (e) { return reached.contains(e.source()) && reached.contains(e.target()); }) };
   }
 
-  var STANDING_WORDS = { ended: " (ended)", undated: " (undated)", current: "", later: "" };
+  var STANDING_WORDS = { ended: " (ended)", undated: " (undated)", current: "", later: "", unended: " (ended later, on a date not given)" };
 
   Filter.prototype.checked = function (name) {
     return this.boxes(name).filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
@@ -470,12 +472,13 @@
     var near = this.find(typed);
     var steps = parseInt(this.form.querySelector('select[name="steps"]').value, 10) || 1;
     var year = this.slider ? parseInt(this.slider.value, 10) : null;
-    var latest = !this.slider || year === parseInt(this.slider.max, 10);
+    var last = this.slider ? parseInt(this.slider.max, 10) : null;
+    var latest = !this.slider || year === last;
     var later;
     if (this.shownYear) this.shownYear.textContent = String(year);
     cy.batch(function () {
       cy.edges().forEach(function (e) {
-        var stand = year === null ? "current" : standing(e, year);
+        var stand = year === null ? "current" : standing(e, year, last);
         e.removeClass("ended undated");
         if (stand === "ended" || stand === "undated") e.addClass(stand);
         e.data("label", e.data("name") + STANDING_WORDS[stand]);
