@@ -185,19 +185,22 @@ function escapeHTML(text) {
   });
 }
 
+/* A term matches a word as `matches` says, or in another spelling (model/spelling.py): a word in
+   another spelling of the term is marked too, and counts as found, so the reader sees why a name matched. */
+function matchesSpelled(term, word, m) {
+  var expand = term.length >= m.expand;
+  if (matches(term, word, expand)) return true;
+  var spelled = spellingKey(term);
+  return spelled !== "" && matches(spelled, spellingKey(word), expand);
+}
+
 /* The runs of letters in `text` (as written) that a term matches: [start, end] pairs. */
 function found(text, terms, m) {
   var spans = [];
   var run = /[\p{L}\p{N}\p{M}]+/gu, match;
   while ((match = run.exec(text))) {
     var hit = words(match[0]).some(function (word) {
-      return terms.some(function (term) {
-        var expand = term.length >= m.expand;
-        // A word in another spelling of the term is marked too: the reader sees why a name matched.
-        if (matches(term, word, expand)) return true;
-        var spelled = spellingKey(term);
-        return spelled !== "" && matches(spelled, spellingKey(word), expand);
-      });
+      return terms.some(function (term) { return matchesSpelled(term, word, m); });
     });
     if (hit) spans.push([match.index, match.index + match[0].length]);
   }
@@ -234,8 +237,7 @@ function termsIn(text, terms, m) {
   var present = words(text);
   var result = {};
   terms.forEach(function (term) {
-    var expand = term.length >= m.expand;
-    result[term] = present.some(function (word) { return matches(term, word, expand); });
+    result[term] = present.some(function (word) { return matchesSpelled(term, word, m); });
   });
   return result;
 }
@@ -306,6 +308,9 @@ function search(query, number) {
   if (!all.length) return Promise.resolve({ items: [] });
   var key = all.join(" ");
   var terms = Array.from(new Set(all.filter(function (word) { return !STOP.has(word); })));
+  // A connector a romanisation writes or leaves out ("Wilayat-e-Khorasan") need not be on the page.
+  var kept = terms.filter(function (word) { return spellingKey(word) !== ""; });
+  if (kept.length) terms = kept;
   return loadMeta().then(function (m) {
     var spelled = SPELLING + spellingKey(key);
     var wanted = new Set(shardsFor(m, key, key.length >= m.expand));
