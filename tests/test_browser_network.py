@@ -332,6 +332,7 @@ def test_the_within_box_takes_aliases_and_spellings_as_search_does(page: Page, r
     page.goto(real + "network/")
     page.get_by_label("Only what lies within").fill(typed)
     expect(page).to_have_url(re.compile(rf"near={profile}\b"))
+    expect(page.locator("#kb-network-filter output[aria-live]")).to_contain_text(f"“{typed}” taken as ")
     shown = visible_ids(page)
     assert profile in shown and len(shown) < len(node_ids(page, ".kb-graph--full"))
 

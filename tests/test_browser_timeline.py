@@ -156,7 +156,7 @@ def test_the_profile_box_takes_aliases_and_spellings_as_search_does(page: Page, 
     expect(page).not_to_have_url(re.compile("entity="))
     box.fill(typed)
     expect(page).to_have_url(re.compile(rf"entity={profile}\b"))
-    expect(page.locator(".kb-timeline-count")).to_have_text(by_name or "")
+    expect(page.locator(".kb-timeline-count")).to_have_text(f"{by_name} (“{typed}” taken as {name})")
     assert not (by_name or "").startswith("All")
 
 

@@ -22,6 +22,7 @@
   "use strict";
 
   var kb = window.KhorasanBrief;
+  var KhorasanNamesKey = window.KhorasanNames.nameKey;
   // An event is a round-diamond: Cytoscape 3.34's plain "diamond" misses a tap on its very centre.
   var SHAPES = { group: "round-rectangle", person: "ellipse", event: "round-diamond" };
   var KIND_WORDS = { group: "group", person: "person", event: "event" };
@@ -506,6 +507,10 @@
     this.layoutKey = layoutKey;
     if (near && !cy.getElementById(near).length && this.picture.output) {
       this.picture.output.textContent = "This profile has no relationship in the knowledge base.";
+    }
+    var option = near && this.form.querySelector('datalist option[data-id="' + near.replace(/[^a-z0-9-]/g, "") + '"]');
+    if (option && KhorasanNamesKey(typed) !== KhorasanNamesKey(option.value) && this.picture.output) { // an alias, another spelling
+      this.picture.output.textContent = "\u201c" + typed + "\u201d taken as " + option.value + ". " + this.picture.output.textContent;
     }
     if (typed && !near && this.picture.output) { // said, not silently ignored: the picture shows everything
       this.picture.output.textContent = "No profile is called \u201c" + typed + "\u201d; " + this.picture.output.textContent;

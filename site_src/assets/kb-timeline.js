@@ -291,6 +291,9 @@
       var text = shown === total ? "All " + total + noun(total) : shown + " of " + total + noun(total);
       var typed = form.elements.entity.value.trim();
       if (typed && !id) text = "No profile is called \u201c" + typed + "\u201d; " + text.charAt(0).toLowerCase() + text.slice(1);
+      // An alias or another spelling: say which profile it was taken as.
+      var key = window.KhorasanNames.nameKey;
+      if (id && key(typed) !== key(self.nameOf[id])) text += " (\u201c" + typed + "\u201d taken as " + self.nameOf[id] + ")";
       if (id && !shown && !wide) text += "; none is linked to " + self.nameOf[id] + " directly: tick the box to add the events of the profiles linked to it";
       self.output.textContent = text;
       if (self.chart) self.chart.draw();
