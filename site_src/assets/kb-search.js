@@ -16,6 +16,10 @@
  * ranking. Words are made here as in search_index.py (fold, words): tests/test_search_worker.py holds
  * the two equal.
  *
+ * A name in another romanisation ("Khurasan", "Mansoor") finds its profile next: the index holds each
+ * name's spelling key (generator/model/spelling.py; kb-names.js applies the same rules, which the build
+ * writes into kb-spelling.js), and a query's spelling key is looked up beside its name key.
+ *
  * Every text from the index is set as text: escaped here, with <mark> as the only markup, because
  * Material inserts the strings it gets as HTML.
  */
