@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.export.search_index import FOLDER, name_key, shard_file
+from generator.export.search_index import FOLDER, name_key, shard_file, spelling_entries
 
 
 class SearchFiles:
@@ -32,4 +32,12 @@ class SearchFiles:
     def pages_named(self, name: str) -> dict[str, int]:
         """URL -> 2 (a profile's name or alias) or 1 (a page's title) for the pages of this name."""
         flat = self.shard_of(name_key(name))["n"].get(name_key(name), [])
+        return {self.urls[flat[i]]: flat[i + 1] for i in range(0, len(flat), 2)}
+
+    def pages_spelled(self, name: str) -> dict[str, int]:
+        """URL -> 2, 1 or 0 for the pages with an entry of this name's spelling key (its whole name's)."""
+        entries = spelling_entries(name)
+        if not entries:
+            return {}
+        flat = self.shard_of(entries[0])["n"].get(entries[0], [])
         return {self.urls[flat[i]]: flat[i + 1] for i in range(0, len(flat), 2)}

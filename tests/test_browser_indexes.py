@@ -89,3 +89,20 @@ def test_index_without_script_lists_every_row(context, real: str) -> None:  # no
     page.goto(real + "groups/?status=defunct&q=nothing")
     expect(page.locator(".kb-index tbody tr:visible")).to_have_count(len(list((ROOT / "data/groups").glob("*.yaml"))))
     expect(page.locator(".kb-index form")).to_have_count(0)
+
+
+def test_the_name_filter_finds_names_in_other_spellings(page: Page, published: str) -> None:
+    """Issue 27, section 4: the index filter reads names as search does (generator/model/spelling.py)."""
+    for index, typed, name in [
+        ("people/", "Hebatullah", "Hibatullah Akhundzada"),
+        ("people/", "Suleimani", "Qassem Soleimani"),
+        ("people/", "Yaqub", "Mohammad Yaqoob Mujahid"),
+        ("events/", "Krokus", "Crocus City Hall attack"),
+        ("groups/", "Wilayat-e-Khurasan", "ISIS-K"),
+    ]:
+        page.goto(published + index)
+        page.get_by_label("Name or alias").fill(typed)
+        visible = page.locator(".kb-index tbody tr:visible")
+        expect(visible).not_to_have_count(0)
+        names = visible.evaluate_all("rows => rows.map(r => r.querySelector('td a').textContent)")
+        assert name in names and len(names) <= 3, (typed, names)

@@ -75,6 +75,31 @@ def test_alias_ranks_first_by_the_index_alone(context: BrowserContext, real: str
     assert results[0] == profile, results[:3]
 
 
+# Spellings the sources do not use, as analysts type them (issue 27, section 4): each finds the
+# profile first, and marks the name it matched.
+VARIANTS = [
+    ("Khurasan", "/groups/isis-k/", "Khorasan"),
+    ("Wilayat-e-Khurasan", "/groups/isis-k/", "Wilayat Khorasan"),
+    ("Hebatullah", "/people/hibatullah-akhundzada/", "Hibatullah"),
+    ("Mansoor", "/people/akhtar-mansour/", "Mansour"),
+    ("Yaqub", "/people/mohammad-yaqoob-mujahid/", "Yaqoob"),
+    ("Suleimani", "/people/qassem-soleimani/", "Soleimani"),
+    ("Qasem Suleimani", "/people/qassem-soleimani/", "Qassem Soleimani"),
+    ("Krokus", "/events/crocus-city-hall-attack/", "Crocus"),
+]
+
+
+@pytest.mark.parametrize(("variant", "profile", "marked"), VARIANTS)
+def test_a_name_in_another_spelling_finds_its_profile_first(page: Page, published: str, variant: str, profile: str, marked: str) -> None:
+    # The published build, under a sub-path: the worker finds the rules the build wrote beside it.
+    results = search(page, published, variant)
+    assert results[0] == "/khorasan-brief" + profile, results[:3]
+    first = page.locator(RESULTS).first
+    expect(first.locator("mark").filter(has_text=marked).first).to_be_visible()
+    # Each word is found, in another spelling: Material lists none as missing for the profile.
+    expect(first.locator("a.md-search-result__link").first.locator(".md-search-result__terms")).to_have_count(0)
+
+
 def test_fixture_aliases_find_their_profiles(page: Page, fixture_base: str) -> None:
     assert search(page, fixture_base, "Front Rouge")[0] == "/groups/red-front/"
     assert search(page, fixture_base, "Abu Test")[0] == "/people/jo-leader/"

@@ -139,3 +139,28 @@ def test_profile_link_opens_the_timeline_filtered(page: Page, reader: str) -> No
     page.get_by_role("link", name="These events on the timeline").click()
     expect(page.get_by_label("Show the events of")).to_have_value("Red Front")
     expect(page.locator(".kb-timeline-item:visible")).to_have_count(2)
+
+
+BOXED = [("ISKP", "ISIS-K", "isis-k"), ("Khurasan", "ISIS-K", "isis-k"), ("Mansoor", "Akhtar Mansour", "akhtar-mansour")]
+
+
+@pytest.mark.parametrize(("typed", "name", "profile"), BOXED)
+def test_the_profile_box_takes_aliases_and_spellings_as_search_does(page: Page, published: str, typed: str, name: str, profile: str) -> None:
+    """Issue 26, section 5: an alias ("ISKP") or another spelling selects the profile, as the name does."""
+    page.goto(published + "timeline/")
+    box = page.get_by_label("Show the events of")
+    box.fill(name)
+    expect(page).to_have_url(re.compile(rf"entity={profile}\b"))
+    by_name = page.locator(".kb-timeline-count").text_content()
+    box.fill("")
+    expect(page).not_to_have_url(re.compile("entity="))
+    box.fill(typed)
+    expect(page).to_have_url(re.compile(rf"entity={profile}\b"))
+    expect(page.locator(".kb-timeline-count")).to_have_text(f"{by_name} (“{typed}” taken as {name})")
+    assert not (by_name or "").startswith("All")
+
+
+def test_the_profile_box_says_when_no_profile_has_the_name(page: Page, real: str) -> None:
+    page.goto(real + "timeline/")
+    page.get_by_label("Show the events of").fill("Nobody Atall")
+    expect(page.locator(".kb-timeline-count")).to_contain_text("No profile is called “Nobody Atall”; all ")

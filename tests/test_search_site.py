@@ -14,6 +14,9 @@ import yaml
 from conftest import ROOT, Site, mkdocs_build, run
 from search_files import SearchFiles
 
+from generator.export.search_index import name_key
+from generator.model.names import spoken_name
+
 MATERIAL_BASE = Path(material.__file__).parent / "templates" / "base.html"
 
 
@@ -68,6 +71,30 @@ def test_every_name_of_every_real_profile_finds_it_first(site: Site) -> None:
             named = index.pages_named(name)
             assert named.get(node["url"]) == 2, (name, named)
             assert [url for url, kind in named.items() if kind == 2] == [node["url"]], (name, named)
+
+
+def test_no_two_real_profiles_share_a_spelling_unless_they_share_the_name(site: Site) -> None:
+    """Issue 27, section 4: a name in another spelling finds one profile. Every name of every profile
+    (unconfirmed ones too: search shows them) is looked up by its spelling key in the built index."""
+    index = SearchFiles(site.root)
+    graph = json.loads((site.root / "graph.json").read_text(encoding="utf-8"))
+    # Every name search knows for each profile: its page's fragment lists them, unconfirmed ones labelled.
+    known = {node["url"]: [spoken_name(label) for label in index.fragment(node["url"])["n"]] for node in graph["nodes"]}
+    names: dict[str, set[str]] = {}  # name key -> the profiles of that name
+    for url, labels in known.items():
+        for name in labels:
+            names.setdefault(name_key(name), set()).add(url)
+    checked = 0
+    for node in graph["nodes"]:
+        for name in known[node["url"]]:
+            spelled = index.pages_spelled(name)
+            profiles = {url for url, kind in spelled.items() if kind == 2}
+            assert node["url"] in profiles, (name, spelled)
+            others = profiles - {node["url"]}
+            # Another profile comes to the same key only under a name of the same words.
+            assert all(url in names[name_key(name)] for url in others), (name, others)
+            checked += 1
+    assert checked >= 80
 
 
 def test_every_page_of_the_site_is_in_the_index(site: Site) -> None:

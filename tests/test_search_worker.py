@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from generator.export import search_index as si
 from generator.export.search_index import PageRecord, build_files
+from generator.model import spelling
 
 WORKER = ROOT / "site_src" / "assets" / "kb-search.js"
 NAMES = ROOT / "site_src" / "assets" / "kb-names.js"  # how names compare: the worker imports it
@@ -79,6 +80,7 @@ def site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sit
     (folder / "assets").mkdir()
     shutil.copy(WORKER, folder / "assets" / WORKER.name)
     shutil.copy(NAMES, folder / "assets" / NAMES.name)
+    (folder / spelling.SCRIPT_FILE).write_text(spelling.script(), encoding="utf-8")  # as the build writes it
     (folder / "index.html").write_text("<!doctype html><title>worker</title>", encoding="utf-8")
     with serve(folder) as base:
         yield Site(browser, folder, base)
@@ -112,22 +114,32 @@ SAMPLES = [
     "hindi: हिन्दी",
     "  ",
     "",
+    # spellings (model/spelling.py): the worker reads the rules the build writes from Python's
+    "Wilayat-e-Khurasan",
+    "Hibat-ul-Lah Akhund Zada",
+    "Mullah Mansoor",
+    "Qasem Suleimani",
+    "Krokus City Hall",
+    "al-Qaeda el-Ghazi",
 ]
 
 
 def worker_source() -> str:
     """The worker's own functions, to evaluate in a page (its message handler is never called there),
     after the names script it imports; the pages' scripts use the same one."""
-    return NAMES.read_text(encoding="utf-8") + "\nconst importScripts = () => {};\n" + WORKER.read_text(encoding="utf-8")
+    names = spelling.script() + NAMES.read_text(encoding="utf-8")
+    return names + "\nconst importScripts = () => {};\n" + WORKER.read_text(encoding="utf-8")
 
 
 def worker_words(tab: Any, texts: list[str]) -> list[list[Any]]:
     source = worker_source()
-    return tab.evaluate("texts => {" + source + "\nreturn texts.map(t => [words(t), nameKey(t), shardFile(nameKey(t))]); }", texts)
+    return tab.evaluate(
+        "texts => {" + source + "\nreturn texts.map(t => [words(t), nameKey(t), shardFile(nameKey(t)), KhorasanNames.spellingKeys(t)]); }", texts
+    )
 
 
 def python_words(texts: list[str]) -> list[list[Any]]:
-    return [[si.words(t), si.name_key(t), si.shard_file(si.name_key(t))] for t in texts]
+    return [[si.words(t), si.name_key(t), si.shard_file(si.name_key(t)), spelling.spelling_keys(si.words(t))] for t in texts]
 
 
 @pytest.fixture(scope="module")
@@ -186,6 +198,22 @@ def test_a_name_begun_comes_first_while_it_is_typed(site: Site) -> None:
     records = [*crowd("Wilayat"), *crowd("Khorasan"), profile]
     answers, _ = site.ask(records, "Wilayat Kh", "wilayat khora")
     assert [locations(answer)[0] for answer in answers] == ["groups/isis-k/", "groups/isis-k/"]
+
+
+def test_a_name_in_another_spelling_comes_after_the_name_as_written(site: Site) -> None:
+    akhtar = page("people/akhtar-mansour/", "Akhtar Mansour", "<p>A person.</p>", names=("Akhtar Mansour",))
+    mansoor = page("people/mansoor/", "Mansoor", "<p>Another person.</p>", names=("Mansoor",))
+    # Pages that use the name all over their text, but not in a name or title.
+    crowded = [page(f"notes/{n}/", f"Report {n}", f"<h2 id='a'>Mansoor</h2><p>{' '.join(['Mansoor Mansur'] * 12)}</p>", boost=2) for n in range(30)]
+    records = [*crowded, akhtar, mansoor]
+    answers, _ = site.ask(records, "Mansoor", "Mansur", "Akhtar Mansur", "akhtar mansoo")
+    # The name as written, then a whole name in another spelling, then the tail of a name.
+    assert locations(answers[0])[:2] == ["people/mansoor/", "people/akhtar-mansour/"]
+    assert locations(answers[1])[:2] == ["people/mansoor/", "people/akhtar-mansour/"]
+    assert locations(answers[2])[0] == "people/akhtar-mansour/"
+    assert locations(answers[3])[0] == "people/akhtar-mansour/"
+    # The words of the name that matched in another spelling are marked.
+    assert "<mark>Akhtar Mansour</mark>" in answers[2]["items"][0][0]["tags"][0]
 
 
 def test_every_word_must_be_found_else_the_most_of_them(site: Site) -> None:

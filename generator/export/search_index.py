@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from ..model.names import spoken_name
+from ..model.spelling import spelling_keys
 
 FOLDER = "search/kb"
 BLOCK = 256  # pages per block of addresses and titles
@@ -222,8 +223,26 @@ class PagePart:
         for name in map(spoken_name, record.names):
             if name_key(name):
                 keys[name_key(name)] = 2
+        _add_spellings(keys, record.title, 1)
+        for name in map(spoken_name, record.names):
+            _add_spellings(keys, name, 2)
         fragment = orjson.dumps({"s": _shown(sections), "n": list(record.names)})
         return cls(weights, keys, fragment)
+
+
+SPELLING = "~"  # a name's spelling key (model/spelling.py) is an entry of its own, after this mark
+
+
+def spelling_entries(name: str) -> list[str]:
+    """The index's entries for a name's spelling keys: the whole name's first, then each tail of it."""
+    return [SPELLING + key for key in spelling_keys(words(name)) if key]
+
+
+def _add_spellings(keys: dict[str, int], name: str, kind: int) -> None:
+    """A name's spelling key with its kind (2 a profile's name, 1 a title), each tail of it with 0."""
+    for position, entry in enumerate(spelling_entries(name)):
+        weight = kind if position == 0 else 0
+        keys[entry] = max(keys.get(entry, -1), weight)
 
 
 def _text_share(count: int) -> float:
@@ -315,6 +334,13 @@ def index_files(pages: Iterable[tuple[PageRecord, PagePart]], out: Callable[[str
     exactly a name's words puts that page first, before any ranking by weights: a profile's names before
     another page's title. The worker computes the query's key with the same rules (``words`` here, and
     its copy in kb-search.js; tests/test_search_worker.py holds the two equal).
+
+    **A name in another spelling finds it next.** Each name's spelling key (model/spelling.py:
+    "Khurasan" and "Khorasan" are one) is an entry too, marked ``~``, with the same kinds; each tail of
+    a name from its second word on has an entry of kind 0, so that "Mansoor" finds "Akhtar Mansour". The
+    worker ranks a page by the best of: its name is the query (as written), its name's spelling is the
+    query's, its name (or its name's spelling) begins with the query's, a tail of its name does; then by
+    weights below.
 
     Ranking below that: a page must hold every word of the query (a word of three letters or more also
     matches the words it begins, so the last one may be unfinished), else the pages that hold most of

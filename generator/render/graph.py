@@ -6,6 +6,14 @@ the whole network for them would cost every reader megabytes on a large knowledg
 
 Each relationship is held by both of its profiles (one of them as the inverse, "led-by" for "leads"):
 the network keeps only the primary direction, and a symmetric one ("rival-of") once per pair.
+
+The network page shows the network as it stood in a year (issue 27, section 2). The rule, stated on
+the methodology page: a relationship counts from the earliest year its start date allows (``since``;
+for a relationship with an event that gives no date of its own, the event's date) and is ended after
+the latest year its end date allows (``until``). One with neither date is undated, shown in every year
+and marked so. One the sources say is over without dating its end (``former``: a leader since killed)
+is ended in the latest year and in force before. ``Link.years`` gives the two years; the browser
+script applies the rule.
 """
 
 from __future__ import annotations
@@ -16,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model.entities import Citation
+from ..model import dates
+from ..model.entities import Citation, Event
 from ..stages.resolve import KnowledgeBase
 
 
@@ -41,6 +50,17 @@ class Link:
     status: str | None
     by: str | None
     cite: tuple[Citation, ...]
+    event_date: str | None = None  # the date of the event it links, which dates it when it has no date of its own
+    former: bool = False  # over (an end date, `ended`, or its leader reported dead), maybe with no date for the end
+
+    @property
+    def years(self) -> tuple[int | None, int | None]:
+        """From which year the relationship counts, and the last year it may have lasted (None: the
+        sources do not say). An event's date stands for a missing start, never for an end."""
+        begun = self.since or self.event_date
+        first = dates.parse(begun).year if begun else None
+        last = dates.parse(self.until).last_year if self.until else None
+        return first, last
 
 
 @dataclass(frozen=True)
@@ -54,8 +74,14 @@ class Network:
         for node, full in zip(picture["nodes"], self.nodes, strict=True):
             node["aliases"] = list(full.aliases)
         for edge, link in zip(picture["edges"], self.links, strict=True):
-            edge.update(type=link.type, since=link.since, until=link.until, status=link.status, by=link.by)
+            edge.update(type=link.type, since=link.since, until=link.until, status=link.status, by=link.by, years=list(link.years), former=link.former)
         return picture
+
+    def years(self) -> tuple[int, int] | None:
+        """The first and last year any relationship's dates give: the range of the page's year control
+        (None when no relationship is dated)."""
+        found = [year for link in self.links for year in link.years if year is not None]
+        return (min(found), max(found)) if found else None
 
     def picture(self) -> dict[str, Any]:
         """Only what the script needs to draw the network: for a profile page, which carries its own."""
@@ -124,7 +150,18 @@ def network(kb: KnowledgeBase, url_of: Callable[[str], str]) -> Network:
             edge.status,
             edge.by,
             tuple(edge.cite),
+            _event_date(kb, edge.subject, edge.target),
+            edge.former,
         )
         for edge in kb.links()
     )
     return Network(nodes, links)
+
+
+def _event_date(kb: KnowledgeBase, *ends: str) -> str | None:
+    """The date of the event a relationship links (the first end that is an event), if any."""
+    for end in ends:
+        model = kb.profiles[end].model
+        if isinstance(model, Event):
+            return model.date
+    return None

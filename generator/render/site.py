@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 
-from ..model import dates
+from ..model import dates, spelling
 from ..model.citations import locators, shorten
 from ..model.entities import Source
 from ..model.names import named_by
@@ -293,6 +293,7 @@ def _render_site(kb: KnowledgeBase, env: jinja2.Environment, history: History, l
     def href(path: str) -> str:
         return layout.absolute(path) or layout.url(path)
 
+    files[spelling.SCRIPT_FILE] = spelling.script()  # the spelling rules, for kb-names.js
     files[FEED_FILE] = atom_feed(history, profile_files(kb), href, layout.site_url, layout.site_name)
     taken = {layout.dest(path) for path in pages} | set(files)
     names = {

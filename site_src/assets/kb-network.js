@@ -10,8 +10,10 @@
  * and the wheel, so that the page still scrolls) or by pinching, and pan by dragging; hover a
  * profile, or reach it with Tab, to see its neighbours and its relationships with the rest dimmed;
  * open it by click, tap or Enter. The network page adds a form (data-controls names it) to show only
- * some kinds of profile and of relationship, or only what lies within N steps of one profile; its
- * state is kept in the address (?kinds=&types=&near=&steps=).
+ * some kinds of profile and of relationship, or only what lies within N steps of one profile, and
+ * a year control that shows the network as it stood in a year (each edge carries the years of its
+ * dates, generator/render/graph.py: Link.years; the rule is on the methodology page); its state is
+ * kept in the address (?kinds=&types=&near=&steps=&year=).
  *
  * data-ready is "true" once the picture stands still and its controls work, "false" while it is
  * being laid out again, and "failed" when it could not be drawn. The browser tests wait for it.
@@ -20,6 +22,7 @@
   "use strict";
 
   var kb = window.KhorasanBrief;
+  var KhorasanNamesKey = window.KhorasanNames.nameKey;
   // An event is a round-diamond: Cytoscape 3.34's plain "diamond" misses a tap on its very centre.
   var SHAPES = { group: "round-rectangle", person: "ellipse", event: "round-diamond" };
   var KIND_WORDS = { group: "group", person: "person", event: "event" };
@@ -89,6 +92,9 @@
       { selector: "edge.near", style: { label: "data(label)", width: 2.5, "z-index": 10 } },
       { selector: "node.near", style: { "z-index": 10 } },
       { selector: "node.current", style: { "border-width": 4, "border-color": colour.focus, "z-index": 11 } },
+      // The network in a year: an ended relationship dashed, an undated one dotted (the page's legend).
+      { selector: "edge.ended", style: { "line-style": "dashed", "line-dash-pattern": [7, 4] } },
+      { selector: "edge.undated", style: { "line-style": "dotted", "line-dash-pattern": [1.5, 3] } },
       { selector: ".dim", style: { opacity: 0.2 } },
       { selector: ".off", style: { display: "none" } },
     ]);
@@ -121,7 +127,9 @@
       return { group: "nodes", data: { id: n.id, label: n.label, kind: n.kind, url: n.url },
                position: { x: radius * Math.cos(angle), y: radius * Math.sin(angle) } };
     }).concat(data.edges.map(function (e) {
-      return { group: "edges", data: { id: e.id, source: e.source, target: e.target, label: e.label, type: e.type || "" },
+      var years = e.years || [null, null];
+      return { group: "edges", data: { id: e.id, source: e.source, target: e.target, label: e.label, name: e.label, type: e.type || "",
+                                       first: years[0], last: years[1], former: !!e.former },
                classes: e.symmetric ? "symmetric" : "" };
     }));
     var cy = this.cy = cytoscape({
@@ -232,18 +240,33 @@
   };
 
   /* Show only what `visible` (a Cytoscape collection) holds, lay it out again, and signal ready. */
-  Picture.prototype.show = function (visible) {
+  /* Show only what `visible` holds. `arranged` (visible and more: what other years would show) is
+     laid out first; null keeps every node where it stands. */
+  Picture.prototype.show = function (visible, arranged) {
     var self = this;
     var cy = this.cy;
     var container = this.container;
     container.dataset.ready = "false";
-    cy.batch(function () {
-      cy.elements().addClass("off");
-      visible.removeClass("off");
-    });
-    Object.keys(this.keys).forEach(function (id) { self.keys[id].hidden = cy.getElementById(id).hasClass("off"); });
-    var shown = visible.filter(function (e) { return !e.hasClass("off"); });
-    var layout = shown.layout(this.focus
+    var only = function (elements) {
+      cy.batch(function () {
+        cy.elements().addClass("off");
+        elements.removeClass("off");
+      });
+    };
+    var shown = visible;
+    var reveal = function () {
+      only(visible);
+      Object.keys(self.keys).forEach(function (id) { self.keys[id].hidden = cy.getElementById(id).hasClass("off"); });
+    };
+    if (arranged === null) { // the nodes keep their places: only what is shown changes
+      reveal();
+      this.count(shown);
+      container.dataset.ready = "true";
+      return;
+    }
+    arranged = arranged || visible;
+    only(arranged);
+    var layout = arranged.layout(this.focus
       ? { name: "concentric", concentric: function (n) { return n.id() === self.focus ? 2 : 1; },
           levelWidth: function () { return 1; }, minNodeSpacing: 30, avoidOverlap: true,
           nodeDimensionsIncludeLabels: true, animate: false, fit: false }
@@ -252,7 +275,8 @@
           edgeElasticity: function () { return 100; }, nodeOverlap: 30, gravity: 1.2, numIter: 2000,
           componentSpacing: 40 });
     layout.one("layoutstop", function () {
-      separate(shown.nodes());
+      separate(arranged.nodes());
+      reveal();
       self.view(shown);
       self.count(shown);
       container.dataset.ready = "true";
@@ -283,7 +307,15 @@
     if (!output) return;
     var nodes = shown.nodes().length;
     var edges = shown.edges().length;
-    output.textContent = nodes + (nodes === 1 ? " profile, " : " profiles, ") + edges + (edges === 1 ? " relationship shown" : " relationships shown");
+    var text = nodes + (nodes === 1 ? " profile, " : " profiles, ") + edges + (edges === 1 ? " relationship shown" : " relationships shown");
+    var year = this.year;
+    if (year) {
+      var ended = shown.edges(".ended").length;
+      var undated = shown.edges(".undated").length;
+      text = "In " + year.year + ": " + text + " (" + ended + " ended, " + undated + " undated)" +
+        (year.later ? "; " + year.later + (year.later === 1 ? " begun later is hidden" : " begun later are hidden") : "");
+    }
+    output.textContent = text;
   };
 
   /* Push apart nodes whose boxes (shape and label) overlap, until none do. Deterministic: the same
@@ -354,17 +386,19 @@
     this.picture = picture;
     this.form = form;
     var cy = picture.cy;
-    var byName = this.byName = {};
-    cy.nodes().forEach(function (n) { byName[n.data("label").toLowerCase()] = n.id(); });
-    // A profile without relationships has no node; "within N steps of" it is the profile alone.
-    Array.prototype.forEach.call(form.querySelectorAll("datalist option"), function (option) {
-      if (!(option.value.toLowerCase() in byName)) byName[option.value.toLowerCase()] = option.dataset.id;
+    // Every profile is in the list, those without relationships too ("within N steps of" one of them
+    // is the profile alone); a name, an alias or another spelling of one selects it, as in search.
+    var profiles = Array.prototype.map.call(form.querySelectorAll("datalist option"), function (option) {
+      return { id: option.dataset.id, names: [option.value].concat((option.dataset.names || "").split("|")) };
     });
-    picture.output = form.querySelector("output");
+    this.find = window.KhorasanNames.finder(profiles);
+    picture.output = form.querySelector("output[aria-live]");
+    this.slider = form.querySelector('input[name="year"]');
+    this.shownYear = form.querySelector("#kb-network-year-shown");
     var self = this;
     this.read(new URLSearchParams(window.location.search));
     form.addEventListener("change", function () { self.apply(true); });
-    form.addEventListener("input", function (event) { if (event.target.type === "search") self.apply(true); });
+    form.addEventListener("input", function (event) { if (event.target.type === "search" || event.target.type === "range") self.apply(true); });
     form.addEventListener("submit", function (event) { event.preventDefault(); self.apply(true); });
     form.addEventListener("reset", function () { window.setTimeout(function () { self.apply(true); }, 0); });
     form.hidden = false;
@@ -395,7 +429,37 @@
       input.value = label;
     }
     if (steps) this.form.querySelector('select[name="steps"]').value = steps;
+    var year = parseInt(query.get("year"), 10);
+    if (this.slider && year >= +this.slider.min && year <= +this.slider.max) this.slider.value = String(year);
   };
+
+  /* Where a relationship stands in `year`: "later" (begun after it), "ended" (its end is before it),
+     "undated" (no date at all) or "current". The rule is stated on the methodology page. */
+  function standing(edge, year, latest) {
+    var first = edge.data("first"), last = edge.data("last");
+    if (first !== null && first > year) return "later";
+    // Over, with no date for its end (a leader since killed): ended by the latest year, in force before.
+    if (edge.data("former") && last === null) return year >= latest ? "ended" : first === null ? "undated" : "unended";
+    if (first === null && last === null) return "undated";
+    if (last !== null && last < year) return "ended";
+    return "current";
+  }
+
+  /* The edges of `edges` and the nodes they join, or, with `near`, what lies within `steps` of it. */
+  function reach(cy, edges, near, steps) {
+    if (!near) return { nodes: edges.connectedNodes(), edges: edges };
+    var start = cy.getElementById(near);
+    var reached = start.length ? start : cy.collection();
+    var frontier = reached;
+    for (var step = 0; step < steps && frontier.length; step += 1) {
+      var next = frontier.connectedEdges().intersection(edges).connectedNodes().difference(reached);
+      reached = reached.union(next);
+      frontier = next;
+    }
+    return { nodes: reached, edges: edges.filter(function (e) { return reached.contains(e.source()) && reached.contains(e.target()); }) };
+  }
+
+  var STANDING_WORDS = { ended: " (ended)", undated: " (undated)", current: "", later: "", unended: " (ended later, on a date not given)" };
 
   Filter.prototype.checked = function (name) {
     return this.boxes(name).filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
@@ -405,36 +469,56 @@
     var cy = this.picture.cy;
     var kinds = this.checked("kinds");
     var types = this.checked("types");
-    var nearName = this.form.querySelector('input[name="near"]').value.trim().toLowerCase();
-    var near = this.byName[nearName] || "";
+    var typed = this.form.querySelector('input[name="near"]').value.trim();
+    var near = this.find(typed);
     var steps = parseInt(this.form.querySelector('select[name="steps"]').value, 10) || 1;
-    var edges = cy.edges().filter(function (e) {
+    var year = this.slider ? parseInt(this.slider.value, 10) : null;
+    var last = this.slider ? parseInt(this.slider.max, 10) : null;
+    var latest = !this.slider || year === last;
+    var later;
+    if (this.shownYear) this.shownYear.textContent = String(year);
+    cy.batch(function () {
+      cy.edges().forEach(function (e) {
+        var stand = year === null ? "current" : standing(e, year, last);
+        e.removeClass("ended undated");
+        if (stand === "ended" || stand === "undated") e.addClass(stand);
+        e.data("label", e.data("name") + STANDING_WORDS[stand]);
+        e.scratch("_kbStanding", stand);
+      });
+    });
+    var chosen = cy.edges().filter(function (e) {
       return types.indexOf(e.data("type")) >= 0 && kinds.indexOf(e.source().data("kind")) >= 0 &&
         kinds.indexOf(e.target().data("kind")) >= 0;
     });
-    var nodes = edges.connectedNodes();
-    if (near) {
-      var start = cy.getElementById(near);
-      var reached = start.length ? start : cy.collection();
-      var frontier = reached;
-      for (var step = 0; step < steps && frontier.length; step += 1) {
-        var next = frontier.connectedEdges().intersection(edges).connectedNodes().difference(reached);
-        reached = reached.union(next);
-        frontier = next;
-      }
-      nodes = reached;
-      edges = edges.filter(function (e) { return reached.contains(e.source()) && reached.contains(e.target()); });
-    }
+    var inYear = chosen.filter(function (e) { return e.scratch("_kbStanding") !== "later"; });
+    // What every year would show (laid out once, so that the places stay as the year moves), and
+    // what this year shows: "within N steps" counts the steps of that year's network.
+    var every = reach(cy, chosen, near, steps);
+    var shown = reach(cy, inYear, near, steps);
+    later = every.edges.length - shown.edges.length;
     cy.nodes().removeClass("focus");
     if (near) cy.getElementById(near).addClass("focus");
     this.picture.focusId = near;
-    this.picture.show(nodes.union(edges));
+    this.picture.year = year === null ? null : { year: year, later: later };
+    // A new year keeps the picture where it is, so that a reader sees relationships come and go;
+    // any other change lays it out again.
+    var layoutKey = JSON.stringify([kinds, types, near, steps]);
+    this.picture.show(shown.nodes.union(shown.edges), layoutKey === this.layoutKey ? null : every.nodes.union(every.edges));
+    this.layoutKey = layoutKey;
     if (near && !cy.getElementById(near).length && this.picture.output) {
       this.picture.output.textContent = "This profile has no relationship in the knowledge base.";
     }
+    var option = near && this.form.querySelector('datalist option[data-id="' + near.replace(/[^a-z0-9-]/g, "") + '"]');
+    if (option && KhorasanNamesKey(typed) !== KhorasanNamesKey(option.value) && this.picture.output) { // an alias, another spelling
+      this.picture.output.textContent = "\u201c" + typed + "\u201d taken as " + option.value + ". " + this.picture.output.textContent;
+    }
+    if (typed && !near && this.picture.output) { // said, not silently ignored: the picture shows everything
+      this.picture.output.textContent = "No profile is called \u201c" + typed + "\u201d; " + this.picture.output.textContent;
+    }
     if (remember) {
       var some = function (name, list) { return list.length === this.boxes(name).length ? "" : list.join(","); }.bind(this);
-      kb.remember({ kinds: some("kinds", kinds), types: some("types", types), near: near, steps: near ? String(steps) : "" });
+      kb.remember({ kinds: some("kinds", kinds), types: some("types", types), near: near, steps: near ? String(steps) : "",
+                    year: latest ? "" : String(year) });
     }
   };
 

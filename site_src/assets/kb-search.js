@@ -16,6 +16,10 @@
  * ranking. Words are made here as in search_index.py (fold, words): tests/test_search_worker.py holds
  * the two equal.
  *
+ * A name in another romanisation ("Khurasan", "Mansoor") finds its profile next: the index holds each
+ * name's spelling key (generator/model/spelling.py; kb-names.js applies the same rules, which the build
+ * writes into kb-spelling.js), and a query's spelling key is looked up beside its name key.
+ *
  * Every text from the index is set as text: escaped here, with <mark> as the only markup, because
  * Material inserts the strings it gets as HTML.
  */
@@ -39,11 +43,13 @@ var latest = 0; // the number of the newest query: the answer to an older one is
 
 /* -- words (as generator/export/search_index.py makes them: kb-names.js) ------------------------- */
 
-importScripts("kb-names.js");
+importScripts("kb-spelling.js", "kb-names.js");
 var fold = KhorasanNames.fold;
 var words = KhorasanNames.words;
 var nameKey = KhorasanNames.nameKey;
 var spokenName = KhorasanNames.spokenName;
+var spellingKey = KhorasanNames.spellingKey;
+var SPELLING = "~"; // a name's spelling key is an entry of its own, after this mark (search_index.py)
 
 function shardFile(key) {
   if (/^[a-z0-9]+$/.test(key)) return key;
@@ -126,23 +132,30 @@ function scoresOf(m, shards, term) {
   return best;
 }
 
-/* page number -> its rank by name: 4 a profile's name or alias is the query, 3 the page's title is;
-   2 and 1 the same for names the query begins. */
-function namesOf(m, shards, key) {
+/* page number -> its rank by name: 6 a profile's name or alias is the query, 5 the page's title is;
+   4 and 3 the same in another spelling ("Khurasan" for "Khorasan": the spelling keys are equal);
+   2 and 1 for names (or their spellings) the query begins; 0.5 for a name a tail of which the query
+   is, or begins, in any spelling ("Mansoor" for "Akhtar Mansour"). */
+function namesOf(m, shards, key, spelled) {
   var tiers = new Map();
-  var expand = key.length >= m.expand;
-  shardsFor(m, key, expand).forEach(function (shard) {
-    var table = shards.get(shard).n;
-    Object.keys(table).forEach(function (name) {
-      var exact = name === key;
-      if (!exact && !(expand && name.startsWith(key))) return;
-      var pages = table[name];
-      for (var i = 0; i < pages.length; i += 2) {
-        var tier = (exact ? 2 : 0) + pages[i + 1];
-        if (!(tiers.get(pages[i]) >= tier)) tiers.set(pages[i], tier);
-      }
+  var lookup = function (token, exactTier) {
+    var expand = token.length >= m.expand + (token === spelled ? SPELLING.length : 0);
+    shardsFor(m, token, expand).forEach(function (shard) {
+      var table = shards.get(shard).n;
+      Object.keys(table).forEach(function (name) {
+        var exact = name === token;
+        if (!exact && !(expand && name.startsWith(token))) return;
+        var pages = table[name];
+        for (var i = 0; i < pages.length; i += 2) {
+          var kind = pages[i + 1];
+          var tier = kind === 0 ? 0.5 : (exact ? exactTier : 0) + kind;
+          if (!(tiers.get(pages[i]) >= tier)) tiers.set(pages[i], tier);
+        }
+      });
     });
-  });
+  };
+  lookup(key, 4);
+  if (spelled.length > SPELLING.length) lookup(spelled, 2);
   return tiers;
 }
 
@@ -161,7 +174,7 @@ function rank(m, shards, key, terms) {
       best.forEach(function (score, page) { scores.set(page, (scores.get(page) || 0) + score); });
     });
   }
-  var tiers = namesOf(m, shards, key);
+  var tiers = namesOf(m, shards, key, SPELLING + spellingKey(key));
   tiers.forEach(function (_, page) { if (!scores.has(page)) scores.set(page, 0); });
   return Array.from(scores.keys()).map(function (page) {
     return { page: page, tier: tiers.get(page) || 0, score: scores.get(page) };
@@ -176,13 +189,22 @@ function escapeHTML(text) {
   });
 }
 
+/* A term matches a word as `matches` says, or in another spelling (model/spelling.py): a word in
+   another spelling of the term is marked too, and counts as found, so the reader sees why a name matched. */
+function matchesSpelled(term, word, m) {
+  var expand = term.length >= m.expand;
+  if (matches(term, word, expand)) return true;
+  var spelled = spellingKey(term);
+  return spelled !== "" && matches(spelled, spellingKey(word), expand);
+}
+
 /* The runs of letters in `text` (as written) that a term matches: [start, end] pairs. */
 function found(text, terms, m) {
   var spans = [];
   var run = /[\p{L}\p{N}\p{M}]+/gu, match;
   while ((match = run.exec(text))) {
     var hit = words(match[0]).some(function (word) {
-      return terms.some(function (term) { return matches(term, word, term.length >= m.expand); });
+      return terms.some(function (term) { return matchesSpelled(term, word, m); });
     });
     if (hit) spans.push([match.index, match.index + match[0].length]);
   }
@@ -219,8 +241,7 @@ function termsIn(text, terms, m) {
   var present = words(text);
   var result = {};
   terms.forEach(function (term) {
-    var expand = term.length >= m.expand;
-    result[term] = present.some(function (word) { return matches(term, word, expand); });
+    result[term] = present.some(function (word) { return matchesSpelled(term, word, m); });
   });
   return result;
 }
@@ -259,7 +280,8 @@ function group(m, hit, row, fragment, terms, key) {
       // The name the query is, marked whole: the reader sees why the profile came first.
       item.tags = fragment.n.map(function (name) {
         var spoken = spokenName(name);
-        var spans = nameKey(spoken) === key ? [[0, spoken.length]] : found(name, terms, m);
+        var whole = nameKey(spoken) === key || spellingKey(spoken) === spellingKey(key);
+        var spans = whole ? [[0, spoken.length]] : found(name, terms, m);
         return "<span>" + marked(name, spans, 0, name.length) + "</span>";
       });
     }
@@ -290,8 +312,13 @@ function search(query, number) {
   if (!all.length) return Promise.resolve({ items: [] });
   var key = all.join(" ");
   var terms = Array.from(new Set(all.filter(function (word) { return !STOP.has(word); })));
+  // A connector a romanisation writes or leaves out ("Wilayat-e-Khorasan") need not be on the page.
+  var kept = terms.filter(function (word) { return spellingKey(word) !== ""; });
+  if (kept.length) terms = kept;
   return loadMeta().then(function (m) {
+    var spelled = SPELLING + spellingKey(key);
     var wanted = new Set(shardsFor(m, key, key.length >= m.expand));
+    if (spelled.length > SPELLING.length) shardsFor(m, spelled, spelled.length >= m.expand + SPELLING.length).forEach(function (k) { wanted.add(k); });
     terms.forEach(function (term) { shardsFor(m, term, term.length >= m.expand).forEach(function (k) { wanted.add(k); }); });
     var keys = Array.from(wanted);
     return Promise.all(keys.map(function (k) { return load(m, "s/" + shardFile(k) + ".json"); })).then(function (loaded) {

@@ -18,6 +18,9 @@
 
   /* "IS-K", "is k" and "Is-K" read alike; so do "Shahab al-Muhajir" and "shahab al muhajir". */
   var key = window.KhorasanNames.nameKey;
+  /* "Khurasan" finds "Wilayat Khorasan", "Mansoor" "Akhtar Mansour": the spelling rules of search
+     (generator/model/spelling.py, through kb-names.js). */
+  var spelled = window.KhorasanNames.spellingKey;
 
   function Index(box, number) {
     this.box = box;
@@ -27,6 +30,7 @@
     this.rows.forEach(function (row, i) {
       row.kbOrder = i;
       row.kbNames = (row.dataset.names || "").split("|").map(key);
+      row.kbSpellings = (row.dataset.names || "").split("|").map(spelled);
     });
     this.headers = Array.prototype.slice.call(this.table.tHead.rows[0].cells);
     this.facets = JSON.parse(box.dataset.facets || "[]");
@@ -164,11 +168,13 @@
     var values = {};
     Array.prototype.forEach.call(this.form.elements, function (field) { if (field.name) values[field.name] = field.value.trim(); });
     var words = key(values.q || "");
+    var spelling = spelled(values.q || "");
     var from = parseInt(values.from, 10);
     var to = parseInt(values.to, 10);
     var shown = 0;
     this.rows.forEach(function (row) {
-      var match = !words || row.kbNames.some(function (name) { return name.indexOf(words) >= 0; });
+      var match = !words || row.kbNames.some(function (name) { return name.indexOf(words) >= 0; }) ||
+        (spelling !== "" && row.kbSpellings.some(function (name) { return name.indexOf(spelling) >= 0; }));
       self.facets.forEach(function (facet) {
         var wanted = values[facet.key];
         if (match && wanted) match = (row.dataset[facet.key] || "").split("|").indexOf(wanted) >= 0;

@@ -233,13 +233,15 @@
     this.form = form;
     this.events = events;
     this.chart = chart;
-    this.byName = {};
     this.nameOf = {};
     var self = this;
+    var profiles = [];
     Array.prototype.forEach.call(form.querySelectorAll("datalist option"), function (option) {
-      self.byName[option.value.toLowerCase()] = option.dataset.id;
       self.nameOf[option.dataset.id] = option.value;
+      profiles.push({ id: option.dataset.id, names: [option.value].concat((option.dataset.names || "").split("|")) });
     });
+    // A name, an alias or another spelling of one ("ISKP", "Khurasan") selects its profile, as in search.
+    this.find = window.KhorasanNames.finder(profiles);
     this.output = form.querySelector("output");
     var query = new URLSearchParams(window.location.search);
     var entity = query.get("entity");
@@ -259,7 +261,7 @@
   Filter.prototype.apply = function (remember) {
     var self = this;
     var form = this.form;
-    var id = this.byName[form.elements.entity.value.trim().toLowerCase()] || "";
+    var id = this.find(form.elements.entity.value);
     var wide = form.elements.wide.checked;
     var type = form.elements.type.value;
     var country = form.elements.country.value;
@@ -287,6 +289,11 @@
       var total = self.events.length;
       var noun = function (n) { return n === 1 ? " event" : " events"; };
       var text = shown === total ? "All " + total + noun(total) : shown + " of " + total + noun(total);
+      var typed = form.elements.entity.value.trim();
+      if (typed && !id) text = "No profile is called \u201c" + typed + "\u201d; " + text.charAt(0).toLowerCase() + text.slice(1);
+      // An alias or another spelling: say which profile it was taken as.
+      var key = window.KhorasanNames.nameKey;
+      if (id && key(typed) !== key(self.nameOf[id])) text += " (\u201c" + typed + "\u201d taken as " + self.nameOf[id] + ")";
       if (id && !shown && !wide) text += "; none is linked to " + self.nameOf[id] + " directly: tick the box to add the events of the profiles linked to it";
       self.output.textContent = text;
       if (self.chart) self.chart.draw();
