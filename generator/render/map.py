@@ -112,7 +112,10 @@ class View:
         lons, lats = zip(*points, strict=True)
         west, east, south, north = min(lons), max(lons), min(lats), max(lats)
         pad_x = max((east - west) * margin, (least - (east - west)) / 2, 0)
-        pad_y = max((north - south) * margin, (least * 0.6 - (north - south)) / 2, 0)
+        # Degrees of latitude stretch towards the poles under Mercator: fewer of them far north, so
+        # that a small map stays wider than tall wherever it is.
+        tall = least * 0.5 * math.cos(math.radians((north + south) / 2))
+        pad_y = max((north - south) * margin, (tall - (north - south)) / 2, 0)
         return cls(west - pad_x, max(-80, south - pad_y), east + pad_x, min(80, north + pad_y), width)
 
     @functools.cached_property
@@ -265,8 +268,8 @@ def page_map(markers: Sequence[Marker], country_names: Iterable[str | None], lab
 
 
 def event_map(marker: Marker, country: str | None, label: str) -> str:
-    """An event page's small map: its place, some 20 degrees of land round it."""
-    view = View.around([(marker.lon, marker.lat)], SMALL_WIDTH, margin=0, least=24)
+    """An event page's small map: its place, some 20 degrees of longitude either side of it."""
+    view = View.around([(marker.lon, marker.lat)], SMALL_WIDTH, margin=0, least=40)
     return svg(view, [marker], label=label, highlight=codes([country]), named=codes([country]))
 
 
