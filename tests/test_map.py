@@ -138,3 +138,20 @@ def test_published_under_a_sub_path_every_marker_leads_to_a_page(published_site:
     for a in markers(published_site.page("map")):
         assert resolve(published_site, "map/", a.attrs["href"]).is_file()
     assert "Map" in [a.text.strip() for a in find(published_site.page("map"), "a") if "md-tabs__link" in a.attrs.get("class", "")]
+
+
+def test_a_group_map_caption_says_only_what_the_map_shows(site: Site) -> None:
+    pages = sorted((site.root / "groups").glob("*/index.html"))
+    drawn = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        figures = find(html, "figure", class_="kb-map")
+        if not figures:
+            continue
+        drawn += 1
+        caption = descendants(figures[0], "figcaption")[0].text
+        shaded = any("kb-map-area" in p.attrs["class"] for p in descendants(figures[0], "path"))
+        marked = bool(descendants(figures[0], "a"))
+        assert ("Shaded" in caption) == shaded, page
+        assert ("arked" in caption) == marked, page
+    assert drawn >= 3

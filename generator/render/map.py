@@ -346,14 +346,22 @@ def page_context(kb: KnowledgeBase, href: Href) -> dict[str, object]:
     }
 
 
-def profile_map(kb: KnowledgeBase, profile: ProfileView, href: Href, map_page: str) -> str:
+def profile_map(kb: KnowledgeBase, profile: ProfileView, href: Href, map_page: str) -> tuple[str, str]:
     """An event's small map of its place (its marker leads to it on the map page), or a group's of the
-    countries of its areas and its located events; nothing for others."""
+    countries of its areas and the located events linked to it; with what the caption should say of
+    the group's (what is shaded, what is marked). Nothing for others, or where there is nothing to draw."""
     model = profile.model
     if isinstance(model, Event):
         found = marker(kb, profile, lambda _: f"{map_page}#event-{profile.id}")
-        return event_map(found, model.country, f"Map: {found.name}") if found else ""
+        return (event_map(found, model.country, f"Map: {found.name}"), "") if found else ("", "")
     if isinstance(model, Group):
         markers = [m for e in group_events(kb, profile) if (m := marker(kb, e, href))]
-        return areas_map(model.areas, f"Map of the areas of {model.name} and its located events", markers)
-    return ""
+        shaded = codes(model.areas)
+        said = []
+        if shaded:
+            said.append("shaded, the countries of its areas of operation")
+        if markers:
+            said.append("marked, the events linked to it whose place the sources name")
+        svg = areas_map(model.areas, f"Map of {model.name}: {'; '.join(said)}", markers) if said else ""
+        return svg, "; ".join(said)
+    return "", ""

@@ -209,7 +209,7 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
             "history_key": f"{changes[0].sha if changes else ''}:{history.count_of(p.file)}",
             "changes": changes,
             "change_count": history.count_of(p.file),
-            "map": profile_map(kb, p, layout),
+            **dict(zip(("map", "map_caption"), profile_map(kb, p, layout), strict=True)),
             "address": layout.absolute(p.path) or "",
         }
 
@@ -245,8 +245,9 @@ def map_context(kb: KnowledgeBase, layout: Layout) -> dict[str, object]:
     return event_map.page_context(kb, linker(layout, MAP_PAGE))
 
 
-def profile_map(kb: KnowledgeBase, profile: ProfileView, layout: Layout) -> str:
-    """An event's small map of its place, or a group's of its areas and located events; else nothing."""
+def profile_map(kb: KnowledgeBase, profile: ProfileView, layout: Layout) -> tuple[str, str]:
+    """An event's small map of its place, or a group's of its areas and located events (with what its
+    caption says); else nothing."""
     href = linker(layout, profile.path)
     return event_map.profile_map(kb, profile, href, href(MAP_PAGE))
 
