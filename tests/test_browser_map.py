@@ -78,3 +78,16 @@ def test_the_filter_narrows_by_type_group_and_years_and_keeps_the_state_in_the_a
     expect(form.locator("output")).to_have_text(f"All {len(events)} events on the map")
     assert urlsplit(page.url).query == ""
     assert page.errors == []
+
+
+def test_on_a_phone_the_map_scrolls_sideways_and_can_be_reached_by_keyboard(browser, real: str) -> None:  # type: ignore[no-untyped-def]
+    from browser import PHONE, serious_violations
+
+    page = open_page(browser, real + "map/", viewport=PHONE)
+    figure = page.locator("figure.kb-map")
+    assert figure.evaluate("f => f.scrollWidth > f.clientWidth")
+    expect(figure).to_have_attribute("tabindex", "0")
+    radius = page.locator(".kb-map-dot").first.evaluate("c => c.getBoundingClientRect().width / 2")
+    assert radius >= 4, "a marker too small to see or tap"
+    assert serious_violations(page) == []
+    page.context.close()

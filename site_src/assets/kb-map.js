@@ -51,7 +51,23 @@
     }
   };
 
+  /* On a narrow screen the page map keeps a readable size and scrolls sideways (kb-map.css): a region
+     that scrolls must be reachable by keyboard, so it takes focus and a name while it scrolls. */
+  function scrollable() {
+    Array.prototype.forEach.call(document.querySelectorAll("figure.kb-map:not(.kb-map-small)"), function (figure) {
+      if (figure.scrollWidth > figure.clientWidth) {
+        figure.setAttribute("tabindex", "0");
+        figure.setAttribute("role", "region");
+        figure.setAttribute("aria-label", "Map of events (scrolls sideways)");
+      } else {
+        ["tabindex", "role", "aria-label"].forEach(function (name) { figure.removeAttribute(name); });
+      }
+    });
+  }
+
   function start() {
+    scrollable();
+    window.addEventListener("resize", scrollable);
     var form = document.getElementById("kb-map-filter");
     if (form && window.KhorasanBrief) new MapFilter(form).apply(false);
   }
