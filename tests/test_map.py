@@ -155,3 +155,17 @@ def test_a_group_map_caption_says_only_what_the_map_shows(site: Site) -> None:
         assert ("Shaded" in caption) == shaded, page
         assert ("arked" in caption) == marked, page
     assert drawn >= 3
+
+
+def test_events_csv_gives_the_coordinates_of_the_named_place(site: Site) -> None:
+    import csv
+    import io
+
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO((site.root / "exports" / "events.csv").read_text(encoding="utf-8")))}
+    events = located_events()
+    for event_id, row in rows.items():
+        if event_id in events:
+            where = events[event_id]["coordinates"]
+            assert (float(row["lat"]), float(row["lon"]), row["located_at"]) == (where["lat"], where["lon"], where["of"])
+        else:
+            assert (row["lat"], row["lon"], row["located_at"]) == ("", "", "")
