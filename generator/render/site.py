@@ -178,6 +178,7 @@ def brief_job(brief: BriefView, history: History, sections: Sections, layout: La
     updated = history.last_changed(file)
     context: dict[str, object] = {
         "address": (layout or Layout()).absolute(brief.path) or "",
+        "site_name": (layout or Layout()).site_name,
         "updated": updated.isoformat() if updated else None,
         "brief": brief,
         "chrome": yaml_flow(page_meta("brief", brief.meta.title, file, sections, brief.slug, history.last_changed(file), description)),
@@ -211,6 +212,7 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
             "change_count": history.count_of(p.file),
             **dict(zip(("map", "map_caption"), profile_map(kb, p, layout), strict=True)),
             "address": layout.absolute(p.path) or "",
+            "site_name": layout.site_name,
         }
 
     def source_context(source_id: str, source: Source) -> dict[str, object]:
