@@ -214,6 +214,7 @@ WHOLE_PAGES: dict[str, frozenset[str]] = {
     "events/index.md": frozenset({"profile"}),
     "network.md": frozenset({"profile", "source"}),
     "timeline.md": frozenset({"profile", "event", "source"}),
+    "map.md": frozenset({"profile"}),  # events' places, dates, types and the groups linked to them
     "sources/index.md": frozenset({"source", "citations"}),
     "briefs/index.md": frozenset({"brief"}),
     "changes.md": frozenset(),

@@ -17,7 +17,7 @@ REAL_PAGES = [
     "", "groups/", "people/", "events/", "sources/", "briefs/", "timeline/", "network/", "changes/",
     "methodology/", "data/", "about/", "groups/isis-k/", "people/sanaullah-ghafari/", "people/hafiz-saeed-khan/",
     "events/crocus-city-hall-attack/", "events/kabul-airport-bombing/", "sources/usip-mir-2024/",
-    "briefs/why-isis-k-struck-russia/",
+    "briefs/why-isis-k-struck-russia/", "map/",
 ]
 FIXTURE_PAGES = ["", "groups/red-front/", "events/hall-attack/", "network/", "timeline/", "sources/alpha-report/", "briefs/test-brief/"]
 

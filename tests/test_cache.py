@@ -110,7 +110,7 @@ def test_an_inverse_relationship_appears_and_disappears_on_the_other_profile(pro
 
 
 def test_a_relationship_edit_renders_only_the_pages_that_show_that_file(project: Project) -> None:
-    from generator.render.site import CHANGES_PAGE, INDEX_PAGES, NETWORK_PAGE
+    from generator.render.site import CHANGES_PAGE, INDEX_PAGES, MAP_PAGE, NETWORK_PAGE
 
     cache = BuildCache(project.root)
     build(project, cache=cache)
@@ -137,7 +137,7 @@ def test_a_relationship_edit_renders_only_the_pages_that_show_that_file(project:
     folder_of = {p.stem: p.parent.name for p in project.data_dir.rglob("*.yaml")}
     cited = set(re.findall(r"^\s+- ([a-z0-9-]+)(?:, [^\n]*)?$", text, re.MULTILINE)) & {p.stem for p in (project.data_dir / "sources").glob("*.yaml")}
     may_render = (
-        {f"people/{person.stem}.md", *INDEX_PAGES, NETWORK_PAGE, CHANGES_PAGE}
+        {f"people/{person.stem}.md", *INDEX_PAGES, NETWORK_PAGE, MAP_PAGE, CHANGES_PAGE}
         | {f"{folder_of[i]}/{i}.md" for i in linked}
         | {f"sources/{s}.md" for s in cited}
         | {path for path in site.pages if path.startswith("briefs/")}
@@ -361,7 +361,8 @@ def test_the_pages_of_the_whole_are_rendered_again_when_what_they_show_changes(p
 
     person = first(project, "people", r"^  since: \d{4}$")
     assert rebuilt_after(person, "  text: ", "  text: Only the narrative ") == set()
-    indexes = {"groups/index.md", "people/index.md", "events/index.md", "network.md", "timeline.md"}
+    # The map too: a profile's relationships say which groups an event is filtered by.
+    indexes = {"groups/index.md", "people/index.md", "events/index.md", "network.md", "timeline.md", "map.md"}
     year = re.search(r"^  since: (\d{4})$", person.read_text(encoding="utf-8"), re.MULTILINE)[1]  # type: ignore[index]
     assert rebuilt_after(person, f"  since: {year}\n", "  since: 1766\n") == indexes
     assert rebuilt_after(first(project, "events"), "  text: ", "  text: Told anew ") == {"timeline.md"}

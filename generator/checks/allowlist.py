@@ -34,10 +34,12 @@ import nh3
 BRIEF_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 blockquote pre code ul ol li hr br em strong a img table thead tbody tr th td div sup".split())
 # The series charts (generator/render/chart.py) are inline SVG: shapes and text, no script, style or animation.
 CHART_TAGS = frozenset("svg line polyline rect circle path text title".split())
+# The map of events (generator/render/map.py) adds groups of outlines, in the same inert SVG.
+MAP_TAGS = frozenset({"g"})
 # The indexes' filters, the timeline and network controls and "Cite this page" (their scripts read the
 # data-* attributes; inert data, like aria-*, is allowed on any element of a generated page).
 CONTROL_TAGS = frozenset("form fieldset legend label select option datalist input button output aside".split())
-PAGE_TAGS = BRIEF_TAGS | CHART_TAGS | CONTROL_TAGS | frozenset("span section nav figure figcaption time small".split())
+PAGE_TAGS = BRIEF_TAGS | CHART_TAGS | MAP_TAGS | CONTROL_TAGS | frozenset("span section nav figure figcaption time small".split())
 PAGE_ATTRIBUTE_PREFIXES = ("data-", "aria-")
 
 BRIEF_ATTRIBUTES: dict[str, frozenset[str]] = {
@@ -52,7 +54,7 @@ PAGE_ATTRIBUTES: dict[str, frozenset[str]] = {
     **BRIEF_ATTRIBUTES,
     "div": frozenset({"hidden", "role"}),
     "a": frozenset({"href", "title", "tabindex", "download"}),
-    "svg": frozenset({"viewbox", "width", "height", "xmlns", "focusable"}),
+    "svg": frozenset({"viewbox", "width", "height", "xmlns", "focusable", "role"}),
     "line": frozenset({"x1", "x2", "y1", "y2", "stroke"}),
     "polyline": frozenset({"points", "fill", "stroke", "stroke-dasharray"}),
     "rect": frozenset({"x", "y", "width", "height", "fill"}),

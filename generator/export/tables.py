@@ -233,7 +233,10 @@ def csv_tables(kb: KnowledgeBase) -> dict[str, str]:
             ),
         ),
         "events.csv": _csv(
-            ["id", "uuid", "date", "end_date", "earliest", "latest", "name", "type", "place", "country", "carried_out_by", "claimed_by", "page"],
+            [
+                *("id", "uuid", "date", "end_date", "earliest", "latest", "name", "type", "place", "country"),
+                *("lat", "lon", "located_at", "carried_out_by", "claimed_by", "page"),
+            ],
             (
                 [
                     e.id,
@@ -246,6 +249,8 @@ def csv_tables(kb: KnowledgeBase) -> dict[str, str]:
                     event.type,
                     event.place,
                     event.country,
+                    # The map's coordinates: of the named place `located_at`, a gazetteer fact (empty when unplaced).
+                    *((event.coordinates.lat, event.coordinates.lon, event.coordinates.of) if event.coordinates else (None, None, None)),
                     _targets(e, "carried-out-by"),
                     _targets(e, "claimed-by"),
                     page_url(e.path),

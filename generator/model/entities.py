@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -550,6 +551,41 @@ class Person(Profile):
         return self
 
 
+def _within(name: str, limit: int, ends: str) -> Callable[[float], float]:
+    """A check that a latitude or longitude lies in its range, refusing it with the range it missed."""
+
+    def check(value: float) -> float:
+        if not -limit <= value <= limit:
+            raise ValueError(f"a {name} runs from -{limit} to {limit} ({ends}); read {value:g}")
+        return value
+
+    return check
+
+
+Latitude = Annotated[
+    float,
+    BeforeValidator(_plain_number),
+    AfterValidator(_within("latitude", 90, "south to north")),
+    WithJsonSchema({"type": "number", "minimum": -90, "maximum": 90, "description": "A latitude in decimal degrees, north positive."}),
+]
+Longitude = Annotated[
+    float,
+    BeforeValidator(_plain_number),
+    AfterValidator(_within("longitude", 180, "west to east")),
+    WithJsonSchema({"type": "number", "minimum": -180, "maximum": 180, "description": "A longitude in decimal degrees, east positive."}),
+]
+
+
+class Coordinates(Strict):
+    """Where a named place lies, for the map: a gazetteer fact, not a claim, so it carries no citation.
+    ``of`` names the place these are the coordinates of; it must be written in the event's cited
+    ``place``, so that the map never places an event more precisely than the sources do."""
+
+    lat: Latitude
+    lon: Longitude
+    of: Line = Field(description='The named place in `place` these coordinates locate, as written there: "Kabul", "Crocus City Hall".')
+
+
 class Event(Profile):
     KIND: ClassVar[str] = "event"
     type: EventType = Field(description="What kind of event it was, from a fixed list (only 'attack' counts among a group's attacks).")
@@ -560,6 +596,11 @@ class Event(Profile):
     )
     place: Line
     country: Country | None = None
+    coordinates: Coordinates | None = Field(
+        None,
+        description="Where the named place the sources give lies, for the map (no citation: a gazetteer fact). "
+        "Leave it out where the sources name no place finer than a country or region.",
+    )
     era: Line | None = Field(
         None,
         description='The period this event opens, drawn as a band on the timeline: "Taliban rule". The band '
@@ -573,6 +614,11 @@ class Event(Profile):
             raise FieldError("end_date", "a date somewhere in a span has no end date; a duration runs from one date to another")
         check_order(self, "date", "end_date")
         _cited_facts_given(self, self.facts_cite)
+        if self.coordinates and self.coordinates.of.casefold() not in self.place.casefold():
+            raise FieldError(
+                ("coordinates", "of"),
+                f"'{self.coordinates.of}' is not in the cited place ('{self.place}'): coordinates locate a place the sources name",
+            )
         return self
 
 

@@ -361,6 +361,15 @@ class Page:
         first, last = min(found, key=date_sort_key), max(found, key=date_sort_key)
         return format_date(first) if first == last else f"{format_date(first)} – {format_date(last)}"
 
+    def notes_date(self) -> str:
+        """The date of the sources cited on the page so far, as sources_date gives a profile's: for a
+        brief's printed header, asked once its body is rendered."""
+        found = {self.kb.sources[c.source].date[:7] for bundle in self.notes for c in bundle if c.source in self.kb.sources}
+        if not found:
+            return ""
+        first, last = min(found, key=date_sort_key), max(found, key=date_sort_key)
+        return format_date(first) if first == last else f"{format_date(first)} – {format_date(last)}"
+
     def citing(self, source_id: str) -> list[CitingPage]:
         """The pages and statements that cite a source, for its page (citations.citing_pages)."""
         return citing_pages(self.kb.cited_by.get(source_id, []))

@@ -34,6 +34,7 @@ from ..stages.resolve import (
     plain_text,
 )
 from . import indexes
+from . import map as event_map
 from .escape import (
     escape,
     html_text,
@@ -121,6 +122,7 @@ INDEX_PAGES = {
     "timeline.md": "timeline.md.j2",
 }
 NETWORK_PAGE = "network.md"
+MAP_PAGE = "map.md"
 # Up to this many relationships the network page lists them all in a table (about 1 kB of page each).
 NETWORK_TABLE_LIMIT = 500
 GRAPH_FILE = "graph.json"  # at the site root; assets/khorasan.js finds it beside its own folder
@@ -169,11 +171,15 @@ CHANGES_PAGE = "changes.md"
 PROFILE_CHANGES = 5  # the newest changes a profile page lists; the "What changed" page has more
 
 
-def brief_job(brief: BriefView, history: History, sections: Sections) -> PageJob:
+def brief_job(brief: BriefView, history: History, sections: Sections, layout: Layout | None = None) -> PageJob:
     """A brief's page; validate renders it too, to check what the editor's Markdown becomes."""
     file = f"briefs/{brief.slug}.md"
     description = describe(brief.meta.summary)
-    context = {
+    updated = history.last_changed(file)
+    context: dict[str, object] = {
+        "address": (layout or Layout()).absolute(brief.path) or "",
+        "site_name": (layout or Layout()).site_name,
+        "updated": updated.isoformat() if updated else None,
         "brief": brief,
         "chrome": yaml_flow(page_meta("brief", brief.meta.title, file, sections, brief.slug, history.last_changed(file), description)),
         "description": description,
@@ -204,6 +210,9 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
             "history_key": f"{changes[0].sha if changes else ''}:{history.count_of(p.file)}",
             "changes": changes,
             "change_count": history.count_of(p.file),
+            **dict(zip(("map", "map_caption"), profile_map(kb, p, layout), strict=True)),
+            "address": layout.absolute(p.path) or "",
+            "site_name": layout.site_name,
         }
 
     def source_context(source_id: str, source: Source) -> dict[str, object]:
@@ -219,11 +228,30 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
 
     jobs = [PageJob(p.path, PROFILE_TEMPLATES[p.kind], functools.partial(profile_context, p), ("profile", p.id)) for p in kb.profiles.values()]
     jobs += [PageJob(kb.source_path(i), "source.md.j2", functools.partial(source_context, i, source), ("source", i)) for i, source in kb.sources.items()]
-    jobs += [brief_job(brief, history, sections) for brief in kb.briefs.values()]
+    jobs += [brief_job(brief, history, sections, layout) for brief in kb.briefs.values()]
     jobs += [PageJob(path, template, {}) for path, template in INDEX_PAGES.items()]
     jobs.append(PageJob(NETWORK_PAGE, "network.md.j2", {"network": graph, "table_limit": NETWORK_TABLE_LIMIT}))
+    jobs.append(PageJob(MAP_PAGE, "map.md.j2", functools.partial(map_context, kb, layout)))
     jobs.append(PageJob(CHANGES_PAGE, "changes.md.j2", {"history": history, "files": profile_files(kb)}))
     return jobs
+
+
+def linker(layout: Layout, page_path: str) -> event_map.Href:
+    """Links from the built page ``page_path`` to other pages, for HTML that Markdown does not rewrite."""
+    here = layout.dest(page_path)
+    return lambda target: layout.relative(layout.url(target), here)
+
+
+def map_context(kb: KnowledgeBase, layout: Layout) -> dict[str, object]:
+    """The map page's context: every located event on one map, and the events it cannot place."""
+    return event_map.page_context(kb, linker(layout, MAP_PAGE))
+
+
+def profile_map(kb: KnowledgeBase, profile: ProfileView, layout: Layout) -> tuple[str, str]:
+    """An event's small map of its place, or a group's of its areas and located events (with what its
+    caption says); else nothing."""
+    href = linker(layout, profile.path)
+    return event_map.profile_map(kb, profile, href, href(MAP_PAGE))
 
 
 def citable(key: str, title: str, path: str, updated: dt.date | None, layout: Layout) -> Citable:
