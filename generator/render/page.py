@@ -24,6 +24,7 @@ from ..stages.resolve import (
 )
 from . import chart
 from .escape import escape
+from .layout import Layout
 from .text import (
     attribution,
     format_date,
@@ -47,9 +48,17 @@ class Page:
     path: str
     numbers: dict[tuple[tuple[str, str], ...], int] = field(default_factory=dict)
     notes: list[tuple[Citation, ...]] = field(default_factory=list)
+    layout: Layout = field(default_factory=Layout)
 
     def url(self, target_path: str) -> str:
+        """A link to another page's Markdown file, for Markdown: MkDocs turns it into the page's URL
+        (and warns when the page does not exist)."""
         return _relative(target_path, _folder(self.path))
+
+    def href(self, target_path: str) -> str:
+        """A link to another page as it is built, for raw HTML (the index tables): MkDocs rewrites
+        links in Markdown only, so an ``href`` to ``x.md`` inside an HTML block would stay broken."""
+        return self.layout.relative(self.layout.url(target_path), self.layout.dest(self.path))
 
     def link(self, entity_id: str, label: str | None = None) -> str:
         profile = self.kb.profiles[entity_id]

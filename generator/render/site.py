@@ -141,7 +141,8 @@ class Rendered:
 
 
 def render_page(env: jinja2.Environment, kb: KnowledgeBase, path: str, template: str, **context: object) -> str:
-    page = Page(kb, path)
+    layout = context.get("layout")
+    page = Page(kb, path, layout=layout if isinstance(layout, Layout) else Layout())
     return env.get_template(template).render(kb=kb, page=page, **context)
 
 
@@ -220,7 +221,8 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
     jobs = [PageJob(p.path, PROFILE_TEMPLATES[p.kind], functools.partial(profile_context, p), ("profile", p.id)) for p in kb.profiles.values()]
     jobs += [PageJob(kb.source_path(i), "source.md.j2", functools.partial(source_context, i, source), ("source", i)) for i, source in kb.sources.items()]
     jobs += [brief_job(brief, history, sections) for brief in kb.briefs.values()]
-    jobs += [PageJob(path, template, {}) for path, template in INDEX_PAGES.items()]
+    # The indexes are HTML tables, whose links are written as built (Page.href): they need the layout.
+    jobs += [PageJob(path, template, {"layout": layout}) for path, template in INDEX_PAGES.items()]
     jobs.append(PageJob(NETWORK_PAGE, "network.md.j2", {"network": graph, "table_limit": NETWORK_TABLE_LIMIT}))
     jobs.append(PageJob(CHANGES_PAGE, "changes.md.j2", {"history": history, "files": profile_files(kb)}))
     return jobs
