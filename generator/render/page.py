@@ -22,8 +22,9 @@ from ..stages.resolve import (
     RichClaim,
     RichText,
 )
-from . import chart
+from . import chart, network_svg
 from .escape import escape
+from .graph import Network
 from .layout import Layout
 from .text import (
     attribution,
@@ -59,6 +60,11 @@ class Page:
         """A link to another page as it is built, for raw HTML (the index tables): MkDocs rewrites
         links in Markdown only, so an ``href`` to ``x.md`` inside an HTML block would stay broken."""
         return self.layout.relative(self.layout.url(target_path), self.layout.dest(self.path))
+
+    def network_picture(self, network: Network, focus: str) -> str:
+        """A profile's own network as static SVG (generator/render/network_svg.py), linked as built."""
+        here = self.layout.dest(self.path)
+        return network_svg.svg(network.around(focus), focus, lambda url: self.layout.relative(url, here))
 
     def link(self, entity_id: str, label: str | None = None) -> str:
         profile = self.kb.profiles[entity_id]

@@ -197,6 +197,7 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
             "model": p.model,
             "updated": updated.isoformat() if updated else None,
             "network": graph,
+            "layout": layout,  # the network picture's links are written as built (Page.href)
             # Plain strings, so that the preview's render cache (generator/cache.py) signs them.
             "chrome": yaml_flow(page_meta(p.kind, p.model.name, p.file, sections, p.id, updated, description, about(p))),
             "description": description,
