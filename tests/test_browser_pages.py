@@ -298,13 +298,25 @@ def test_the_404_page_is_styled_under_a_sub_path(page: Page, published: str) -> 
     page.on("response", lambda r: loaded.append(f"{r.status} {urlsplit(r.url).path}"))
     response = page.goto(published + "groups/no-such-group/")
     assert response is not None and response.status == 404
-    expect(page.locator("h1")).to_have_text("404 - Not found")
+    expect(page.locator("article h1")).to_have_text("Page not found")
     styles = [r for r in loaded if r.endswith(".css")]
     assert styles and all(r.startswith("200 /khorasan-brief/assets/") for r in styles), styles
     # Material's stylesheet is applied: the header is its coloured bar, not an unstyled block.
     expect(page.locator(".md-header")).to_have_css("position", "sticky")
     page.get_by_role("link", name="Groups").first.click()
     expect(page).to_have_url(published + "groups/")
+
+
+def test_the_404_page_offers_a_way_on(page: Page, published: str) -> None:
+    """Issue 26: search, the indexes and the home page, each working from a page at any depth."""
+    for missing in ("no-such-page/", "groups/no-such-group/"):
+        page.goto(published + missing)
+        article = page.locator("article")
+        for name, url in [("People", "people/"), ("Events", "events/"), ("Sources", "sources/"), ("Go to the home page", "")]:
+            expect(article.get_by_role("link", name=name, exact=True)).to_have_attribute("href", re.compile(re.escape(urlsplit(published + url).path) + "$"))
+        article.get_by_text("Search the site").click()
+        expect(page.locator("#__search")).to_be_checked()  # the search dialog is open
+        page.keyboard.press("Escape")
 
 
 def test_profile_page_knows_where_it_is(page: Page, real: str) -> None:

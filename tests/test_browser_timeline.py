@@ -139,3 +139,30 @@ def test_profile_link_opens_the_timeline_filtered(page: Page, reader: str) -> No
     page.get_by_role("link", name="These events on the timeline").click()
     expect(page.get_by_label("Show the events of")).to_have_value("Red Front")
     expect(page.locator(".kb-timeline-item:visible")).to_have_count(2)
+
+
+def test_the_timeline_keeps_its_room_from_the_first_paint_and_gives_it_back_without_script(browser, real: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: the list under the timeline's picture does not jump down when the script draws it
+    (a layout shift Lighthouse counted at 0.33); without script there is no empty box instead.
+    "Before" is the page with its script held back (as it is until the script has run)."""
+
+    def list_top(scripted: bool, timeline_script: bool) -> float:
+        context = browser.new_context(java_script_enabled=scripted, viewport={"width": 390, "height": 900})
+        page = context.new_page()
+        try:
+            if not timeline_script:
+                page.route("**/kb-timeline.js", lambda route: route.abort())
+            page.goto(real + "timeline/")
+            page.wait_for_load_state("load")
+            if scripted and timeline_script:
+                expect(page.locator(".kb-chrono")).to_have_attribute("data-ready", "true")
+            if not scripted:
+                for hidden in (".kb-chrono", "#kb-timeline-filter", ".kb-chrono-controls"):
+                    assert page.locator(hidden).evaluate("el => getComputedStyle(el).display") == "none", hidden
+            return float(page.locator("#kb-timeline-list").evaluate("el => el.getBoundingClientRect().top + window.scrollY"))
+        finally:
+            context.close()
+
+    before, after = list_top(True, False), list_top(True, True)
+    assert abs(after - before) < 0.1 * 900, (before, after)
+    assert list_top(False, False) < before  # without script, the room is given back

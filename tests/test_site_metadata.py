@@ -92,6 +92,7 @@ def test_each_profile_has_its_own_description_and_opengraph_tags(published_site:
     assert len(descriptions) == len(profile_files()), "two profiles share a description"
     home = head_meta(published_site.page(""))
     assert home["og:type"] == "website" and home["description"]
+    assert home["og:title"] == "Khorasan Brief", "the home page shares as the site, not as 'Home' (issue 26)"
 
 
 def jsonld(html: str) -> str:
