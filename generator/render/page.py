@@ -33,6 +33,7 @@ from .text import (
     format_period,
     format_value,
     source_label,
+    unbracketed,
 )
 
 
@@ -345,7 +346,7 @@ class Page:
             return ""
         parts = []
         for value in figures.latest(list(view.figure.values)):
-            who = f", according to {escape(value.by)}" if value.by else ""
+            who = f", according to {escape(unbracketed(value.by) or '')}" if value.by else ""
             parts.append(
                 f"[{escape(format_value(value))} {escape(view.figure.unit)}](#figure-strength) ({format_date(value.as_of)}{who}){self.cite(value.cite)}"
             )
