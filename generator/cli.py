@@ -119,7 +119,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Write what the site is made of (Markdown pages, redirect pages, graph.json and the "
         "exports/ folder) to a folder, to read or diff it. Nothing is written when there are problems.",
     )
-    render.add_argument("--out", required=True, help="folder to write; replaced only when rendering succeeds")
+    render.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="the folder to write the pages and files into: a new folder, or one an earlier render made, "
+        "whose contents are then replaced (only once rendering has succeeded); any other folder is refused",
+    )
     render.set_defaults(run=_render)
 
     schema = add_command(

@@ -180,3 +180,13 @@ def test_the_checker_catches_what_schema_org_does_not_know() -> None:
     assert schema_problems({"@type": "Militia", "name": "x"})  # no such type
     assert schema_problems({"@type": "Event", "location": {"@type": "Person", "name": "x"}})  # wrong range
     assert schema_problems({"@type": "Event", "name": "x", "startDate": "2015", "location": {"@type": "Place", "name": "y"}}) == []
+
+
+def test_the_about_page_offers_edit_links_only_where_the_build_has_a_repository(site: Site, published_site: Site) -> None:
+    """Issue 26: without KB_REPO_URL no page has an edit link, and the About page says so instead of
+    pointing at links that are not there; with it, it explains them."""
+    bare, published = site.page("about"), published_site.page("about")
+    assert "Edit this profile" in published and "not linked to a repository" not in published
+    assert "Edit this profile" not in bare and "not linked to a repository" in bare
+    assert not find(site.page("groups/isis-k"), "a", rel="edit")
+    assert find(published_site.page("groups/isis-k"), "a", rel="edit")
