@@ -261,3 +261,14 @@ def test_real_network_draws_every_linked_profile_and_lists_the_rest(page: Page, 
     assert drawn | alone == on_disk and not drawn & alone
     edges = page.locator(".kb-graph--full").evaluate("el => el.cy.edges().map(e => [e.source().id(), e.target().id()])")
     assert {end for edge in edges for end in edge} == drawn  # every node drawn has a relationship
+
+
+def test_the_networks_box_takes_any_name_and_says_when_none_fits(page: Page, real: str) -> None:
+    """Issue 26: "ISKP" is ISIS-K, as in search; a name no profile has is said, not silently dropped."""
+    page.goto(real + "network/")
+    expect(page.locator(".kb-graph--full")).to_have_attribute("data-ready", "true")
+    near = page.get_by_label("Only what lies within")
+    near.fill("ISKP")
+    expect(page).to_have_url(re.compile(r"near=isis-k"))
+    near.fill("No such group")
+    expect(page.locator("#kb-network-filter output")).to_contain_text("No profile has the name")

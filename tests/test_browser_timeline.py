@@ -166,3 +166,20 @@ def test_the_timeline_keeps_its_room_from_the_first_paint_and_gives_it_back_with
     before, after = list_top(True, False), list_top(True, True)
     assert abs(after - before) < 0.1 * 900, (before, after)
     assert list_top(False, False) < before  # without script, the room is given back
+
+
+def test_the_timelines_box_takes_any_name_of_a_profile_as_search_does(page: Page, real: str) -> None:
+    """Issue 26: "ISKP" (an alias), "is k" (spaced and cased otherwise) show ISIS-K's events, as its
+    name does."""
+    page.goto(real + "timeline/")
+    box = page.get_by_label("Show the events of")
+    box.fill("ISIS-K")
+    expect(page).to_have_url(re.compile(r"entity=isis-k"))
+    by_name = page.locator(".kb-timeline-count").inner_text()
+    assert "All" not in by_name
+    for other in ("ISKP", "iskp", "IS K"):
+        box.fill("")
+        expect(page).not_to_have_url(re.compile(r"entity="))
+        box.fill(other)
+        expect(page).to_have_url(re.compile(r"entity=isis-k"))
+        expect(page.locator(".kb-timeline-count")).to_have_text(by_name)

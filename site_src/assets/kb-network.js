@@ -21,6 +21,8 @@
   "use strict";
 
   var kb = window.KhorasanBrief;
+  // Names compared as search compares them (kb-names.js, loaded before this file).
+  var nameKey = window.KhorasanNames ? window.KhorasanNames.nameKey : function (text) { return text.trim().toLowerCase(); };
   // An event is a round-diamond: Cytoscape 3.34's plain "diamond" misses a tap on its very centre.
   var SHAPES = { group: "round-rectangle", person: "ellipse", event: "round-diamond" };
   var KIND_WORDS = { group: "group", person: "person", event: "event" };
@@ -356,10 +358,13 @@
     this.form = form;
     var cy = picture.cy;
     var byName = this.byName = {};
-    cy.nodes().forEach(function (n) { byName[n.data("label").toLowerCase()] = n.id(); });
-    // A profile without relationships has no node; "within N steps of" it is the profile alone.
+    // Every name of a profile finds it, compared as search compares names (kb-names.js): "ISKP" is
+    // ISIS-K. A profile without relationships has no node; "within N steps of" it is the profile alone.
     Array.prototype.forEach.call(form.querySelectorAll("datalist option"), function (option) {
-      if (!(option.value.toLowerCase() in byName)) byName[option.value.toLowerCase()] = option.dataset.id;
+      [option.value].concat((option.dataset.aliases || "").split("|")).forEach(function (name) {
+        var key = nameKey(name);
+        if (key && !(key in byName)) byName[key] = option.dataset.id;
+      });
     });
     picture.output = form.querySelector("output");
     var self = this;
@@ -406,8 +411,8 @@
     var cy = this.picture.cy;
     var kinds = this.checked("kinds");
     var types = this.checked("types");
-    var nearName = this.form.querySelector('input[name="near"]').value.trim().toLowerCase();
-    var near = this.byName[nearName] || "";
+    var nearName = this.form.querySelector('input[name="near"]').value;
+    var near = this.byName[nameKey(nearName)] || "";
     var steps = parseInt(this.form.querySelector('select[name="steps"]').value, 10) || 1;
     var edges = cy.edges().filter(function (e) {
       return types.indexOf(e.data("type")) >= 0 && kinds.indexOf(e.source().data("kind")) >= 0 &&
@@ -432,6 +437,9 @@
     this.picture.show(nodes.union(edges));
     if (near && !cy.getElementById(near).length && this.picture.output) {
       this.picture.output.textContent = "This profile has no relationship in the knowledge base.";
+    }
+    if (!near && nearName.trim() && this.picture.output) {
+      this.picture.output.textContent = "No profile has the name “" + nearName.trim() + "”: the whole network is shown.";
     }
     if (remember) {
       var some = function (name, list) { return list.length === this.boxes(name).length ? "" : list.join(","); }.bind(this);

@@ -20,6 +20,8 @@
   "use strict";
 
   var kb = window.KhorasanBrief;
+  // Names compared as search compares them (kb-names.js, loaded before this file).
+  var nameKey = window.KhorasanNames ? window.KhorasanNames.nameKey : function (text) { return text.trim().toLowerCase(); };
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var SCALES = { years: 110, months: 1100 }; // px per year; "decades" fits the whole span in the box
   var LANE = 24; // px between two rows of events
@@ -236,8 +238,13 @@
     this.byName = {};
     this.nameOf = {};
     var self = this;
+    // Every name of a profile finds it, compared as search compares names (kb-names.js): "ISKP",
+    // "IS-K" and "is k" all find ISIS-K.
     Array.prototype.forEach.call(form.querySelectorAll("datalist option"), function (option) {
-      self.byName[option.value.toLowerCase()] = option.dataset.id;
+      [option.value].concat((option.dataset.aliases || "").split("|")).forEach(function (name) {
+        var key = nameKey(name);
+        if (key && !(key in self.byName)) self.byName[key] = option.dataset.id;
+      });
       self.nameOf[option.dataset.id] = option.value;
     });
     this.output = form.querySelector("output");
@@ -259,7 +266,7 @@
   Filter.prototype.apply = function (remember) {
     var self = this;
     var form = this.form;
-    var id = this.byName[form.elements.entity.value.trim().toLowerCase()] || "";
+    var id = this.byName[nameKey(form.elements.entity.value)] || "";
     var wide = form.elements.wide.checked;
     var type = form.elements.type.value;
     var country = form.elements.country.value;
