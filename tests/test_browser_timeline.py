@@ -183,3 +183,37 @@ def test_the_timelines_box_takes_any_name_of_a_profile_as_search_does(page: Page
         box.fill(other)
         expect(page).to_have_url(re.compile(r"entity=isis-k"))
         expect(page.locator(".kb-timeline-count")).to_have_text(by_name)
+
+
+# The events whose mark lies (at least partly) in the visible part of the chart's scrolling viewport.
+IN_VIEW = """el => {
+    const view = el.querySelector('.kb-chrono-viewport').getBoundingClientRect();
+    return [...el.querySelectorAll('a.kb-chrono-event')]
+        .filter(a => { const b = a.querySelector('.kb-chrono-mark').getBoundingClientRect(); return b.right > view.left && b.left < view.right; })
+        .map(a => a.getAttribute('href'));
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_years_and_months_open_on_the_events_shown_also_after_a_filter(page: Page, real: str, width: int) -> None:
+    """Issue 26: "Years" opened on 1998-2006 and "Months" on 2001-2002, both empty, even filtered to ISIS-K."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(real + "timeline/")
+    box = page.locator(".kb-chrono").first
+    for scale in ("Years", "Months"):
+        page.get_by_role("button", name="Decades").click()
+        page.get_by_role("button", name=scale).click()
+        expect(box).to_have_attribute("data-ready", "true")
+        assert box.evaluate(IN_VIEW), f"{scale} opens on no event"
+    page.get_by_label("Show the events of").fill("ISIS-K")
+    expect(page.locator(".kb-timeline-count")).not_to_contain_text("All")
+    for scale in ("Years", "Months"):
+        page.get_by_role("button", name="Decades").click()
+        page.get_by_role("button", name=scale).click()
+        expect(box).to_have_attribute("data-ready", "true")
+        shown = box.evaluate(IN_VIEW)
+        assert shown, f"{scale}, filtered to ISIS-K, opens on no event"
+    # A filter while zoomed in on a stretch without its events moves the view to them.
+    page.get_by_label("Show the events of").fill("Soviet invasion of Afghanistan")
+    expect(box).to_have_attribute("data-ready", "true")
+    assert box.evaluate(IN_VIEW), "the filtered event is not in view"
