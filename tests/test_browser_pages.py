@@ -95,7 +95,10 @@ def test_on_this_page_stays_within_reach_on_a_phone(browser: Browser, real: str)
     desktop.context.close()
 
 
-@pytest.mark.parametrize("path", ["groups/isis-k/", "events/kabul-airport-bombing/", "sources/usip-mir-2024/", "briefs/why-isis-k-struck-russia/"])
+@pytest.mark.parametrize(
+    "path",
+    ["groups/isis-k/", "events/kabul-airport-bombing/", "events/crocus-city-hall-attack/", "events/", "sources/usip-mir-2024/", "briefs/why-isis-k-struck-russia/"],
+)
 def test_tables_scroll_in_their_own_box_on_a_phone(browser: Browser, real: str, path: str) -> None:
     page = open_page(browser, real + path, viewport=PHONE)
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -107,6 +110,18 @@ def test_tables_scroll_in_their_own_box_on_a_phone(browser: Browser, real: str, 
            })"""
     )
     assert all("auto" in o or "scroll" in o for o in overflowing), overflowing
+    # Issue 26: each table cut off at the edge says so, in a line right above its box.
+    unhinted = page.locator("article table").evaluate_all(
+        """tables => tables.map(t => {
+               const wrap = t.closest('.md-typeset__scrollwrap');
+               const box = wrap && wrap.scrollWidth > wrap.clientWidth + 1 ? wrap : t;
+               if (box.scrollWidth <= box.clientWidth + 1) return null;
+               const hint = box.previousElementSibling;
+               const shown = hint && hint.classList.contains('kb-scroll-hint') && !hint.hidden && hint.getBoundingClientRect().height > 0;
+               return shown ? null : (t.querySelector('th') || t).textContent.slice(0, 40);
+           }).filter(Boolean)"""
+    )
+    assert unhinted == [], unhinted
     page.context.close()
 
 
