@@ -52,6 +52,21 @@ def test_sitemap_lists_every_page_at_the_sites_address(published_site: Site) -> 
     assert listed == expected
 
 
+
+def test_sitemap_dates_each_page_by_its_own_last_change(published_site: Site) -> None:
+    """Issue 26: lastmod is a page's own date from git (the one its page gives as modified), never
+    the date of the build; a page without one has none."""
+    sitemap = (published_site.root / "sitemap-pages.xml").read_text(encoding="utf-8")
+    entries = re.findall(r"<loc>([^<]+)</loc>\s*(?:<lastmod>([^<]+)</lastmod>)?", sitemap)
+    dated = 0
+    for loc, lastmod in entries:
+        html = published_site.page(urlsplit(loc).path.removeprefix(BASE_PATH))
+        modified = head_meta(html).get("article:modified_time")
+        assert lastmod == (modified or ""), (loc, lastmod, modified)
+        dated += bool(lastmod)
+    assert dated >= len(profile_files())
+
+
 def test_every_page_has_its_canonical_link(published_site: Site) -> None:
     for html_file in pages(published_site):
         html = html_file.read_text(encoding="utf-8")
