@@ -33,3 +33,17 @@ def test_no_attribution_on_the_site_nests_brackets(published_site: Site) -> None
         if nested:
             found[str(page.relative_to(published_site.root))] = nested[:2]
     assert not found, f"{sum(len(v) for v in found.values())} nested on {len(found)} pages: {list(found.items())[:5]}"
+
+
+@pytest.mark.slow
+def test_isis_ks_attacks_in_afghanistan_read_in_date_order_with_links_on_their_words(published_site: Site) -> None:
+    """Issue 26: the list had 2017 last, and tacked its links on: "at Kabul airport (Kabul airport bombing)"."""
+    from htmlq import section_after
+
+    section = section_after(published_site.page("groups/isis-k"), "attacks-in-afghanistan")
+    section = section.split("<h2", 1)[0]
+    items = [re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", item))) for item in re.findall(r"<li\b.*?</li>", section, re.S)]
+    years = [int(found.group(0)) for item in items if (found := re.search(r"\b(19|20)\d\d\b", item))]
+    assert len(years) >= 5 and years == sorted(years), years
+    tacked = re.findall(r"\(<a [^>]*>[^<]*</a>\)", section)
+    assert tacked == [], tacked
