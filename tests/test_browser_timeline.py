@@ -217,3 +217,14 @@ def test_years_and_months_open_on_the_events_shown_also_after_a_filter(page: Pag
     page.get_by_label("Show the events of").fill("Soviet invasion of Afghanistan")
     expect(box).to_have_attribute("data-ready", "true")
     assert box.evaluate(IN_VIEW), "the filtered event is not in view"
+
+
+def test_a_timeline_label_never_repeats_its_year(page: Page, real: str) -> None:
+    """Issue 26: "Taliban takeover of Afghanistan (2021) (August 2021)" reads "... (August 2021)"."""
+    page.goto(real + "timeline/")
+    labels = chart(page)["events"]
+    texts = page.locator(".kb-chrono .kb-chrono-label").all_text_contents()
+    assert len(texts) == len(labels)
+    repeated = [t for t in texts if re.search(r"\((\d{4})\) \([^()]*\1\)$", t)]
+    assert repeated == [], repeated
+    assert any(t.startswith("Taliban takeover of Afghanistan (") and t.endswith("2021)") for t in texts), texts

@@ -44,6 +44,15 @@
 
   /* ---- the chart ---------------------------------------------------------------------------- */
 
+  /* An event's label: its name and date, "Killing of Akhtar Mansour (May 2016)". A name that already
+     ends in the year ("Taliban takeover of Afghanistan (2021)") gives it up for the date, never
+     "(2021) (August 2021)" (issue 26). */
+  function labelled(name, when) {
+    var year = /\s*\((\d{4})\)$/.exec(name);
+    if (year && when.indexOf(year[1]) >= 0) name = name.slice(0, year.index);
+    return name + " (" + when + ")";
+  }
+
   function Chart(box, events, controls) {
     this.box = box;
     this.events = events;
@@ -203,7 +212,7 @@
     shown.slice().sort(function (a, b) { return a.start - b.start || a.end - b.end; }).forEach(function (event) {
       var left = self.x(event.start);
       var bar = Math.max(8, self.x(event.end) - left);
-      var text = event.name + " (" + event.when + ")";
+      var text = labelled(event.name, event.when);
       var total = bar + 6 + measure(text);
       // A label that would run past the end of the axis goes on the left of its mark instead.
       var flip = left + total > limit && left + bar - total >= 0;
