@@ -4,7 +4,8 @@ For each size: (a) ``python -m generator validate``; (b) ``mkdocs build`` with t
 ``mkdocs build`` of the Markdown that ``python -m generator render`` wrote, i.e. what MkDocs costs with
 no generator. Then, on one size, the preview latency of ``mkdocs serve``; and, on the largest size's
 built site in Chromium, what a reader downloads for the first view of a profile page and for a
-search for one of its aliases (bench/reader.py). Prints a table and writes the figures as JSON to
+search for one of its aliases (bench/reader.py), and Lighthouse's scores of the real knowledge base's
+published site (bench/lighthouse.py; ``--lighthouse-only`` runs just that). Prints a table and writes the figures as JSON to
 bench/results/ (git-ignored) so that runs can be compared.
 """
 
@@ -22,6 +23,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
+from .lighthouse import LighthouseResult, lighthouse_table, measure_lighthouse
 from .measure import ROOT, SizeResult, make_project, measure_size
 from .preview import PreviewResult, measure_preview
 from .reader import ReaderResult, measure_reader, reader_table
@@ -32,6 +34,8 @@ MIB = 1024 * 1024
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.lighthouse_only:
+        return _lighthouse_only(args)
     sizes = [int(size) for size in args.sizes.split(",") if size]
     keep = Path(args.keep).resolve() if args.keep else None
     work = keep or Path(tempfile.mkdtemp(prefix="khorasan-bench-"))
@@ -39,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[SizeResult] = []
     previews: list[PreviewResult] = []
     reader: ReaderResult | None = None
+    lighthouse: LighthouseResult | None = None
     try:
         for size in sizes:
             project = _project(work, size)
@@ -47,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.reader and sizes:
             print(f"N={max(sizes)}: measuring what a reader downloads ...", file=sys.stderr, flush=True)
             reader = measure_reader(work / f"n{max(sizes)}" / "site")
+        if args.reader:
+            print("the published site: Lighthouse ...", file=sys.stderr, flush=True)
+            lighthouse = measure_lighthouse(args.lighthouse_runs)
         if args.preview_size:
             project = _project(work, args.preview_size)
             for extra in ([()] + ([("--dirty",)] if args.dirty else [])):
@@ -56,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
     report = {"machine": _machine(), "sizes": [r.as_dict() for r in results], "preview": [p.as_dict() for p in previews],
-              "reader": reader.as_dict() if reader else None}
+              "reader": reader.as_dict() if reader else None, "lighthouse": lighthouse.as_dict() if lighthouse else None}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
@@ -65,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + targets(results, previews))
     if reader is not None:
         print("\n" + reader_table(reader, max(sizes)))
+    if lighthouse is not None:
+        print("\n" + lighthouse_table(lighthouse))
     print(f"\nfigures written to {path}")
     return 0
 
@@ -77,10 +87,24 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--edits", type=int, default=5, help="edits of each kind in the preview test (default: 5)")
     parser.add_argument("--no-reader", dest="reader", action="store_false",
                         help="skip the browser measurement of what a reader downloads (first view, search)")
+    parser.add_argument("--lighthouse-only", action="store_true", help="only run Lighthouse on the real knowledge base's published site")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs of each page, the median kept (default: 3)")
     parser.add_argument("--dirty", action="store_true", help="also measure the preview under `mkdocs serve --dirty`")
     parser.add_argument("--keep", metavar="DIR", help="build in DIR and keep it (default: a temporary folder)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"), help="folder for the JSON figures")
     return parser
+
+
+def _lighthouse_only(args: argparse.Namespace) -> int:
+    print("the published site: Lighthouse ...", file=sys.stderr, flush=True)
+    result = measure_lighthouse(args.lighthouse_runs)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"lighthouse-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps({"machine": _machine(), "lighthouse": result.as_dict()}, indent=2) + "\n", encoding="utf-8")
+    print(lighthouse_table(result))
+    print(f"\nfigures written to {path}")
+    return 0
 
 
 def _project(work: Path, size: int) -> Path:

@@ -119,7 +119,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Write what the site is made of (Markdown pages, redirect pages, graph.json and the "
         "exports/ folder) to a folder, to read or diff it. Nothing is written when there are problems.",
     )
-    render.add_argument("--out", required=True, help="folder to write; replaced only when rendering succeeds")
+    render.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="the folder to write the pages and files into: a new folder, or one an earlier render made, "
+        "whose contents are then replaced (only once rendering has succeeded); any other folder is refused",
+    )
     render.set_defaults(run=_render)
 
     schema = add_command(
@@ -164,13 +170,13 @@ def _parser() -> argparse.ArgumentParser:
 
     new = add_command(
         "new",
-        help="write a starter profile or source file to fill in",
+        help="write a starter profile, source or brief to fill in",
         description="Write a starter file with every key explained. Lines marked FILL IN are empty on "
         "purpose: validate reports them until they are written, so nothing uncited is published.",
     )
     new.add_argument("kind", choices=KINDS, help="what to create")
     new.add_argument("id", help="lowercase slug, e.g. kabul-airport-bombing; becomes the file name")
-    new.add_argument("--name", required=True, help="the profile's name (for a source: its title)")
+    new.add_argument("--name", required=True, help="the profile's name (for a source or a brief: its title)")
     new.add_argument("--alias", action="append", default=[], help="another name the sources use (repeat for several)")
     new.set_defaults(run=_new)
     return parser

@@ -37,7 +37,7 @@ from .pipeline import resolve_project
 from .render.site import TEMPLATE_DIR
 from .stages.resolve import KnowledgeBase, name_key
 
-KINDS = tuple(FOLDER_OF_KIND)  # group, person, event, source
+KINDS = (*FOLDER_OF_KIND, "brief")  # group, person, event, source; a brief is briefs/<slug>.md
 FILL_IN = "FILL IN"
 
 
@@ -54,6 +54,8 @@ def check_id(text: str) -> str:
 def new_file(project: Project, kind: str, entity_id: str, name: str, aliases: list[str]) -> Path:
     """Write data/<folder>/<id>.yaml; raise Refused or ProblemsFound (names already taken) instead."""
     check_id(entity_id)
+    if kind == "brief":
+        return _new_brief(project, entity_id, name, aliases)
     if kind == "source" and aliases:
         raise Refused("a source has no aliases; --alias is for groups, people and events")
     names = [name.strip(), *(alias.strip() for alias in aliases)]
@@ -72,6 +74,21 @@ def new_file(project: Project, kind: str, entity_id: str, name: str, aliases: li
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
         out.write(text)
+    return path
+
+
+def _new_brief(project: Project, slug: str, title: str, aliases: list[str]) -> Path:
+    """Write briefs/<slug>.md: its front matter with the title, the rest marked FILL IN (issue 26)."""
+    if aliases:
+        raise Refused("a brief has no aliases; --alias is for groups, people and events")
+    if not name_key(title):
+        raise Refused("--name (the brief's title) needs some letters or digits")
+    path = project.briefs_dir / f"{slug}.md"
+    if path.exists():
+        raise Refused(f"{path.relative_to(project.root).as_posix()} already exists; choose another slug")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as out:
+        out.write(render_starter("brief", slug, title.strip(), []))
     return path
 
 
@@ -111,7 +128,8 @@ def render_starter(kind: str, entity_id: str, name: str, aliases: list[str]) -> 
     )
     # A JSON string is a valid double-quoted YAML scalar: any name, quotes or colons included, stays text.
     env.filters["q"] = lambda value: json.dumps(value, ensure_ascii=False)
-    return env.get_template(f"{kind}.yaml.j2").render(
+    template = "brief.md.j2" if kind == "brief" else f"{kind}.yaml.j2"
+    return env.get_template(template).render(
         kind=kind,
         id=entity_id,
         name=name,

@@ -164,3 +164,75 @@ def test_the_profile_box_says_when_no_profile_has_the_name(page: Page, real: str
     page.goto(real + "timeline/")
     page.get_by_label("Show the events of").fill("Nobody Atall")
     expect(page.locator(".kb-timeline-count")).to_contain_text("No profile is called “Nobody Atall”; all ")
+
+
+def test_the_timeline_keeps_its_room_from_the_first_paint_and_gives_it_back_without_script(browser, real: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: the list under the timeline's picture does not jump down when the script draws it
+    (a layout shift Lighthouse counted at 0.33); without script there is no empty box instead.
+    "Before" is the page with its script held back (as it is until the script has run)."""
+
+    def list_top(scripted: bool, timeline_script: bool) -> float:
+        context = browser.new_context(java_script_enabled=scripted, viewport={"width": 390, "height": 900})
+        page = context.new_page()
+        try:
+            if not timeline_script:
+                page.route("**/kb-timeline.js", lambda route: route.abort())
+            page.goto(real + "timeline/")
+            page.wait_for_load_state("load")
+            if scripted and timeline_script:
+                expect(page.locator(".kb-chrono")).to_have_attribute("data-ready", "true")
+            if not scripted:
+                for hidden in (".kb-chrono", "#kb-timeline-filter", ".kb-chrono-controls"):
+                    assert page.locator(hidden).evaluate("el => getComputedStyle(el).display") == "none", hidden
+            return float(page.locator("#kb-timeline-list").evaluate("el => el.getBoundingClientRect().top + window.scrollY"))
+        finally:
+            context.close()
+
+    before, after = list_top(True, False), list_top(True, True)
+    assert abs(after - before) < 0.1 * 900, (before, after)
+    assert list_top(False, False) < before  # without script, the room is given back
+
+
+# The events whose mark lies (at least partly) in the visible part of the chart's scrolling viewport.
+IN_VIEW = """el => {
+    const view = el.querySelector('.kb-chrono-viewport').getBoundingClientRect();
+    return [...el.querySelectorAll('a.kb-chrono-event')]
+        .filter(a => { const b = a.querySelector('.kb-chrono-mark').getBoundingClientRect(); return b.right > view.left && b.left < view.right; })
+        .map(a => a.getAttribute('href'));
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_years_and_months_open_on_the_events_shown_also_after_a_filter(page: Page, real: str, width: int) -> None:
+    """Issue 26: "Years" opened on 1998-2006 and "Months" on 2001-2002, both empty, even filtered to ISIS-K."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(real + "timeline/")
+    box = page.locator(".kb-chrono").first
+    for scale in ("Years", "Months"):
+        page.get_by_role("button", name="Decades").click()
+        page.get_by_role("button", name=scale).click()
+        expect(box).to_have_attribute("data-ready", "true")
+        assert box.evaluate(IN_VIEW), f"{scale} opens on no event"
+    page.get_by_label("Show the events of").fill("ISIS-K")
+    expect(page.locator(".kb-timeline-count")).not_to_contain_text("All")
+    for scale in ("Years", "Months"):
+        page.get_by_role("button", name="Decades").click()
+        page.get_by_role("button", name=scale).click()
+        expect(box).to_have_attribute("data-ready", "true")
+        shown = box.evaluate(IN_VIEW)
+        assert shown, f"{scale}, filtered to ISIS-K, opens on no event"
+    # A filter while zoomed in on a stretch without its events moves the view to them.
+    page.get_by_label("Show the events of").fill("Soviet invasion of Afghanistan")
+    expect(box).to_have_attribute("data-ready", "true")
+    assert box.evaluate(IN_VIEW), "the filtered event is not in view"
+
+
+def test_a_timeline_label_never_repeats_its_year(page: Page, real: str) -> None:
+    """Issue 26: "Taliban takeover of Afghanistan (2021) (August 2021)" reads "... (August 2021)"."""
+    page.goto(real + "timeline/")
+    labels = chart(page)["events"]
+    texts = page.locator(".kb-chrono .kb-chrono-label").all_text_contents()
+    assert len(texts) == len(labels)
+    repeated = [t for t in texts if re.search(r"\((\d{4})\) \([^()]*\1\)$", t)]
+    assert repeated == [], repeated
+    assert any(t.startswith("Taliban takeover of Afghanistan (") and t.endswith("2021)") for t in texts), texts

@@ -1,14 +1,15 @@
 """The relationship network as built: graph.json, each profile's neighbourhood on its page, and the
-network page's table, drawn by a file rather than an inline script.
+network page's table; the network page drawn by a file rather than an inline script.
 """
 
 from __future__ import annotations
 
 import json
+import posixpath
 
 import pytest
 from conftest import Site
-from htmlq import find, section_after
+from htmlq import descendants, find, section_after
 
 
 def test_graph_has_every_profile_once_with_a_working_url(fixture_site: Site) -> None:
@@ -33,16 +34,22 @@ def test_graph_has_each_relationship_once_in_its_reading_direction(fixture_site:
 
 
 @pytest.mark.parametrize("profile", ["groups/red-front", "people/jo-leader", "events/hall-attack", "groups/blue-league"])
-def test_profile_page_carries_its_neighbourhood_from_the_graph(fixture_site: Site, profile: str) -> None:
+def test_profile_page_draws_its_neighbourhood_from_the_graph(fixture_site: Site, profile: str) -> None:
+    """Issue 26: a profile's own network is static SVG, one linked row per neighbour, and no graph
+    data for a script to draw."""
     graph = json.loads((fixture_site.root / "graph.json").read_text())
     focus = profile.split("/")[1]
     touching = [e for e in graph["edges"] if focus in (e["source"], e["target"])]
-    near = {focus} | {e["source"] for e in touching} | {e["target"] for e in touching}
-    (div,) = find(fixture_site.page(profile), "div", class_="kb-graph")
-    carried = json.loads(div.attrs["data-graph"])  # the parser has undone the attribute's escaping
-    assert div.attrs["data-focus"] == focus
-    assert {n["id"]: n for n in carried["nodes"]} == {n["id"]: {k: n[k] for k in ("id", "label", "kind", "url")} for n in graph["nodes"] if n["id"] in near}
-    assert [e["id"] for e in carried["edges"]] == [e["id"] for e in touching]
+    near = ({e["source"] for e in touching} | {e["target"] for e in touching}) - {focus}
+    html = fixture_site.page(profile)
+    assert not find(html, "div", class_="kb-graph")
+    rows = find(html, "a", class_="kb-netpic-row")
+    urls = {n["id"]: n["url"] for n in graph["nodes"]}
+    reached = {posixpath.normpath(posixpath.join(profile, a.attrs["href"])) + "/" for a in rows}
+    assert reached == {urls[i] for i in near}
+    names = {n["id"]: n["label"] for n in graph["nodes"]}
+    shown = [" ".join(t.text for t in descendants(a, "text") if "kb-netpic-name" in t.attrs.get("class", "")) for a in rows]
+    assert sorted(shown) == sorted(names[i] for i in near)
 
 
 def test_network_page_lists_every_relationship_with_its_sources(fixture_site: Site) -> None:

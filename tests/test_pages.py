@@ -429,6 +429,9 @@ def test_source_page_says_what_a_reader_can_check(site: Site) -> None:
     assert box["Date"] == "March 2024: the text gives no exact day"
     assert box["Public address"].startswith("None is known")
     assert "non-empty line of the archived text" in box["Paragraphs"]
+    # Issue 26: what a reader can check, not the project's own file name for its copy of the text.
+    archive = (ROOT / "data" / "sources" / "usip-mir-2024.yaml").read_text(encoding="utf-8").split("archive:", 1)[1].split()[0].strip("\"'")
+    assert archive and archive not in html
     assert "URL" not in box and "Unknown" not in article(html).text
     assert box["Cited as"] == "Mir 2024"
     assert "Not named in the text" in " ".join(find(site.page("sources/kyiv-post-2024"), "table")[0].text.split())

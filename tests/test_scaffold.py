@@ -117,3 +117,23 @@ def test_refuses_an_id_that_is_not_a_slug(fixture_project: Path, bad_id: str) ->
         "blue-league.yaml",
         "red-front.yaml",
     ]
+
+
+def test_new_offers_a_brief_that_fails_on_its_fill_in_lines_then_builds(fixture_project: Path) -> None:
+    """Issue 26: `new brief SLUG --name TITLE` writes briefs/SLUG.md, its front matter explained; validate
+    reports exactly its FILL IN lines; once filled (and given a cited sentence) the brief validates."""
+    result = new(fixture_project, "brief", "why-it-matters", "--name", 'Why "it": matters')
+    assert result.code == 0, result.err
+    path = fixture_project / "briefs" / "why-it-matters.md"
+    text = path.read_text(encoding="utf-8")
+    fill_lines = {i for i, line in enumerate(text.splitlines(), 1) if "FILL IN" in line}
+    assert len(fill_lines) == 2
+    before = generator("validate", cwd=fixture_project)
+    assert before.code == 1
+    assert sorted(problems(before.err)) == sorted(("briefs/why-it-matters.md", line) for line in fill_lines), before.err
+    filled = text.replace("date:  # FILL IN", "date: 2024-03  # FILL IN").replace("summary:  # FILL IN", "summary: What it argues.  # FILL IN")
+    path.write_text(filled + "[[red-front]] claimed the attack [@alpha-report, para 1].\n", encoding="utf-8")
+    after = generator("validate", cwd=fixture_project)
+    assert after.code == 0, after.err
+    assert new(fixture_project, "brief", "why-it-matters", "--name", "Again").code != 0  # never overwritten
+    assert new(fixture_project, "brief", "other", "--name", "X", "--alias", "Y").code != 0  # a brief has no aliases

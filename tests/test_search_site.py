@@ -176,3 +176,14 @@ def test_search_keeps_names_as_written(fixture_project: Path, tmp_path: Path) ->
     index = SearchFiles(tmp_path / "site")
     assert index.fragment("groups/blue-league/")["n"] == ["Blue League", "Bold <3 & Co > it"]  # text: the worker escapes it
     assert index.pages_named("bold 3 co it") == {"groups/blue-league/": 2}
+
+
+def test_search_leaves_out_each_profiles_cite_and_changes_boilerplate(published_site: Site) -> None:
+    """Issue 26: results listed every page's "Cite this page" and "Changes" as matches."""
+    files = SearchFiles(published_site.root)
+    for url in ("groups/isis-k/", "people/sanaullah-ghafari/", "events/crocus-city-hall-attack/"):
+        headings = [section[1] for section in files.fragment(url)["s"]]
+        assert "Cite this page" not in headings and "Changes" not in headings, (url, headings)
+        assert "Relationships" in headings  # the page's own sections are still there
+    html = published_site.page("groups/isis-k")
+    assert 'id="cite-this-page"' in html and 'id="changes"' in html  # still on the page, and in its contents

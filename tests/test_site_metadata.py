@@ -52,6 +52,21 @@ def test_sitemap_lists_every_page_at_the_sites_address(published_site: Site) -> 
     assert listed == expected
 
 
+
+def test_sitemap_dates_each_page_by_its_own_last_change(published_site: Site) -> None:
+    """Issue 26: lastmod is a page's own date from git (the one its page gives as modified), never
+    the date of the build; a page without one has none."""
+    sitemap = (published_site.root / "sitemap-pages.xml").read_text(encoding="utf-8")
+    entries = re.findall(r"<loc>([^<]+)</loc>\s*(?:<lastmod>([^<]+)</lastmod>)?", sitemap)
+    dated = 0
+    for loc, lastmod in entries:
+        html = published_site.page(urlsplit(loc).path.removeprefix(BASE_PATH))
+        modified = head_meta(html).get("article:modified_time")
+        assert lastmod == (modified or ""), (loc, lastmod, modified)
+        dated += bool(lastmod)
+    assert dated >= len(profile_files())
+
+
 def test_every_page_has_its_canonical_link(published_site: Site) -> None:
     for html_file in pages(published_site):
         html = html_file.read_text(encoding="utf-8")
@@ -92,6 +107,7 @@ def test_each_profile_has_its_own_description_and_opengraph_tags(published_site:
     assert len(descriptions) == len(profile_files()), "two profiles share a description"
     home = head_meta(published_site.page(""))
     assert home["og:type"] == "website" and home["description"]
+    assert home["og:title"] == "Khorasan Brief", "the home page shares as the site, not as 'Home' (issue 26)"
 
 
 def jsonld(html: str) -> str:
@@ -179,3 +195,13 @@ def test_the_checker_catches_what_schema_org_does_not_know() -> None:
     assert schema_problems({"@type": "Militia", "name": "x"})  # no such type
     assert schema_problems({"@type": "Event", "location": {"@type": "Person", "name": "x"}})  # wrong range
     assert schema_problems({"@type": "Event", "name": "x", "startDate": "2015", "location": {"@type": "Place", "name": "y"}}) == []
+
+
+def test_the_about_page_offers_edit_links_only_where_the_build_has_a_repository(site: Site, published_site: Site) -> None:
+    """Issue 26: without KB_REPO_URL no page has an edit link, and the About page says so instead of
+    pointing at links that are not there; with it, it explains them."""
+    bare, published = site.page("about"), published_site.page("about")
+    assert "Edit this profile" in published and "not linked to a repository" not in published
+    assert "Edit this profile" not in bare and "not linked to a repository" in bare
+    assert not find(site.page("groups/isis-k"), "a", rel="edit")
+    assert find(published_site.page("groups/isis-k"), "a", rel="edit")

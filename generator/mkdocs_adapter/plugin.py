@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import re
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
@@ -167,6 +168,12 @@ class KhorasanBriefPlugin(BasePlugin[NoOptions]):
         self.generated = frozenset(self.rendered.pages)
         return files
 
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """A hand-written page says what only a build with a repository has (edit links, issues)
+        between ``<!-- kb:with-repository -->`` and ``<!-- kb:without-repository``, and what to do
+        instead up to ``kb:end -->``: the build keeps the part that is true of it (issue 26)."""
+        return with_or_without_repository(markdown, bool(config.repo_url))
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Every generated page and brief, as converted, passes the allow-list (generator/checks/allowlist.py).
         validate has checked the briefs already; this holds the templates (overrides included) to it."""
@@ -304,3 +311,10 @@ def _serve_last_good_build(build: Callable[[], None]) -> Callable[[], None]:
             log.warning("Not rebuilt: fix the problems above; the last good build is still served")
 
     return rebuild
+
+
+_REPOSITORY_PARTS = re.compile(r"<!-- kb:with-repository -->\n(?P<with>.*?)<!-- kb:without-repository\n(?P<without>.*?)kb:end -->\n?", re.DOTALL)
+
+
+def with_or_without_repository(markdown: str, repository: bool) -> str:
+    return _REPOSITORY_PARTS.sub(lambda m: m.group("with" if repository else "without"), markdown)

@@ -22,8 +22,10 @@ from ..stages.resolve import (
     RichClaim,
     RichText,
 )
-from . import chart
+from . import chart, network_svg
 from .escape import escape
+from .graph import Network
+from .layout import Layout
 from .text import (
     attribution,
     format_date,
@@ -31,6 +33,7 @@ from .text import (
     format_period,
     format_value,
     source_label,
+    unbracketed,
 )
 
 
@@ -47,9 +50,22 @@ class Page:
     path: str
     numbers: dict[tuple[tuple[str, str], ...], int] = field(default_factory=dict)
     notes: list[tuple[Citation, ...]] = field(default_factory=list)
+    layout: Layout = field(default_factory=Layout)
 
     def url(self, target_path: str) -> str:
+        """A link to another page's Markdown file, for Markdown: MkDocs turns it into the page's URL
+        (and warns when the page does not exist)."""
         return _relative(target_path, _folder(self.path))
+
+    def href(self, target_path: str) -> str:
+        """A link to another page as it is built, for raw HTML (the index tables): MkDocs rewrites
+        links in Markdown only, so an ``href`` to ``x.md`` inside an HTML block would stay broken."""
+        return self.layout.relative(self.layout.url(target_path), self.layout.dest(self.path))
+
+    def network_picture(self, network: Network, focus: str) -> str:
+        """A profile's own network as static SVG (generator/render/network_svg.py), linked as built."""
+        here = self.layout.dest(self.path)
+        return network_svg.svg(network.around(focus), focus, lambda url: self.layout.relative(url, here))
 
     def link(self, entity_id: str, label: str | None = None) -> str:
         profile = self.kb.profiles[entity_id]
@@ -330,7 +346,7 @@ class Page:
             return ""
         parts = []
         for value in figures.latest(list(view.figure.values)):
-            who = f", according to {escape(value.by)}" if value.by else ""
+            who = f", according to {escape(unbracketed(value.by) or '')}" if value.by else ""
             parts.append(
                 f"[{escape(format_value(value))} {escape(view.figure.unit)}](#figure-strength) ({format_date(value.as_of)}{who}){self.cite(value.cite)}"
             )

@@ -143,7 +143,8 @@ class Rendered:
 
 
 def render_page(env: jinja2.Environment, kb: KnowledgeBase, path: str, template: str, **context: object) -> str:
-    page = Page(kb, path)
+    layout = context.get("layout")
+    page = Page(kb, path, layout=layout if isinstance(layout, Layout) else Layout())
     return env.get_template(template).render(kb=kb, page=page, **context)
 
 
@@ -202,6 +203,7 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
             "model": p.model,
             "updated": updated.isoformat() if updated else None,
             "network": graph,
+            "layout": layout,  # the network picture's links are written as built (Page.href)
             # Plain strings, so that the preview's render cache (generator/cache.py) signs them.
             "chrome": yaml_flow(page_meta(p.kind, p.model.name, p.file, sections, p.id, updated, description, about(p))),
             "description": description,
@@ -229,7 +231,8 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
     jobs = [PageJob(p.path, PROFILE_TEMPLATES[p.kind], functools.partial(profile_context, p), ("profile", p.id)) for p in kb.profiles.values()]
     jobs += [PageJob(kb.source_path(i), "source.md.j2", functools.partial(source_context, i, source), ("source", i)) for i, source in kb.sources.items()]
     jobs += [brief_job(brief, history, sections, layout) for brief in kb.briefs.values()]
-    jobs += [PageJob(path, template, {}) for path, template in INDEX_PAGES.items()]
+    # The indexes are HTML tables, whose links are written as built (Page.href): they need the layout.
+    jobs += [PageJob(path, template, {"layout": layout}) for path, template in INDEX_PAGES.items()]
     jobs.append(PageJob(NETWORK_PAGE, "network.md.j2", {"network": graph, "table_limit": NETWORK_TABLE_LIMIT}))
     jobs.append(PageJob(MAP_PAGE, "map.md.j2", functools.partial(map_context, kb, layout)))
     jobs.append(PageJob(CHANGES_PAGE, "changes.md.j2", {"history": history, "files": profile_files(kb)}))

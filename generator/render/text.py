@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ..model import dates
@@ -74,8 +75,17 @@ def format_value(value: FigureValue) -> str:
 
 def attribution(item: RichClaim | Edge | FigureValue) -> str:
     """ " *(claimed by X)*", " *(according to X)*" or " *(reported)*" after a statement that is someone's claim."""
-    words = attribution_words(item.status, item.by)
+    words = attribution_words(item.status, unbracketed(item.by))
     return f" *({escape(words)})*" if words else ""
+
+
+_BRACKETED = re.compile(r"\s*\(([^()]*)\)")
+
+
+def unbracketed(name: str | None) -> str | None:
+    """A name as it reads inside brackets: "Arif Rafiq (Globely News)" becomes "Arif Rafiq, Globely
+    News", so that an attribution never reads "(assessed by Arif Rafiq (Globely News))" (issue 26)."""
+    return _BRACKETED.sub(lambda m: ", " + m.group(1).strip(), name).strip() if name else name
 
 
 def attribution_words(status: str | None, by: str | None) -> str:
@@ -92,7 +102,7 @@ def attribution_words(status: str | None, by: str | None) -> str:
 def according_to(value: FigureValue) -> str:
     """Who gave a number, for the "According to" column: "Russian authorities (claimed)"."""
     if value.by and value.status:
-        return f"{escape(value.by)} ({value.status})"
+        return f"{escape(unbracketed(value.by) or '')} ({value.status})"
     return escape(value.by or value.status or "")
 
 

@@ -1,7 +1,8 @@
-/* Khorasan Brief: the network pictures, on the network page and on each profile page.
+/* Khorasan Brief: the network page's picture (a profile's own network is static SVG made at build
+ * time, generator/render/network_svg.py, and needs no script).
  *
- * A <div class="kb-graph"> gets a picture drawn with the vendored Cytoscape library. A profile page
- * carries its own neighbourhood in data-graph (JSON) and names its profile in data-focus; the network
+ * A <div class="kb-graph"> gets a picture drawn with the vendored Cytoscape library. A container may
+ * carry its own graph in data-graph (JSON) and name its profile in data-focus; the network
  * page draws graph.json, less the profiles that have no relationship (the page lists those beside the
  * picture). Every text from the data is set as text, never as markup.
  *
@@ -553,6 +554,16 @@
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  /* Only the network page draws with the library (a profile's own network is a static picture made
+     at build time), and only once the page has loaded and painted: its heading, text and table come
+     first, and the library's start-up (over a second of script on a phone) waits for an idle moment. */
+  function afterFirstPaint() {
+    if (!document.querySelector(".kb-graph")) return;
+    var idle = window.requestIdleCallback || function (run) { return window.setTimeout(run, 1); };
+    var go = function () { idle(start, { timeout: 1500 }); };
+    if (document.readyState === "complete") go();
+    else window.addEventListener("load", go, { once: true });
+  }
+
+  afterFirstPaint();
 })();

@@ -20,6 +20,8 @@
   "use strict";
 
   var kb = window.KhorasanBrief;
+  // Names compared as search compares them (kb-names.js, loaded before this file).
+  var nameKey = window.KhorasanNames ? window.KhorasanNames.nameKey : function (text) { return text.trim().toLowerCase(); };
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var SCALES = { years: 110, months: 1100 }; // px per year; "decades" fits the whole span in the box
   var LANE = 24; // px between two rows of events
@@ -41,6 +43,15 @@
   function formatYear(value) { return String(Math.floor(value)); }
 
   /* ---- the chart ---------------------------------------------------------------------------- */
+
+  /* An event's label: its name and date, "Killing of Akhtar Mansour (May 2016)". A name that already
+     ends in the year ("Taliban takeover of Afghanistan (2021)") gives it up for the date, never
+     "(2021) (August 2021)" (issue 26). */
+  function labelled(name, when) {
+    var year = /\s*\((\d{4})\)$/.exec(name);
+    if (year && when.indexOf(year[1]) >= 0) name = name.slice(0, year.index);
+    return name + " (" + when + ")";
+  }
 
   function Chart(box, events, controls) {
     this.box = box;
@@ -76,8 +87,12 @@
     return Math.max(4, (this.viewport.clientWidth - 4) / (this.last - this.first));
   };
 
-  /* Zoom to a named scale or a number of px per year, keeping the middle of the view where it is. */
+  /* Zoom to a named scale or a number of px per year, keeping the middle of the view where it is; but
+     from the whole span (nothing to keep), or where the view would hold no event shown, it opens on
+     the stretch that holds the most events shown (after a filter, those of the filter): "Years" and
+     "Months" never open on an empty stretch (issue 26). */
   Chart.prototype.zoom = function (scale) {
+    var wasWhole = this.scale === "decades";
     var middle = (this.viewport.scrollLeft + this.viewport.clientWidth / 2) / (this.pxPerYear || 1) + this.first;
     if (typeof scale === "number") {
       var fit = this.fitPx();
@@ -87,7 +102,45 @@
       this.scale = scale;
     }
     this.draw();
+    var span = this.viewport.clientWidth / this.pxPerYear;
+    if (this.scale !== "decades" && (wasWhole || !this.countIn(middle - span / 2, middle + span / 2))) {
+      var from = this.busiest(span);
+      if (from !== null) middle = from + span / 2;
+    }
     this.viewport.scrollLeft = Math.max(0, (middle - this.first) * this.pxPerYear - this.viewport.clientWidth / 2);
+  };
+
+  /* Redraw for a new filter: a zoomed view that now holds no event shown moves to where they are. */
+  Chart.prototype.refocus = function () {
+    this.draw();
+    if (this.scale === "decades") return;
+    var span = this.viewport.clientWidth / this.pxPerYear;
+    var from = this.viewport.scrollLeft / this.pxPerYear + this.first;
+    if (this.countIn(from, from + span)) return;
+    var busiest = this.busiest(span);
+    if (busiest !== null) this.viewport.scrollLeft = Math.max(0, (busiest - this.first) * this.pxPerYear);
+  };
+
+  Chart.prototype.starts = function () {
+    return this.events.filter(function (e) { return !e.hidden; }).map(function (e) { return e.start; }).sort(function (a, b) { return a - b; });
+  };
+
+  Chart.prototype.countIn = function (from, to) {
+    return this.starts().filter(function (start) { return start >= from && start <= to; }).length;
+  };
+
+  /* Where a view ``span`` years wide holds the most events shown: its first year, a little before the
+     first of them (null when none is shown). Two pointers over the sorted starts; a tie goes to the
+     later stretch, the more recent events. */
+  Chart.prototype.busiest = function (span) {
+    var starts = this.starts();
+    if (!starts.length) return null;
+    var best = 0, bestAt = starts[0], j = 0;
+    for (var i = 0; i < starts.length; i += 1) {
+      while (starts[i] - starts[j] > span * 0.9) j += 1;
+      if (i - j + 1 >= best) { best = i - j + 1; bestAt = starts[j]; }
+    }
+    return bestAt - span * 0.05;
   };
 
   Chart.prototype.x = function (year) { return (year - this.first) * this.pxPerYear; };
@@ -159,7 +212,7 @@
     shown.slice().sort(function (a, b) { return a.start - b.start || a.end - b.end; }).forEach(function (event) {
       var left = self.x(event.start);
       var bar = Math.max(8, self.x(event.end) - left);
-      var text = event.name + " (" + event.when + ")";
+      var text = labelled(event.name, event.when);
       var total = bar + 6 + measure(text);
       // A label that would run past the end of the axis goes on the left of its mark instead.
       var flip = left + total > limit && left + bar - total >= 0;
@@ -296,7 +349,7 @@
       if (id && key(typed) !== key(self.nameOf[id])) text += " (\u201c" + typed + "\u201d taken as " + self.nameOf[id] + ")";
       if (id && !shown && !wide) text += "; none is linked to " + self.nameOf[id] + " directly: tick the box to add the events of the profiles linked to it";
       self.output.textContent = text;
-      if (self.chart) self.chart.draw();
+      if (self.chart) self.chart.refocus();
       if (remember) {
         window.KhorasanBrief.remember({ entity: id, wide: wide && id ? "1" : "", type: type, country: country });
       }

@@ -72,8 +72,38 @@
     }
   }
 
+  /* A table wider than the column scrolls in its own box (Material's wrapper, or the table itself);
+     on a phone a reader cannot tell that columns are cut off there, so a line above the box says so,
+     shown only while the table does not fit (issue 26). */
+  function scrollBox(table) {
+    var wrap = table.closest(".md-typeset__scrollwrap");
+    return wrap && wrap.scrollWidth > wrap.clientWidth + 1 ? wrap : table;
+  }
+
+  function hintWideTables() {
+    Array.prototype.forEach.call(document.querySelectorAll("article table"), function (table) {
+      var box = scrollBox(table);
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      var hint = box.previousElementSibling;
+      if (!(hint && hint.classList.contains("kb-scroll-hint"))) {
+        if (!wide) return;
+        hint = document.createElement("p");
+        hint.className = "kb-scroll-hint";
+        hint.textContent = "The table is wider than the page: scroll it sideways for more columns →";
+        box.parentNode.insertBefore(hint, box);
+      }
+      hint.hidden = !wide;
+    });
+  }
+
   function start() {
     nameSearchDialog();
+    hintWideTables();
+    var pending = 0;
+    window.addEventListener("resize", function () {
+      window.cancelAnimationFrame(pending);
+      pending = window.requestAnimationFrame(hintWideTables);
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
