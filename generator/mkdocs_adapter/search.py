@@ -102,12 +102,12 @@ class SiteSearch(BasePlugin[NoOptions]):
         _write(site_dir, self.index.files, self.index.files.keys())
 
     def rebuilt(self, change: Rebuilt) -> None:
-        """After a quick rebuild: its pages, and the names as they now are, into the served index, in
-        the background."""
+        """After a quick rebuild: the names as they now are, and the index, in the background. Its pages
+        were taken by on_page_content as they were converted (serve/quick.py runs every plugin's
+        events), as in a full build: ``page.content`` is not read again, since what the theme's events
+        leave in it is not what the index reads in a build (data-search-exclude is gone by then)."""
         self.wait()
         self.names = dict(change.names)
-        for page in change.pages:
-            self._take(page, page.content or "")
         for url, record in self.records.items():  # a page whose names changed though its HTML did not
             names = tuple(self.names.get(url, ()))
             if record.names != names:
