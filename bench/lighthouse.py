@@ -13,7 +13,7 @@ performance kept, since a single run moves by a few points on a busy machine.
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import gzip
 import http.server
 import io
@@ -24,15 +24,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .measure import ROOT
-from .reader import CHROMIUM, TEXT_TYPES
+from .reader import CHROMIUM, TEXT_TYPES, serve
 
 SITE_URL = "https://example.org/khorasan-brief/"
 PREFIX = "/khorasan-brief/"
@@ -108,18 +105,9 @@ class _Published(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-@contextmanager
-def serve_published(site: Path) -> Iterator[str]:
-    handler = functools.partial(_Published, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def serve_published(site: Path) -> contextlib.AbstractContextManager[str]:
+    """The site under its sub-path, gzipped and cached as GitHub Pages serves it."""
+    return serve(site, _Published, PREFIX)
 
 
 def build_published(out: Path) -> Path:

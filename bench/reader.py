@@ -88,13 +88,14 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(root: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(root))
+def serve(root: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _Quiet, prefix: str = "/") -> Iterator[str]:
+    """A local server of ``root`` in a thread, for as long as the block runs: its address (with ``prefix``)."""
+    handler = functools.partial(handler_class, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
         server.server_close()
@@ -257,7 +258,7 @@ def reader_table(result: ReaderResult, size: int) -> str:
     for search in result.searches:
         shown = "never first" if search.first_ms is None else f"{search.first_ms:.0f} ms"
         lines.append(
-            f"| search \"{search.query}\" {search.how} ({search.results} results) | {search.transfer.requests} "
+            f'| search "{search.query}" {search.how} ({search.results} results) | {search.transfer.requests} '
             f"| {search.transfer.gzip_bytes / 1024:.0f} KB | {search.transfer.raw_bytes / 1024:.0f} KB | {shown} | first < 300 ms, < 1 MB |"
         )
     lines.append(f"\nFirst view by kind (KB): {kinds}")

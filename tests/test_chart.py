@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,23 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.model.entities import FigureValue
-from generator.render.chart import BOTTOM, HEIGHT, TOP, WIDTH, Point, svg
+from generator.render.chart import BOTTOM, HEIGHT, TOP, WIDTH, Box, Point, svg
 from generator.render.text import format_number, format_value
 
 SVG = "{http://www.w3.org/2000/svg}"
 # An 11 px bold label (khorasan.css): at most 7 px a character, 11 px above its baseline, 3 below.
 CHAR, TEXT_HEIGHT, TEXT_DEPTH = 7.0, 11, 3
-
-
-@dataclass(frozen=True)
-class Box:
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-    def overlaps(self, other: Box) -> bool:
-        return self.left < other.right and other.left < self.right and self.top < other.bottom and other.top < self.bottom
 
 
 def value(number: float, as_of: str, source: str = "alpha-report", **more: object) -> FigureValue:
