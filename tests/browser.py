@@ -31,7 +31,7 @@ MISSING = f"{CHROMIUM} is absent: install Debian's chromium package (apt-get ins
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the standard library's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -182,3 +182,22 @@ STILL = """(el, id) => new Promise((resolve, reject) => {
 def click_node(page: Any, selector: str, node_id: str) -> None:
     x, y = node_at(page, selector, node_id)
     page.mouse.click(x, y)
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def search(page: Any, base: str, query: str) -> list[str]:
+    """Type a query into Material's search box as a reader pastes it; the paths of the results, in order."""
+    from playwright.sync_api import expect
+
+    page.goto(base)
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)  # all at once: no result list for a shorter query can appear in between
+    box.press("End")  # Material reads the query on keyup
+    first = page.locator(".md-search-result__list > li > a.md-search-result__link").first
+    expect(first).to_be_attached()
+    pages = page.locator(".md-search-result__list > li").evaluate_all("items => items.map(li => li.querySelector('a.md-search-result__link').href)")
+    return [path_of(href) for href in pages]

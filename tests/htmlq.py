@@ -11,7 +11,7 @@ class Element:
     tag: str
     attrs: dict[str, str]
     text: str = ""
-    children: list["Element"] = field(default_factory=list)
+    children: list[Element] = field(default_factory=list)
 
 
 class _Collector(HTMLParser):
@@ -65,13 +65,27 @@ def find(html: str, tag: str, **attrs: str) -> list[Element]:
     return found
 
 
-def descendants(element: Element, tag: str) -> list[Element]:
-    """The elements of a tag below ``element``, in document order."""
+def below(element: Element) -> list[Element]:
+    """Every element below ``element``, in document order."""
     found = []
     for child in element.children:
-        if child.tag == tag:
-            found.append(child)
-        found += descendants(child, tag)
+        found.append(child)
+        found += below(child)
+    return found
+
+
+def descendants(element: Element, tag: str) -> list[Element]:
+    """The elements of a tag below ``element``, in document order."""
+    return [child for child in below(element) if child.tag == tag]
+
+
+def head_meta(html: str) -> dict[str, str]:
+    """The page's <meta> tags: property or name -> content (the first of each)."""
+    found = {}
+    for element in find(html, "meta"):
+        key = element.attrs.get("property") or element.attrs.get("name")
+        if key:
+            found.setdefault(key, element.attrs.get("content", ""))
     return found
 
 

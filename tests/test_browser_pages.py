@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser import DESKTOP, PHONE, open_page, until
+from browser import DESKTOP, PHONE, open_page, search, until
 from conftest import ROOT
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -150,23 +150,6 @@ def test_chart_points_open_their_notes(browser: Browser, real: str) -> None:
 # A limit for a state to be reached, not a wait: a test goes on as soon as the state is there. Generous,
 # because a busy machine (CI, or other work on both cores) can make Chromium slow to get there.
 expect.set_options(timeout=60_000)
-
-
-def path_of(url: str) -> str:
-    return urlsplit(url).path
-
-
-def search(page: Page, base: str, query: str) -> list[str]:
-    """Type a query into Material's search box as a reader pastes it; the paths of the results, in order."""
-    page.goto(base)
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill(query)  # all at once: no result list for a shorter query can appear in between
-    box.press("End")  # Material reads the query on keyup
-    first = page.locator(".md-search-result__list > li > a.md-search-result__link").first
-    expect(first).to_be_attached()
-    pages = page.locator(".md-search-result__list > li").evaluate_all("items => items.map(li => li.querySelector('a.md-search-result__link').href)")
-    return [path_of(href) for href in pages]
 
 
 @pytest.mark.parametrize(

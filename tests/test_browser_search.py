@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from browser import serve
+from browser import search, serve
 from conftest import Site, mkdocs_build
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -29,23 +29,6 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context.on("request", lambda request: context.requested.append(request.url))  # type: ignore[attr-defined]
     yield context
     context.close()
-
-
-def path_of(url: str) -> str:
-    return urlsplit(url).path
-
-
-def search(page: Page, base: str, query: str) -> list[str]:
-    """Type a query into Material's search box as a reader pastes it; the paths of the results, in order."""
-    page.goto(base)
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill(query)  # all at once: no result list for a shorter query can appear in between
-    box.press("End")  # Material reads the query on keyup
-    first = page.locator(".md-search-result__list > li > a.md-search-result__link").first
-    expect(first).to_be_attached()
-    pages = page.locator(".md-search-result__list > li").evaluate_all("items => items.map(li => li.querySelector('a.md-search-result__link').href)")
-    return [path_of(href) for href in pages]
 
 
 ALIASES = [

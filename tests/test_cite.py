@@ -9,18 +9,9 @@ import json
 from pathlib import Path
 
 from conftest import PUBLISHED, Site
-from htmlq import find, section_after
+from htmlq import find, head_meta, section_after
 
 SITE_URL = PUBLISHED["KB_SITE_URL"]
-
-
-def head_meta(html: str) -> dict[str, str]:
-    found = {}
-    for element in find(html, "meta"):
-        key = element.attrs.get("property") or element.attrs.get("name")
-        if key:
-            found.setdefault(key, element.attrs.get("content", ""))
-    return found
 
 
 def test_profile_carries_the_citation_tags_reference_managers_read(published_site: Site) -> None:

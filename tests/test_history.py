@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, Site, mkdocs_build
-from htmlq import find, section_after
+from htmlq import below, find, section_after
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -156,21 +156,13 @@ def test_a_long_list_of_changed_fields_is_counted_in_words() -> None:
     assert changed_fields(before, six)[-1] == "2 more changes"
 
 
-def parse_children(element) -> list:
-    out = []
-    for child in element.children:
-        out.append(child)
-        out.extend(parse_children(child))
-    return out
-
-
 def summary_rows(html: str) -> dict[str, str]:
     box = find(html, "div", class_="kb-summary")[0]
     return {tr.children[0].text.strip(): tr.children[1].text.strip() for tr in find_all(box, "tr")}
 
 
 def find_all(element, tag: str) -> list:
-    return [el for el in parse_children(element) if el.tag == tag]
+    return [el for el in below(element) if el.tag == tag]
 
 
 @needs_git

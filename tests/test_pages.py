@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import FIXTURE_KB, PUBLISHED, ROOT, Site, copy_project, generator, mkdocs_build
-from htmlq import article, box_rows, descendants, find, parse, section_after
+from htmlq import article, below, box_rows, descendants, find, parse, section_after
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from search_files import SearchFiles
@@ -326,7 +326,7 @@ def test_figure_table_says_whose_number_it_is_in_words(site: Site) -> None:
     sources = [" ".join(row[3].text.split()) for row in rows]
     assert "DefenceReport, Stewart Webb, para 1" in "".join(sources)
     for row in rows:
-        links = [a.attrs["href"] for cell in row[3:] for a in _all(cell) if a.tag == "a"]
+        links = [a.attrs["href"] for cell in row[3:] for a in below(cell) if a.tag == "a"]
         assert any(re.fullmatch(r"\.\./\.\./sources/[a-z0-9-]+/", h) for h in links), links  # the source page
         assert any(h.startswith("#fn:") for h in links), links  # and the footnote
     assert "Unit: people." in find(deaths, "figcaption")[0].text
@@ -362,14 +362,14 @@ def test_series_is_in_date_order_with_a_chart_linked_to_its_notes(site: Site) ->
         assert dates == sorted(dates, key=lambda d: int(d[-4:])), dates
         (chart,) = find(fragment, "div", class_="kb-chart")
         assert chart.attrs["aria-hidden"] == "true"  # the table beside it is the text for screen readers
-        points = [a for a in _all(chart) if a.tag == "a"]
+        points = [a for a in below(chart) if a.tag == "a"]
         assert len(points) == len(rows)
         assert all(a.attrs["tabindex"] == "-1" for a in points)
         for a, row in zip(points, rows):
             assert a.attrs["href"].startswith("#fn:") and find(html, "li", id=a.attrs["href"][1:])
-            marker = next(x for x in _all(row[-1]) if x.tag == "a" and "footnote-ref" in x.attrs.get("class", ""))
+            marker = next(x for x in below(row[-1]) if x.tag == "a" and "footnote-ref" in x.attrs.get("class", ""))
             assert marker.attrs["href"] == a.attrs["href"]  # the point and its row cite the same note
-        labels = [t.text for t in _all(chart) if t.tag == "text" and "kb-chart-label" in t.attrs.get("class", "")]
+        labels = [t.text for t in below(chart) if t.tag == "text" and "kb-chart-label" in t.attrs.get("class", "")]
         assert labels == [row[0].text.split(" (")[0] for row in rows]
     # Values for one date are no series: no chart.
     assert not find(section_after(site.page("events/crocus-city-hall-attack"), "figure-deaths"), "div", class_="kb-chart")
@@ -384,7 +384,7 @@ def test_group_page_lists_attacks_with_tolls_linking_to_the_event(site: Site) ->
     assert len(by_event) == len(rows), "an event listed twice"
     crocus = by_event["Crocus City Hall attack"]
     assert crocus[3].text.strip() == "more than 100 to at least 137"
-    assert [a.attrs["href"] for a in _all(crocus[3]) if a.tag == "a"] == ["../../events/crocus-city-hall-attack/#figure-deaths"]
+    assert [a.attrs["href"] for a in below(crocus[3]) if a.tag == "a"] == ["../../events/crocus-city-hall-attack/#figure-deaths"]
     assert "Carried out" in crocus[2].text and "claimed" in crocus[2].text
     assert "Sources differ" in by_event["Kabul airport bombing"][3].text
 
@@ -406,19 +406,19 @@ def test_notes_use_the_short_form_with_one_entry_per_source(site: Site, path: st
         short = li.text.split("\xa0")[0]
         visible = short[: short.index(".") + 1] if "." in short else short
         assert NOTE.fullmatch(_short_text(li)), _short_text(li)
-        hrefs = [a.attrs["href"] for a in _all(li) if a.tag == "a" and a.attrs["href"].startswith("#ref-")]
+        hrefs = [a.attrs["href"] for a in below(li) if a.tag == "a" and a.attrs["href"].startswith("#ref-")]
         assert hrefs and all(h[1:] in entries for h in hrefs), visible
         cited |= {h[5:] for h in hrefs}
     assert set(entries) == {f"ref-{i}" for i in cited}  # one entry per source cited, no more
     for entry in entries.values():
         assert re.search(r"Cited here: paras? \d", entry.text)
-        assert [a for a in _all(entry) if a.tag == "a" and "/sources/" in a.attrs["href"]]
+        assert [a for a in below(entry) if a.tag == "a" and "/sources/" in a.attrs["href"]]
     assert len(entries) <= len(SOURCE_IDS)
 
 
 def _short_text(li) -> str:
     """The note as it reads in the list: its text without the full references kept for the tooltip."""
-    hidden = "".join(s.text for s in _all(li) if s.tag == "span" and "kb-fullref" in s.attrs.get("class", ""))
+    hidden = "".join(s.text for s in below(li) if s.tag == "span" and "kb-fullref" in s.attrs.get("class", ""))
     return " ".join(li.text.replace(hidden, "").replace("↩", "").split())
 
 
@@ -466,7 +466,7 @@ def test_every_fact_in_the_summary_box_is_cited(site: Site) -> None:
             for label, cell in rows.items():
                 if label in NOT_FACTS or (path.stem, label) in UNCITED or cell.text.startswith("Not stated"):
                     continue
-                if not [a for a in _all(cell) if a.tag == "a" and "footnote-ref" in a.attrs.get("class", "")]:
+                if not [a for a in below(cell) if a.tag == "a" and "footnote-ref" in a.attrs.get("class", "")]:
                     missing.append(f"{folder}/{path.stem}: {label}")
     assert missing == []
 
@@ -494,14 +494,6 @@ def test_a_fact_cited_but_not_given_is_an_error(fixture_project: Path) -> None:
     result = generator("validate", cwd=fixture_project)
     assert result.code == 1 and "Traceback" not in result.err
     assert re.search(r"blue-league\.yaml:\d+:\d+: .*cites 'dissolved', which this profile does not give", result.err)
-
-
-def _all(element) -> list:
-    found = []
-    for child in element.children:
-        found.append(child)
-        found += _all(child)
-    return found
 
 
 def test_the_network_page_lists_relationships_only_while_they_fit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

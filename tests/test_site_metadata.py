@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import PUBLISHED, ROOT, Site
-from htmlq import find, parse
+from htmlq import find, head_meta, parse
 
 SITE_URL = PUBLISHED["KB_SITE_URL"]
 
@@ -81,15 +81,6 @@ def test_the_404_page_loads_its_assets_from_the_sub_path(published_site: Site) -
     assets = [e.attrs.get("href") or e.attrs.get("src") for e in parse(html) if e.tag in {"link", "script"}]
     local = [a for a in assets if a and not a.startswith(("http:", "https:"))]
     assert local and all(a.startswith(BASE_PATH) for a in local), local
-
-
-def head_meta(html: str) -> dict[str, str]:
-    found = {}
-    for element in find(html, "meta"):
-        key = element.attrs.get("property") or element.attrs.get("name")
-        if key:
-            found.setdefault(key, element.attrs.get("content", ""))
-    return found
 
 
 def test_each_profile_has_its_own_description_and_opengraph_tags(published_site: Site) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURE_KB, Site, copy_project, generator, mkdocs_build
-from htmlq import box_rows, find
+from htmlq import below, box_rows, descendants, find
 
 # A leader who died: the group's page must not call him its current leader.
 OLD_CHIEF = """\
@@ -78,29 +78,18 @@ def test_a_leader_who_died_is_not_the_current_leader(said: Site) -> None:
     assert box["Current leader"].startswith("Jo Leader (since 2020, as of March 2024)"), box
     assert "Old Chief" not in box["Current leader"] and box["Former leader"].startswith("Old Chief"), box
     index = find(said.page("groups"), "table")[0]
-    red = next(row for row in _rows(index) if "Red Front" in row.text)
+    red = next(row for row in descendants(index, "tr") if "Red Front" in row.text)
     cells = [" ".join(c.text.split()) for c in red.children if c.tag == "td"]
     assert "Jo Leader (as of March 2024)" in cells and not any("Old Chief" in c for c in cells), cells
     chief = rows_of(said.page("people/old-chief"))
     assert "Leads" not in chief and chief["Led"].startswith("Red Front"), chief
 
 
-def _rows(table) -> list:
-    return [el for el in _walk(table) if el.tag == "tr"]
-
-
-def _walk(element) -> list:
-    found = []
-    for child in element.children:
-        found += [child, *_walk(child)]
-    return found
-
-
 def test_a_status_shows_only_with_a_source_and_its_date(said: Site) -> None:
     assert "Status" not in rows_of(said.page("groups/red-front"))  # no source gives one
     blue = rows_of(said.page("groups/blue-league"))
     assert re.fullmatch(r"Active as of 25 March 2024\d+", blue["Status"]), blue  # beta-news's date
-    rows = _rows(find(said.page("groups"), "table")[0])[1:]
+    rows = descendants(find(said.page("groups"), "table")[0], "tr")[1:]
     cells = {row.children[0].text.strip(): [" ".join(c.text.split()) for c in row.children if c.tag == "td"] for row in rows}
     assert "Active (as of 25 March 2024)" in next(v for k, v in cells.items() if k.startswith("Blue League"))
     assert "Active" not in " ".join(next(v for k, v in cells.items() if k.startswith("Red Front")))
@@ -110,9 +99,9 @@ def test_an_event_dated_to_a_span_is_never_one_precise_date(said: Site) -> None:
     page = said.page("events/span-raid")
     assert rows_of(page)["Date"].startswith("between August 2021 and March 2024")
     index = said.page("events")
-    row = next(r for r in _rows(find(index, "table")[0]) if "Span raid" in r.text)
+    row = next(r for r in descendants(find(index, "table")[0], "tr") if "Span raid" in r.text)
     assert "between Aug 2021 and Mar 2024" in " ".join(row.text.split()) or "between August 2021 and March 2024" in " ".join(row.text.split())
-    assert not [el for el in _walk(row) if el.tag == "time"], "a span is not a <time> of one date"
+    assert not [el for el in below(row) if el.tag == "time"], "a span is not a <time> of one date"
     # The timeline draws it as a span of unknown placing, not as a point or a duration.
     timeline = said.page("timeline")
     item = re.search(r'<li class="kb-timeline-item"[^>]*id="event-span-raid"[^>]*>', timeline)

@@ -5,22 +5,14 @@ can be filtered by, and a profile's own events.
 from __future__ import annotations
 
 from conftest import Site
-from htmlq import find, section_after
+from htmlq import below, find, section_after
 
 
 def test_timeline_orders_partial_dates_and_shows_them_as_written(reader_site: Site) -> None:
     items = find(reader_site.page("timeline"), "li", class_="kb-timeline-item")
-    times = [next(el for el in parse_children(item) if el.tag == "time") for item in items]
+    times = [next(el for el in below(item) if el.tag == "time") for item in items]
     assert [t.attrs["datetime"] for t in times] == ["2014-12-31", "2015", "2015-06", "2015-06-12", "2024-03-22"]
     assert [t.text for t in times] == ["31 December 2014", "2015", "June 2015", "12 June 2015", "22 March 2024"]
-
-
-def parse_children(element) -> list:
-    out = []
-    for child in element.children:
-        out.append(child)
-        out.extend(parse_children(child))
-    return out
 
 
 def test_timeline_items_carry_the_entities_they_can_be_filtered_by(reader_site: Site) -> None:
