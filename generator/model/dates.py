@@ -77,8 +77,8 @@ def parse(text: str) -> When:
         start, end = span.group(1) or None, span.group(2) or None
         if start is None and end is None:
             raise ValueError(f"a span needs at least one end; {FORMS}")
-        first = _point(start) if start else None
-        last = _point(end) if end else None
+        first = point(start) if start else None
+        last = point(end) if end else None
         if first and last and last[1] < first[0]:
             raise ValueError(f"{text} runs backwards; write the earlier date first")
         if first and last and first[2] != last[2]:
@@ -87,23 +87,24 @@ def parse(text: str) -> When:
         return When(text, "span", first[0] if first else None, last[1] if last else None, start, end)
     approximate = text.endswith("~")
     core = text[:-1] if approximate else text
-    earliest, latest, precision = _point(core)
+    earliest, latest, precision = point(core)
     if approximate:  # a plain date that _point accepts is EDTF level 0 as it stands (tests/test_dates.py)
         _checked_by_edtf(text)
     return When(text, "approximate" if approximate else precision, earliest, latest)
 
 
-def _point(text: str) -> tuple[str, str, Kind]:
-    """A partial date's first and last days, and its precision."""
+def point(text: str, forms: str = FORMS) -> tuple[str, str, Kind]:
+    """A partial date's first and last days, and its precision; ValueError, ending with ``forms``
+    (the forms the caller accepts), for any other text."""
     match = _POINT.match(text)
     if not match:
-        raise ValueError(f"{FORMS}; read {text!r}")
+        raise ValueError(f"{forms}; read {text!r}")
     year, month, day = (int(part) if part else None for part in match.groups())
     assert year is not None
     if year == 0:
-        raise ValueError(f"year 0000 does not exist (1 BC is followed by AD 1); {FORMS}")
+        raise ValueError(f"year 0000 does not exist (1 BC is followed by AD 1); {forms}")
     if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"month {month:02d} does not exist; {FORMS}")
+        raise ValueError(f"month {month:02d} does not exist; {forms}")
     if month is None:
         return f"{year:04d}-01-01", f"{year:04d}-12-31", "year"
     last_day = calendar.monthrange(year, month)[1]

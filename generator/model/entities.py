@@ -10,7 +10,6 @@ overrides. One check, ``find_markup``, serves every text type here and the Markd
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from collections.abc import Callable
@@ -129,19 +128,9 @@ def _read_as(value: Any) -> str:
 
 
 def _check_partial_date(value: str) -> str:
-    match = _PARTIAL_DATE.match(value)
-    if not match:
+    if not _PARTIAL_DATE.match(value):
         raise ValueError(f"{_DATE_FORMS}; read {_read_as(value)}")
-    year, month, day = (int(part) if part else None for part in match.groups())
-    if year == 0:
-        raise ValueError(f"year 0000 does not exist (1 BC is followed by AD 1); {_DATE_FORMS}")
-    if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"month {month:02d} does not exist; {_DATE_FORMS}")
-    if day is not None and year is not None and month is not None:
-        try:
-            dt.date(year, month, day)
-        except ValueError:
-            raise ValueError(f"{value} is not a day of the calendar") from None
+    dates.point(value, _DATE_FORMS)  # the calendar's checks, as for every other date
     return value
 
 
