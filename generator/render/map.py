@@ -119,18 +119,18 @@ class View:
         return cls(west - pad_x, max(-80, south - pad_y), east + pad_x, min(80, north + pad_y), width)
 
     @functools.cached_property
-    def _frame(self) -> tuple[float, float, float, float]:
+    def frame(self) -> tuple[float, float, float, float]:
         left, bottom = mercator(self.west, self.south)
         right, top = mercator(self.east, self.north)
         return left, top, self.width / (right - left), bottom
 
     @property
     def height(self) -> int:
-        left, top, scale, bottom = self._frame
+        left, top, scale, bottom = self.frame
         return math.ceil((top - bottom) * scale)
 
     def project(self, lon: float, lat: float) -> tuple[float, float]:
-        left, top, scale, _ = self._frame
+        left, top, scale, _ = self.frame
         x, y = mercator(lon, lat)
         return (x - left) * scale, (top - y) * scale
 
@@ -139,16 +139,39 @@ class View:
         return min(lons) <= self.east and max(lons) >= self.west and min(lats) <= self.north and max(lats) >= self.south
 
 
-def _path(view: View, rings: Iterable[Ring]) -> str:
+@dataclass(frozen=True)
+class Outline:
+    """One ring of a country's outline with what every map needs of it, worked out once: its box in
+    degrees and its points in Mercator (the same for every view; a view only shifts and scales them)."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+    points: list[tuple[float, float]]
+
+
+@functools.cache
+def outlines() -> dict[str, list[Outline]]:
+    """``countries()`` as Outlines."""
+    return {alpha_2: [_outline(ring) for ring in rings] for alpha_2, rings in countries().items()}
+
+
+def _outline(ring: Ring) -> Outline:
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    return Outline(min(lons), min(lats), max(lons), max(lats), [mercator(lon, lat) for lon, lat in ring])
+
+
+def _path(view: View, rings: Iterable[Outline]) -> str:
     """SVG path data of the rings that reach into the view, rounded to a tenth of a unit."""
+    left, top, scale, _ = view.frame
     parts = []
     for ring in rings:
-        if not view.overlaps(ring):
+        if ring.west > view.east or ring.east < view.west or ring.south > view.north or ring.north < view.south:
             continue
         points: list[str] = []
-        for lon, lat in ring:
-            x, y = view.project(lon, lat)
-            point = f"{x:.1f} {y:.1f}"
+        for x, y in ring.points:
+            point = f"{(x - left) * scale:.1f} {(top - y) * scale:.1f}"
             if not points or points[-1] != point:
                 points.append(point)
         if len(points) > 2:
@@ -218,9 +241,8 @@ def svg(
 def _parts(view: View, markers: Sequence[Marker], label: str, highlight: set[str], named: list[str]) -> Iterator[str]:
     size = f'viewBox="0 0 {view.width} {view.height}" width="{view.width}" height="{view.height}"'
     yield f'<svg class="kb-map-svg" {size} xmlns="http://www.w3.org/2000/svg" focusable="false" role="group" aria-label="{html.escape(label)}">'
-    outlines = countries()
     yield '<g class="kb-map-land">'
-    for alpha_2, rings in sorted(outlines.items()):
+    for alpha_2, rings in sorted(outlines().items()):
         d = _path(view, rings)
         if d:
             shade = " kb-map-area" if alpha_2 in highlight else ""
@@ -230,7 +252,7 @@ def _parts(view: View, markers: Sequence[Marker], label: str, highlight: set[str
     drawn = spread(true)
     avoid = [*true, *drawn]
     for alpha_2 in named:
-        at = _label_at(view, outlines.get(alpha_2, []), avoid)
+        at = _label_at(view, countries().get(alpha_2, []), avoid)
         if at is not None:
             avoid.append(at)
             name = pycountry.countries.get(alpha_2=alpha_2)
@@ -322,9 +344,11 @@ def located(kb: KnowledgeBase) -> tuple[list[ProfileView], list[ProfileView]]:
 
 
 def group_events(kb: KnowledgeBase, group: ProfileView) -> list[ProfileView]:
-    """The located events linked to a group."""
-    linked = {e.target for e in group.edges}
-    return [e for e in located(kb)[0] if e.id in linked]
+    """The located events linked to a group, in the order of ``kb.events()`` (read through the
+    group's own links: every group page scanning every event made the build quadratic)."""
+    linked = [kb.profiles[t] for t in {e.target for e in group.edges} if t in kb.profiles]
+    found = [p for p in linked if (model := _event(p)) is not None and model.coordinates is not None]
+    return sorted(found, key=lambda p: p.date_order)
 
 
 def page_context(kb: KnowledgeBase, href: Href) -> dict[str, object]:

@@ -140,6 +140,11 @@ class ProfileView:
         return dates.parse(self.model.date).sort_key if isinstance(self.model, Event) else ("", "")
 
     @property
+    def date_order(self) -> tuple[tuple[str, str], str]:
+        """Where the profile goes in a list in date order (events by their earliest day, then by id)."""
+        return self.sort_date, self.id
+
+    @property
     def citations(self) -> list[Citation]:
         """Every citation the profile's page shows: its statements, figures, relationships (both
         sides), box facts and names."""
@@ -189,7 +194,7 @@ class KnowledgeBase:
 
     def events(self) -> list[ProfileView]:
         events = [p for p in self.profiles.values() if p.kind == "event"]
-        return sorted(events, key=lambda p: (p.sort_date, p.id))
+        return sorted(events, key=lambda p: p.date_order)
 
     def links(self) -> list[Edge]:
         """Every relationship once (``Edge.canonical``), by subject, type and target."""
