@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from commands import run_module
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,8 +62,7 @@ class Run:
 
 
 def run(args: list[str], cwd: Path) -> Run:
-    done = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=300)
-    return Run(done.returncode, done.stdout, done.stderr)
+    return Run(*run_module(args, cwd, ENV, timeout=300))
 
 
 def generator(*args: str, cwd: Path) -> Run:
@@ -161,15 +161,8 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The real knowledge base built as the deploy workflow builds it: its own address under a
     sub-path, and the repository for edit links."""
     out = tmp_path_factory.mktemp("published") / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=ROOT,
-        env={**ENV, **PUBLISHED},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    code, _, err = run_module([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], ROOT, {**ENV, **PUBLISHED}, timeout=300)
+    assert code == 0, err
     return Site(out)
 
 

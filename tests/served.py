@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from commands import run_module
 from conftest import ENV
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -66,7 +67,7 @@ def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
     """`mkdocs build` of the project, in a process of its own."""
     env = {name: value for name, value in ENV.items() if name not in SITE_SETTINGS}
     args = [sys.executable, "-m", "mkdocs", "build", "-d", str(site)]
-    return subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.CompletedProcess(args, *run_module(args, project, env, timeout=300))
 
 
 def files_of(site: Path) -> dict[str, bytes]:
