@@ -228,11 +228,15 @@ def test_years_and_months_open_on_the_events_shown_also_after_a_filter(page: Pag
 
 
 def test_a_timeline_label_never_repeats_its_year(page: Page, real: str) -> None:
-    """Issue 26: "Taliban takeover of Afghanistan (2021) (August 2021)" reads "... (August 2021)"."""
-    page.goto(real + "timeline/")
-    labels = chart(page)["events"]
-    texts = page.locator(".kb-chrono .kb-chrono-label").all_text_contents()
-    assert len(texts) == len(labels)
-    repeated = [t for t in texts if re.search(r"\((\d{4})\) \([^()]*\1\)$", t)]
-    assert repeated == [], repeated
-    assert any(t.startswith("Taliban takeover of Afghanistan (") and t.endswith("2021)") for t in texts), texts
+    """Issue 26: "Taliban takeover of Afghanistan (2021) (August 2021)" reads "... (August 2021)", and
+    "... in southern Afghanistan (March 2024) (March 2024)" has its date once, on the timeline page
+    (labels from its list) and on a profile's own timeline (labels from its data-events)."""
+    for path in ("timeline/", "groups/isis-k/"):
+        page.goto(real + path)
+        labels = chart(page)["events"]
+        texts = page.locator(".kb-chrono .kb-chrono-label").all_text_contents()
+        assert len(texts) == len(labels)
+        repeated = [t for t in texts if re.search(r"\((?:[^()]*\s)?(\d{4})\) \([^()]*\1\)$", t)]
+        assert repeated == [], (path, repeated)
+        assert any(t.startswith("Taliban takeover of Afghanistan (") and t.endswith("2021)") for t in texts), texts
+        assert any(t.startswith("ISIS-K suicide bombing in southern Afghanistan (") for t in texts), texts

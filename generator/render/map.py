@@ -25,7 +25,7 @@ from ..model.entities import Event, Group
 from ..model.vocabulary import EVENT_TYPE_LABEL
 from ..stages.resolve import KnowledgeBase, ProfileView
 from . import indexes
-from .text import format_date
+from .text import format_date, undated
 
 ATLAS = Path(__file__).parent / "atlas" / "countries-110m.json"
 
@@ -328,7 +328,8 @@ def marker(kb: KnowledgeBase, event: ProfileView, href: Href) -> Marker | None:
     where = model.coordinates
     at = indexes.placed(model.date, model.end_date)
     groups = sorted({e.target for e in event.edges if e.target in kb.profiles and kb.profiles[e.target].kind == "group"})
-    name = f"{model.name}, {format_date(model.date)} ({where.of})"
+    when = format_date(model.date)
+    name = f"{undated(model.name, when)}, {when} ({where.of})"
     data = {"start": at["start"], "stop": at["stop"], "type": EVENT_TYPE_LABEL[model.type], "groups": " ".join(groups)}
     return Marker(where.lon, where.lat, href(event.path), name, data)
 

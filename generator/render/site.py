@@ -60,6 +60,7 @@ from .text import (
     sentence,
     source_label,
     time_element,
+    undated,
 )
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -99,6 +100,7 @@ def make_environment(override_dirs: Iterable[Path] = (), bytecode_cache: jinja2.
         markdown_url=markdown_url,
         stated=indexes.stated,
         sentence=sentence,
+        undated=undated,
     )
     env.globals.update(
         kind_label=KIND_LABEL,

@@ -54,6 +54,18 @@ def _year(value: str) -> str:
     return str(when.year)
 
 
+# A name that ends in a bracketed date: "Taliban takeover of Afghanistan (2021)", "(March 2024)".
+_DATED_NAME = re.compile(r"\s*\((?:[^()]*\s)?(\d{4})\)$")
+
+
+def undated(name: str, when: str) -> str:
+    """A name to be shown beside its date ``when`` (in words): a bracketed date at its end of the same
+    year is dropped, so that a label never reads "Taliban takeover of Afghanistan (2021) (August
+    2021)" (issue 26; assets/kb-timeline.js labelled() does the same for the charts)."""
+    found = _DATED_NAME.search(name)
+    return name[: found.start()] if found and found.group(1) in when else name
+
+
 def sentence(text: str) -> str:
     """A phrase from the data as a sentence: a capital first, a full stop last."""
     text = text.strip()

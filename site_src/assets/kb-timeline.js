@@ -45,10 +45,11 @@
   /* ---- the chart ---------------------------------------------------------------------------- */
 
   /* An event's label: its name and date, "Killing of Akhtar Mansour (May 2016)". A name that already
-     ends in the year ("Taliban takeover of Afghanistan (2021)") gives it up for the date, never
-     "(2021) (August 2021)" (issue 26). */
+     ends in a bracketed date of the same year ("Taliban takeover of Afghanistan (2021)", "... in
+     southern Afghanistan (March 2024)") gives it up for the date, never "(2021) (August 2021)"
+     (issue 26; generator/render/text.py dated() does the same for the pages). */
   function labelled(name, when) {
-    var year = /\s*\((\d{4})\)$/.exec(name);
+    var year = /\s*\((?:[^()]*\s)?(\d{4})\)$/.exec(name);
     if (year && when.indexOf(year[1]) >= 0) name = name.slice(0, year.index);
     return name + " (" + when + ")";
   }
