@@ -101,6 +101,41 @@ def test_each_profile_has_its_own_description_and_opengraph_tags(published_site:
     assert home["og:title"] == "Khorasan Brief", "the home page shares as the site, not as 'Home' (issue 26)"
 
 
+def test_every_page_shares_the_sites_card(published_site: Site) -> None:
+    """Issue 26: every page names a sharing card (og:image) at its full address, a PNG of 1200 x 630
+    made by the build, with its size and a description, and asks for a large card where shared."""
+    from PIL import Image
+
+    cards = set()
+    for html_file in pages(published_site):
+        html = html_file.read_text(encoding="utf-8")
+        if find(html, "meta", **{"http-equiv": "refresh"}):
+            continue
+        meta = head_meta(html)
+        assert meta["og:image"].startswith(SITE_URL), html_file
+        assert (meta["og:image:width"], meta["og:image:height"], meta["og:image:type"]) == ("1200", "630", "image/png")
+        assert meta["og:image:alt"].startswith("Khorasan Brief: ") and meta["twitter:card"] == "summary_large_image"
+        cards.add(meta["og:image"])
+    (card,) = cards
+    file = published_site.root / card.removeprefix(SITE_URL)
+    with Image.open(file) as image:
+        assert image.format == "PNG" and image.size == (1200, 630)
+        # A picture, not a blank: the site's name and its line are drawn in a colour of their own.
+        assert len(image.getcolors(maxcolors=1 << 16) or []) > 10
+
+
+def test_render_writes_the_card_as_a_png(fixture_project: Path) -> None:
+    """`render --out` writes every generated file as the site has it, the card's bytes included."""
+    from conftest import generator_here
+    from PIL import Image
+
+    out = fixture_project / "out"
+    result = generator_here("render", "--out", str(out), cwd=fixture_project)
+    assert result.code == 0, result.err
+    with Image.open(out / "assets" / "kb-card.png") as image:
+        assert image.format == "PNG" and image.size == (1200, 630)
+
+
 def jsonld(html: str) -> str:
     (script,) = [s for s in find(html, "script") if s.attrs.get("type") == "application/ld+json"]
     return script.text

@@ -30,6 +30,7 @@ from ..checks.site_config import DEPLOY_KEYS, Setting, deploy_problems, read_sit
 from ..model.problems import Position, Problem, ProblemsFound
 from ..model.project import Project
 from ..pipeline import build
+from ..render import card
 from ..render.layout import Layout
 from ..render.publish import encoded_url
 from ..render.site import TEMPLATE_DIR, Rendered
@@ -94,6 +95,7 @@ class KhorasanBriefPlugin(BasePlugin[NoOptions]):
         _check_settings_and_folders(config, self.project.root)
         self.layout = Layout(directory_urls=config.use_directory_urls, site_url=config.site_url or None, site_name=config.site_name)
         self.edit_root = edit_root(config, self.project.root)
+        config.extra["kb_card"] = sharing_card(config)
         if not self.serving:
             self.cache = self.quick = None
         elif self.cache is None or self.cache.root != self.project.root:
@@ -272,6 +274,15 @@ def _check_settings_and_folders(config: MkDocsConfig, root: Path) -> None:
     for key in DEPLOY_KEYS:
         if getattr(config, key):
             config[key] = encoded_url(getattr(config, key))
+
+
+def sharing_card(config: MkDocsConfig) -> dict[str, object] | None:
+    """What every page's head says of the sharing card (partials/kb-head.html): OpenGraph wants its
+    full address, so a build without site_url names none."""
+    if not config.site_url:
+        return None
+    url = config.site_url.rstrip("/") + "/" + card.CARD_FILE
+    return {"url": url, "width": card.WIDTH, "height": card.HEIGHT, "alt": card.alt_text(config.site_name)}
 
 
 def editor_markdown(page: str) -> bool:
