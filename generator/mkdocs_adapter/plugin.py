@@ -6,6 +6,7 @@ the site folder only once the build has succeeded (generator/mkdocs_adapter/atom
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import logging
 import re
@@ -34,6 +35,7 @@ from ..render import card
 from ..render.layout import Layout
 from ..render.publish import encoded_url
 from ..render.site import TEMPLATE_DIR, Rendered
+from ..stages.history import read_history
 from . import csp
 from .atomic import AtomicSite
 from .build.conversion import TwoCoreConversion
@@ -73,6 +75,7 @@ class KhorasanBriefPlugin(BasePlugin[NoOptions]):
         self.edit_root: str | None = None
         self.activated: list[Page] = []
         self.generated: frozenset[str] = frozenset()  # the generated pages of this build
+        self.written_dates: Callable[[str], dt.date | None] = lambda page: None  # a hand-written page's last commit
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the
@@ -140,6 +143,7 @@ class KhorasanBriefPlugin(BasePlugin[NoOptions]):
             count = len(found.problems)
             raise DataProblems(f"{count} problem{'s' if count != 1 else ''} in data/ or briefs/; nothing was built") from None
         self.search.begin(self.rendered.names)
+        self.written_dates = written_dates(config, self.project.root)
 
     def generate(self, site: Path) -> Rendered:
         """The pipeline; when serving, with the cache, and the exports made in the background for the
@@ -174,6 +178,11 @@ class KhorasanBriefPlugin(BasePlugin[NoOptions]):
         """A hand-written page says what only a build with a repository has (edit links, issues)
         between ``<!-- kb:with-repository -->`` and ``<!-- kb:without-repository``, and what to do
         instead up to ``kb:end -->``: the build keeps the part that is true of it (issue 26)."""
+        if page.file.src_uri not in self.generated and isinstance(page.meta, dict):
+            # The sitemap's lastmod of a hand-written page (overrides/sitemap-pages.xml): its own last
+            # commit, as a generated page has its data file's; none for a page never committed.
+            updated = self.written_dates(page.file.src_uri)
+            page.meta["kb_updated"] = updated.isoformat() if updated else None
         return with_or_without_repository(markdown, bool(config.repo_url))
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -274,6 +283,17 @@ def _check_settings_and_folders(config: MkDocsConfig, root: Path) -> None:
     for key in DEPLOY_KEYS:
         if getattr(config, key):
             config[key] = encoded_url(getattr(config, key))
+
+
+def written_dates(config: MkDocsConfig, root: Path) -> Callable[[str], dt.date | None]:
+    """The date of each hand-written page's last commit, from git, by its path in docs_dir (nothing
+    where git cannot tell: see stages/history.py)."""
+    docs = Path(config.docs_dir).resolve()
+    if not docs.is_relative_to(root):
+        return lambda page: None
+    folder = docs.relative_to(root).as_posix()
+    history = read_history(root, folder)
+    return lambda page: history.last_changed(f"{folder}/{page}" if folder != "." else page)
 
 
 def sharing_card(config: MkDocsConfig) -> dict[str, object] | None:
