@@ -287,17 +287,20 @@ def _not_ours(out: Path) -> str | None:
     return None
 
 
-def replace_folder(out: Path, pages: dict[str, str]) -> None:
+def replace_folder(out: Path, pages: dict[str, str | bytes]) -> None:
     """Write pages into a new folder beside ``out``, then swap it in: whatever fails, ``out`` is either
     the old folder, untouched, or the new one, complete, and no half-written folder is left behind."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name[:50]}-", dir=out.parent))
     try:
         (staging / MARKER).write_text("made by khorasan-brief render; the next render replaces this folder\n", encoding="utf-8")
-        for path, markdown in pages.items():
+        for path, content in pages.items():
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(markdown, encoding="utf-8")
+            if isinstance(content, bytes):  # the sharing card
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
         old = swap.replace_folder(staging, out, staging.with_name(staging.name + "-old"))  # unique, as staging is
         if old is not None:
             shutil.rmtree(old)

@@ -172,6 +172,26 @@ def test_enter_opens_the_first_result_and_its_page_highlights_the_words(context:
     assert {text.lower() for text in marks.all_inner_texts()} >= {"tajik taliban"}
 
 
+def test_a_hyphenated_query_highlights_whole_in_the_results_and_on_the_page(context: BrowserContext, real: str) -> None:
+    """Issue 26: "Tehreek-e-Taliban" is marked whole, as Jamaat Ansarullah's alias writes it and as
+    "Tehrik-i-Taliban" (another spelling), in the result list and on the pages opened from it, never
+    as "Tehreek", "e" and "Taliban" apart."""
+    page = context.new_page()
+    page.goto(real)
+    type_query(page, "Tehreek-e-Taliban")
+    expect(page.locator(f"{RESULTS} > a").first).to_have_attribute("href", re.compile(r"groups/jamaat-ansarullah/\?h="))
+    marked = page.locator(f"{RESULTS} mark").all_inner_texts()
+    assert {"Tehreek-e-Taliban", "Tehrik-i-Taliban"} <= set(marked), marked
+    assert not {"Tehreek", "Tehrik", "e", "i"} & set(marked), marked
+    opened = [page.locator(f"{RESULTS} a[href*='{slug}/?h=']").first.get_attribute("href") for slug in ("jamaat-ansarullah", "tehrik-i-taliban-pakistan")]
+    for href, whole in zip(opened, ("Tehreek-e-Taliban", "Tehrik-i-Taliban"), strict=True):
+        page.goto(str(href))
+        marks = page.locator("article mark[data-md-highlight]")
+        expect(marks.filter(has_text=re.compile(f"^{whole}$")).first).to_be_visible()
+        texts = marks.all_inner_texts()
+        assert not {"Tehreek", "Tehrik", "e", "i"} & set(texts), (href, texts)
+
+
 def test_arrow_keys_move_through_the_results(context: BrowserContext, real: str) -> None:
     page = context.new_page()
     page.goto(real)

@@ -240,3 +240,56 @@ def test_a_timeline_label_never_repeats_its_year(page: Page, real: str) -> None:
         assert repeated == [], (path, repeated)
         assert any(t.startswith("Taliban takeover of Afghanistan (") and t.endswith("2021)") for t in texts), texts
         assert any(t.startswith("ISIS-K suicide bombing in southern Afghanistan (") for t in texts), texts
+
+
+# Each label of a chart as drawn: its text, the full label (its title), whether CSS cuts it
+# (overflow), and its box beside the chart's drawing and the chart's visible box.
+LABELS = """el => {
+    const view = el.querySelector('.kb-chrono-viewport').getBoundingClientRect();
+    const inner = el.querySelector('.kb-chrono-inner').getBoundingClientRect();
+    return [...el.querySelectorAll('.kb-chrono-label')].map(label => {
+        const box = label.getBoundingClientRect();
+        return {text: label.textContent, full: label.title, cut: label.scrollWidth > label.clientWidth,
+                left: box.left, right: box.right,
+                from: el.classList.contains('kb-chrono--compact') ? view.left : inner.left,
+                to: el.classList.contains('kb-chrono--compact') ? view.right : inner.right};
+    });
+}"""
+
+
+def cut_inside_a_word(text: str, full: str) -> bool:
+    """Whether ``text`` shows ``full`` other than whole or as its first words (the name without its
+    date, or its first words and "…")."""
+    if text == full:
+        return False
+    shown = text.removesuffix("…")
+    return not (shown and full.startswith(shown) and not full[len(shown)].isalnum() and not shown[-1].isspace())
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("url", ["timeline/", "groups/isis-k/", "groups/afghan-taliban/"])
+def test_timeline_labels_are_never_cut_inside_a_word(page: Page, real: str, width: int, url: str) -> None:
+    """Issue 26: at 390 px labels read "Foundin…". A label shows whole words (the whole label, the
+    name without its date, or its first words and "…"), the full label is its title, and no label
+    runs past what the chart shows (a compact chart does not scroll)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(real + url)
+    box = page.locator(".kb-chrono").first
+    expect(box).to_have_attribute("data-ready", "true")
+    labels = box.evaluate(LABELS)
+    assert labels
+    for label in labels:
+        assert not cut_inside_a_word(label["text"], label["full"]), label
+        assert not label["cut"], label
+        assert label["from"] - 1 <= label["left"] and label["right"] <= label["to"] + 1, label
+    if width == 390 and url == "timeline/":
+        assert any(label["text"] != label["full"] for label in labels), "no label had to be shortened: the test shows nothing"
+
+
+def test_the_word_cut_check_catches_a_cut_word() -> None:
+    full = "Founding of the Islamic State's Khorasan province (January 2015)"
+    assert cut_inside_a_word("Foundin…", full)
+    assert cut_inside_a_word("Founding of the Isl…", full)
+    assert not cut_inside_a_word("Founding of the…", full)
+    assert not cut_inside_a_word("Founding of the Islamic State's Khorasan province", full)
+    assert not cut_inside_a_word(full, full)

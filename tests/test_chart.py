@@ -13,6 +13,7 @@ import pytest
 from conftest import Site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from playwright.sync_api import Page
 
 from generator.model.entities import FigureValue
 from generator.render.chart import BOTTOM, HEIGHT, TOP, WIDTH, Box, Point, svg
@@ -169,6 +170,36 @@ def test_the_real_sites_charts_are_drawn_without_overlaps(site: Site) -> None:
         root = ET.fromstring(one)
         check_drawing(root)
         assert len(labels(root, "kb-chart-label")) == len(list(root.iter(f"{SVG}a"))), "every value labelled"
+
+
+# Every text of a chart as Chromium lays it out in the page's own font: its class and its box, in
+# the chart's own units (getBBox: the viewBox's, whatever the width the page gives the chart).
+DRAWN_TEXT = """svg => [...svg.querySelectorAll('text')].map(t => {
+    const b = t.getBBox();
+    return {kind: t.getAttribute('class'), text: t.textContent, box: [b.x, b.y, b.x + b.width, b.y + b.height]};
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_real_sites_labels_overlap_nothing_as_chromium_draws_them(page: Page, real: str, site: Site, width: int) -> None:
+    """Issue 26, section 3: "2,500–3,500" was drawn over the axis label "4,000" on the border
+    fighters chart. The chart places its labels by an estimate of their width (CHAR): here they are
+    measured as drawn, on every page with a chart, at a phone's width and a desktop's."""
+    with_charts = sorted(p.parent.relative_to(site.root).as_posix() for p in site.root.rglob("index.html") if "kb-chart-svg" in p.read_text(encoding="utf-8"))
+    assert "groups/isis-k" in with_charts  # the border fighters chart is its
+    page.set_viewport_size({"width": width, "height": 900})
+    drawn = 0
+    for url in with_charts:
+        page.goto(real + url + "/")
+        for chart_svg in page.locator("svg.kb-chart-svg").all():
+            texts = [(t["text"], Box(*t["box"])) for t in chart_svg.evaluate(DRAWN_TEXT) if t["kind"] == "kb-chart-label"]
+            axis = [(t["text"], Box(*t["box"])) for t in chart_svg.evaluate(DRAWN_TEXT) if t["kind"] == "kb-chart-axis"]
+            for number, (text, box) in enumerate(texts):
+                assert box.inside(Box(0, 0, WIDTH, HEIGHT)), (url, text, box)
+                over = [other for other, other_box in axis + texts[number + 1 :] if box.overlaps(other_box)]
+                assert not over, f"{url}: {text!r} is drawn over {over}"
+                drawn += 1
+    assert drawn >= 4
 
 
 def test_a_chart_that_cannot_be_drawn_names_the_data_file_not_a_template(fixture_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,8 +13,9 @@ from conftest import generator, mkdocs_build
 from generator.cli import replace_folder
 
 
-def files_in(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file()}
+def files_in(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``, as bytes: a render writes text and the sharing card's PNG."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_render_replaces_the_whole_folder(fixture_project: Path) -> None:
@@ -25,7 +26,8 @@ def test_render_replaces_the_whole_folder(fixture_project: Path) -> None:
     assert result.code == 0, result.err
     written = files_in(out)
     assert "stale.md" not in written
-    assert "groups/red-front.md" in written and "# Red Front" in written["groups/red-front.md"]
+    assert "groups/red-front.md" in written and b"# Red Front" in written["groups/red-front.md"]
+    assert written["assets/kb-card.png"].startswith(b"\x89PNG\r\n\x1a\n")  # bytes, written as they are
     # Nothing left beside it: no staging folder, no old copy.
     assert sorted(p.name for p in fixture_project.iterdir() if p.name.startswith(".rendered")) == []
 
@@ -50,7 +52,7 @@ def test_a_failure_while_writing_keeps_the_old_folder(tmp_path: Path) -> None:
     # The second page needs "a.md" to be a folder, but the first one made it a file: writing fails midway.
     with pytest.raises(OSError):
         replace_folder(out, {"a.md": "first\n", "a.md/b.md": "second\n"})
-    assert files_in(out) == {"page.md": "old\n"}
+    assert files_in(out) == {"page.md": b"old\n"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rendered"]
 
 

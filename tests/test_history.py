@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT, Site, mkdocs_build
@@ -113,6 +114,32 @@ def test_a_shallow_clone_shows_no_dates_rather_than_wrong_ones(reader_site: Site
     assert "2 January 2022" in full
     changes = section_after(full, "changes")
     assert "Red Front: renamed from old-front" in changes and "former id added" in changes
+
+
+@needs_git
+def test_the_sitemap_dates_a_hand_written_page_by_its_own_last_commit(tmp_path: Path) -> None:
+    """Issue 26: a page written by hand in docs_dir takes the date of its own last commit in the
+    sitemap, as a profile takes its data file's; a page never committed has no lastmod; neither
+    is ever the date of the build."""
+    from reader_kb import FIRST_COMMIT, make_reader_project
+
+    project = make_reader_project(tmp_path)
+    methodology = project / "site_src/methodology.md"
+    methodology.write_text(methodology.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    git(project, "commit", "-qam", "Methodology: one more line", date="2023-03-04T23:30:00-05:00")
+    (project / "site_src/draft.md").write_text("# Draft\n\nNot committed yet.\n", encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.code == 0, result.err
+    sitemap = (tmp_path / "site/sitemap-pages.xml").read_text(encoding="utf-8")
+    entries = re.findall(r"<loc>([^<]+)</loc>\s*(?:<lastmod>([^<]+)</lastmod>)?", sitemap)
+    dates = {urlsplit(loc).path: lastmod for loc, lastmod in entries}
+    first = FIRST_COMMIT[:10]
+    # The committer's own day (its offset), as git and the profiles' dates give it.
+    assert dates["/methodology/"] == "2023-03-04" and dates["/about/"] == first and dates["/"] == first
+    assert dates["/groups/bl/"] == first  # a hand-written page in a folder
+    assert dates["/draft/"] == ""
+    assert dates["/groups/red-front/"] == "2022-01-02"  # a profile: its data file's last change, as before
+    assert dt.date.today().isoformat() not in dates.values()
 
 
 def test_a_build_without_git_says_so(fixture_site: Site) -> None:

@@ -260,6 +260,28 @@ def test_each_page_is_a_group_led_by_its_own_entry_then_the_sections_that_match(
     assert three["terms"] == {"ranpil": True, "khost": True} and two["terms"] == {"ranpil": True, "khost": False}
 
 
+def test_a_hyphenated_query_is_marked_whole(site: Site) -> None:
+    """Issue 26: "Tehreek-e-Taliban" marks the hyphenated name whole, in any of its spellings, not
+    its words apart; a connector hyphened to a marked word is marked with it; a word hyphened to a
+    marked one that the query does not hold is not. The words as the page writes them are among
+    the terms Material highlights the opened page with."""
+    content = (
+        '<h2 id="ttp">Pakistan</h2><p>The Tehrik-i-Taliban Pakistan, or Tehreek-e Taliban, holds Taliban-run districts.</p>'
+        '<h2 id="leader">Leader</h2><p>Shahab al-Muhajir leads it; al-Muhajir is a name.</p>'
+    )
+    records = [page("p/", "Tehrik-i-Taliban Pakistan", content)]
+    hyphenated, muhajir = (site.ask(records, query)[0][0]["items"][0] for query in ("Tehreek-e-Taliban", "Shahab al-Muhajir"))
+    own, ttp = hyphenated[0], next(item for item in hyphenated if item["location"] == "p/#ttp")
+    assert own["title"] == "<mark>Tehrik-i-Taliban</mark> Pakistan"
+    assert ttp["text"] == (
+        "<p>The <mark>Tehrik-i-Taliban</mark> Pakistan, or <mark>Tehreek-e Taliban</mark>, holds <mark>Taliban</mark>-run districts.</p>"
+    )
+    assert {"tehreek", "taliban", "tehrik"} <= {term for term, found in ttp["terms"].items() if found}
+    assert not ttp["terms"].keys() & {"i", "e", "tehrik-i-taliban"}, "a connector would mark every letter of it on the page"
+    leader = next(item for item in muhajir if item["location"] == "p/#leader")
+    assert leader["text"] == "<p><mark>Shahab al-Muhajir</mark> leads it; <mark>al-Muhajir</mark> is a name.</p>"
+
+
 def test_text_from_the_index_reaches_material_escaped(site: Site) -> None:
     hostile = '<img src=x onerror="alert(1)"> & <b>bold</b> "quoted" \'single\''
     records = [page("p/", hostile + " Ranpil", f"<p>{hostile.replace('&', '&amp;').replace('<', '&lt;')} Ranpil</p>", names=(hostile + " Ranpil",))]

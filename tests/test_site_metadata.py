@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import subprocess
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -53,18 +54,34 @@ def test_sitemap_lists_every_page_at_the_sites_address(published_site: Site) -> 
 
 
 
+def last_commit(file: Path) -> str:
+    """The day of a file's last commit, as git gives it (the committer's own date); "" if none."""
+    done = subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(file)], cwd=ROOT, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
 def test_sitemap_dates_each_page_by_its_own_last_change(published_site: Site) -> None:
-    """Issue 26: lastmod is a page's own date from git (the one its page gives as modified), never
-    the date of the build; a page without one has none."""
+    """Issue 26: lastmod is a page's own date from git, never the date of the build: a generated
+    page's is the one its page gives as modified, a hand-written page's its own last commit (see
+    tests/test_history.py for dates unlike the build's); a page without one has none."""
+    from generator.render.layout import Layout
+
+    docs = ROOT / "site_src"
+    written = {SITE_URL + Layout().url(p.relative_to(docs).as_posix()).removeprefix("./"): p for p in docs.rglob("*.md")}
     sitemap = (published_site.root / "sitemap-pages.xml").read_text(encoding="utf-8")
     entries = re.findall(r"<loc>([^<]+)</loc>\s*(?:<lastmod>([^<]+)</lastmod>)?", sitemap)
-    dated = 0
+    dated = by_hand = 0
     for loc, lastmod in entries:
-        html = published_site.page(urlsplit(loc).path.removeprefix(BASE_PATH))
-        modified = head_meta(html).get("article:modified_time")
-        assert lastmod == (modified or ""), (loc, lastmod, modified)
+        if loc in written:
+            assert lastmod == last_commit(written[loc]), (loc, lastmod)
+            by_hand += 1
+        else:
+            html = published_site.page(urlsplit(loc).path.removeprefix(BASE_PATH))
+            modified = head_meta(html).get("article:modified_time")
+            assert lastmod == (modified or ""), (loc, lastmod, modified)
         dated += bool(lastmod)
-    assert dated >= len(profile_files())
+    assert by_hand == len(written) >= 4
+    assert dated >= len(profile_files()) + by_hand
 
 
 def test_every_page_has_its_canonical_link(published_site: Site) -> None:
@@ -99,6 +116,41 @@ def test_each_profile_has_its_own_description_and_opengraph_tags(published_site:
     home = head_meta(published_site.page(""))
     assert home["og:type"] == "website" and home["description"]
     assert home["og:title"] == "Khorasan Brief", "the home page shares as the site, not as 'Home' (issue 26)"
+
+
+def test_every_page_shares_the_sites_card(published_site: Site) -> None:
+    """Issue 26: every page names a sharing card (og:image) at its full address, a PNG of 1200 x 630
+    made by the build, with its size and a description, and asks for a large card where shared."""
+    from PIL import Image
+
+    cards = set()
+    for html_file in pages(published_site):
+        html = html_file.read_text(encoding="utf-8")
+        if find(html, "meta", **{"http-equiv": "refresh"}):
+            continue
+        meta = head_meta(html)
+        assert meta["og:image"].startswith(SITE_URL), html_file
+        assert (meta["og:image:width"], meta["og:image:height"], meta["og:image:type"]) == ("1200", "630", "image/png")
+        assert meta["og:image:alt"].startswith("Khorasan Brief: ") and meta["twitter:card"] == "summary_large_image"
+        cards.add(meta["og:image"])
+    (card,) = cards
+    file = published_site.root / card.removeprefix(SITE_URL)
+    with Image.open(file) as image:
+        assert image.format == "PNG" and image.size == (1200, 630)
+        # A picture, not a blank: the site's name and its line are drawn in a colour of their own.
+        assert len(image.getcolors(maxcolors=1 << 16) or []) > 10
+
+
+def test_render_writes_the_card_as_a_png(fixture_project: Path) -> None:
+    """`render --out` writes every generated file as the site has it, the card's bytes included."""
+    from conftest import generator_here
+    from PIL import Image
+
+    out = fixture_project / "out"
+    result = generator_here("render", "--out", str(out), cwd=fixture_project)
+    assert result.code == 0, result.err
+    with Image.open(out / "assets" / "kb-card.png") as image:
+        assert image.format == "PNG" and image.size == (1200, 630)
 
 
 def jsonld(html: str) -> str:

@@ -6,6 +6,7 @@ the site folder only once the build has succeeded (generator/mkdocs_adapter/atom
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import logging
 import re
@@ -30,9 +31,11 @@ from ..checks.site_config import DEPLOY_KEYS, Setting, deploy_problems, read_sit
 from ..model.problems import Position, Problem, ProblemsFound
 from ..model.project import Project
 from ..pipeline import build
+from ..render import card
 from ..render.layout import Layout
 from ..render.publish import encoded_url
 from ..render.site import TEMPLATE_DIR, Rendered
+from ..stages.history import read_history
 from . import csp
 from .atomic import AtomicSite
 from .build.conversion import TwoCoreConversion
@@ -72,6 +75,7 @@ class KhorasanBriefPlugin(BasePlugin[NoOptions]):
         self.edit_root: str | None = None
         self.activated: list[Page] = []
         self.generated: frozenset[str] = frozenset()  # the generated pages of this build
+        self.written_dates: Callable[[str], dt.date | None] = lambda page: None  # a hand-written page's last commit
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook also makes MkDocs keep this object from one `mkdocs serve` rebuild to the
@@ -94,6 +98,7 @@ class KhorasanBriefPlugin(BasePlugin[NoOptions]):
         _check_settings_and_folders(config, self.project.root)
         self.layout = Layout(directory_urls=config.use_directory_urls, site_url=config.site_url or None, site_name=config.site_name)
         self.edit_root = edit_root(config, self.project.root)
+        config.extra["kb_card"] = sharing_card(config)
         if not self.serving:
             self.cache = self.quick = None
         elif self.cache is None or self.cache.root != self.project.root:
@@ -138,6 +143,7 @@ class KhorasanBriefPlugin(BasePlugin[NoOptions]):
             count = len(found.problems)
             raise DataProblems(f"{count} problem{'s' if count != 1 else ''} in data/ or briefs/; nothing was built") from None
         self.search.begin(self.rendered.names)
+        self.written_dates = written_dates(config, self.project.root)
 
     def generate(self, site: Path) -> Rendered:
         """The pipeline; when serving, with the cache, and the exports made in the background for the
@@ -172,6 +178,11 @@ class KhorasanBriefPlugin(BasePlugin[NoOptions]):
         """A hand-written page says what only a build with a repository has (edit links, issues)
         between ``<!-- kb:with-repository -->`` and ``<!-- kb:without-repository``, and what to do
         instead up to ``kb:end -->``: the build keeps the part that is true of it (issue 26)."""
+        if page.file.src_uri not in self.generated and isinstance(page.meta, dict):
+            # The sitemap's lastmod of a hand-written page (overrides/sitemap-pages.xml): its own last
+            # commit, as a generated page has its data file's; none for a page never committed.
+            updated = self.written_dates(page.file.src_uri)
+            page.meta["kb_updated"] = updated.isoformat() if updated else None
         return with_or_without_repository(markdown, bool(config.repo_url))
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -272,6 +283,26 @@ def _check_settings_and_folders(config: MkDocsConfig, root: Path) -> None:
     for key in DEPLOY_KEYS:
         if getattr(config, key):
             config[key] = encoded_url(getattr(config, key))
+
+
+def written_dates(config: MkDocsConfig, root: Path) -> Callable[[str], dt.date | None]:
+    """The date of each hand-written page's last commit, from git, by its path in docs_dir (nothing
+    where git cannot tell: see stages/history.py)."""
+    docs = Path(config.docs_dir).resolve()
+    if not docs.is_relative_to(root):
+        return lambda page: None
+    folder = docs.relative_to(root).as_posix()
+    history = read_history(root, folder)
+    return lambda page: history.last_changed(f"{folder}/{page}" if folder != "." else page)
+
+
+def sharing_card(config: MkDocsConfig) -> dict[str, object] | None:
+    """What every page's head says of the sharing card (partials/kb-head.html): OpenGraph wants its
+    full address, so a build without site_url names none."""
+    if not config.site_url:
+        return None
+    url = config.site_url.rstrip("/") + "/" + card.CARD_FILE
+    return {"url": url, "width": card.WIDTH, "height": card.HEIGHT, "alt": card.alt_text(config.site_name)}
 
 
 def editor_markdown(page: str) -> bool:

@@ -35,6 +35,7 @@ from ..stages.resolve import (
 )
 from . import indexes
 from . import map as event_map
+from .card import CARD_FILE, card_png
 from .escape import (
     escape,
     html_text,
@@ -135,12 +136,12 @@ class Rendered:
     """What the render stage makes, by path inside the docs folder (which is also the path in the site)."""
 
     pages: dict[str, str]  # Markdown pages
-    files: dict[str, str]  # other generated files, copied as they are: graph.json
+    files: dict[str, str | bytes]  # other generated files, copied as they are: graph.json, the sharing card
     redirects: dict[str, str]  # HTML redirect pages; MkDocs drops one where a real page stands
     names: dict[str, list[str]] = field(default_factory=dict)  # profile URL -> every name, for search
     origins: dict[str, str] = field(default_factory=dict)  # page -> the input file it shows, for messages
 
-    def all(self) -> dict[str, str]:
+    def all(self) -> dict[str, str | bytes]:
         return {**self.pages, **self.files, **self.redirects}
 
 
@@ -319,7 +320,7 @@ def _render_site(kb: KnowledgeBase, env: jinja2.Environment, history: History, l
     graph: Network = network(kb, layout.url)
     pages = pages_with(env, kb, site_pages(kb, history, graph, layout))
     # Compact: the file is for the browser script (and people read all.json, which holds the same).
-    files = {GRAPH_FILE: json.dumps(graph.as_json(), ensure_ascii=False, separators=(",", ":")) + "\n"}
+    files: dict[str, str | bytes] = {GRAPH_FILE: json.dumps(graph.as_json(), ensure_ascii=False, separators=(",", ":")) + "\n"}
     for p in kb.profiles.values():  # "Cite this page": a BibTeX, an RIS and a CSL-JSON file per profile
         files.update(citable(p.id, p.model.name, p.path, history.last_changed(p.file), layout).files())
 
@@ -327,6 +328,7 @@ def _render_site(kb: KnowledgeBase, env: jinja2.Environment, history: History, l
         return layout.absolute(path) or layout.url(path)
 
     files[spelling.SCRIPT_FILE] = spelling.script()  # the spelling rules, for kb-names.js
+    files[CARD_FILE] = card_png(layout.site_name, layout.site_url)  # og:image: one card for every page
     files[FEED_FILE] = atom_feed(history, profile_files(kb), href, layout.site_url, layout.site_name)
     taken = {layout.dest(path) for path in pages} | set(files)
     names = {

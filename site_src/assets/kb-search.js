@@ -211,16 +211,41 @@ function found(text, terms, m) {
   return spans;
 }
 
+/* Words marked one after the other read as one mark: across spaces, as on the page Material
+   highlights, and across the hyphens and connectors of a hyphenated name, so that a hyphenated query
+   highlights whole ("Tehreek-e-Taliban" marks "Tehrik-i-Taliban", issue 26); a connector hyphened to
+   a marked word ("al-Muhajir") is part of it. kb-highlight.js does the same on the page opened. */
+var GAP = /^[\s\-\u2010\u2011]+(?:(\p{L}+)[\s\-\u2010\u2011]+)?$/u;
+var LEADING = /(?:^|[^\p{L}\p{N}])(\p{L}+)[\-\u2010\u2011]$/u;
+
+function connector(word) {
+  return word !== undefined && spellingKey(word) === "";
+}
+
+function joined(text, spans) {
+  var out = [];
+  spans.forEach(function (span) {
+    var start = span[0];
+    var before = LEADING.exec(text.slice(Math.max(0, start - 8), start));
+    if (before && connector(before[1])) start -= before[1].length + 1;
+    var last = out[out.length - 1];
+    var gap = last ? GAP.exec(text.slice(last[1], start)) : null;
+    if (last && (last[1] >= start || (gap && (gap[1] === undefined || connector(gap[1]))))) last[1] = Math.max(last[1], span[1]);
+    else out.push([start, span[1]]);
+  });
+  return out;
+}
+
 /* HTML of `text` from `start` to `end`, its matches marked. */
 function marked(text, spans, start, end) {
   var out = "", at = start;
-  spans.forEach(function (span) {
+  joined(text, spans).forEach(function (span) {
     if (span[1] <= start || span[0] >= end) return;
-    out += escapeHTML(text.slice(at, span[0])) + "<mark>" + escapeHTML(text.slice(span[0], span[1])) + "</mark>";
-    at = span[1];
+    var from = Math.max(span[0], at), to = Math.min(span[1], end);
+    out += escapeHTML(text.slice(at, from)) + "<mark>" + escapeHTML(text.slice(from, to)) + "</mark>";
+    at = to;
   });
-  // Words marked one after the other read as one mark, as on the page Material highlights.
-  return (out + escapeHTML(text.slice(at, end))).replace(/<\/mark>(\s+)<mark>/g, "$1");
+  return out + escapeHTML(text.slice(at, end));
 }
 
 function excerpt(text, spans) {
@@ -244,6 +269,17 @@ function termsIn(text, terms, m) {
     result[term] = present.some(function (word) { return matchesSpelled(term, word, m); });
   });
   return result;
+}
+
+/* The terms, and the words they matched as the section writes them: Material highlights the page
+   opened on the words of the terms it is given (its address's "h"), so "Tehrik" is marked there
+   when "Tehreek" found it. Added once the score is counted: a form is not another term found. */
+function withForms(present, heading, headingSpans, text, spans) {
+  var terms = Object.assign({}, present);
+  [[heading, headingSpans], [text, spans]].forEach(function (pair) {
+    pair[1].forEach(function (span) { terms[pair[0].slice(span[0], span[1]).toLowerCase()] = true; });
+  });
+  return terms;
 }
 
 function count(found) {
@@ -272,7 +308,7 @@ function group(m, hit, row, fragment, terms, key) {
       title: marked(heading, headingSpans, 0, heading.length),
       text: excerpt(text, spans),
       score: anchor ? hit.score * count(present) / total : hit.score,
-      terms: present
+      terms: withForms(present, heading, headingSpans, text, spans)
     };
     if (!anchor && fragment.n.length) {
       // One element per tag: Material lays a tag's children out as flex items, which would space a

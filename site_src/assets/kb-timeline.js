@@ -26,6 +26,7 @@
   var SCALES = { years: 110, months: 1100 }; // px per year; "decades" fits the whole span in the box
   var LANE = 24; // px between two rows of events
   var GAP = 10; // px between an event's label and the next event in its row
+  var EXTRA = 6 + 4; // px an event takes besides its mark and its text: the gap between them, the label's padding
 
   /* A day (YYYY-MM-DD) in years: where it starts, or (end) where it ends. */
   function at(day, end) {
@@ -213,10 +214,20 @@
     shown.slice().sort(function (a, b) { return a.start - b.start || a.end - b.end; }).forEach(function (event) {
       var left = self.x(event.start);
       var bar = Math.max(8, self.x(event.end) - left);
-      var text = labelled(event.name, event.when);
-      var total = bar + 6 + measure(text);
+      var full = labelled(event.name, event.when);
+      var text = full;
+      var total = bar + EXTRA + measure(text);
       // A label that would run past the end of the axis goes on the left of its mark instead.
       var flip = left + total > limit && left + bar - total >= 0;
+      if (left + total > limit && !flip) {
+        // No room either way (a narrow screen): the side with more room, and a shorter label that
+        // fits it in whole words (the name without its date, else its first words and "…"); the
+        // full label is the title, and the list below the chart has it too.
+        var right = limit - left - bar - EXTRA, before = left - EXTRA;
+        flip = before > right;
+        text = shortened(full, flip ? before : right, measure);
+        total = bar + EXTRA + measure(text);
+      }
       var from = flip ? left + bar - total : left;
       var row = 0;
       while (row < rows.length && rows[row] > from - GAP) row += 1;
@@ -238,9 +249,7 @@
       var label = document.createElement("span");
       label.className = "kb-chrono-label";
       label.textContent = text;
-      label.title = text;
-      // No room either way (a narrow screen): the label stops at the edge with an ellipsis.
-      if (!flip && left + total > limit) label.style.maxWidth = Math.max(40, Math.floor(limit - left - bar - 10)) + "px";
+      label.title = full;
       item.appendChild(mark);
       item.appendChild(label);
       self.inner.appendChild(item);
@@ -248,6 +257,22 @@
     });
     return { rows: rows.length, right: Math.max.apply(null, rows.concat([0])) };
   };
+
+  /* A label within `room` px, never cut inside a word (issue 26: "Foundin…" at 390 px): the whole
+     label, else the name without its date, else as many of the name's first words as fit, with "…"
+     (at least the first word): always the label's first words. */
+  function shortened(full, room, measure) {
+    if (measure(full) <= room) return full;
+    var name = full.slice(0, full.lastIndexOf(" ("));
+    if (measure(name) <= room) return name;
+    var words = name.split(" ");
+    var count = 1;
+    while (count < words.length - 1 && measure(words.slice(0, count + 1).join(" ") + "\u2026") <= room) count += 1;
+    var kept = words.slice(0, count);
+    var open = kept.map(function (w) { return w.charAt(0) === "(" && w.indexOf(")") < 0; }).lastIndexOf(true);
+    if (open > 0) kept = kept.slice(0, open); // not "… (March…": a bracket is kept closed or left out
+    return kept.join(" ").replace(/[,;:]$/, "") + "\u2026";
+  }
 
   Chart.prototype.measurer = function () {
     var canvas = document.createElement("canvas").getContext("2d");

@@ -96,7 +96,52 @@
     });
   }
 
+  /* Search opens a page with the words it found in its address (?h=), and Material marks them there
+     word by word, leaving the hyphens and connectors of a hyphenated name between its marks
+     ("Tehrik-i-Taliban" in two pieces). As in the result list (kb-search.js), marks one after the other
+     across hyphens, or across a connector between hyphens or spaces, become one mark, and a connector
+     hyphened to a marked word ("al-Muhajir") is marked with it: a hyphenated query highlights whole
+     (issue 26). */
+  var GAP = /^[\s\-\u2010\u2011]*[\-\u2010\u2011][\s\-\u2010\u2011]*$|^[\s\-\u2010\u2011]+(\p{L}+)[\s\-\u2010\u2011]+$/u;
+  var LEADING = /(?:^|[^\p{L}\p{N}])(\p{L}+)[\-\u2010\u2011]$/u;
+
+  function connector(word) {
+    return word !== undefined && window.KhorasanNames !== undefined && window.KhorasanNames.spellingKey(word) === "";
+  }
+
+  function joinMarks(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("mark[data-md-highlight]"), function (mark) {
+      if (!mark.isConnected) return; // joined into the one before it
+      var before = mark.previousSibling;
+      var lead = before && before.nodeType === 3 ? LEADING.exec(before.data.slice(-8)) : null;
+      if (lead && connector(lead[1])) mark.insertBefore(before.splitText(before.data.length - lead[1].length - 1), mark.firstChild);
+      for (;;) {
+        var gap = mark.nextSibling, next = gap && gap.nextSibling;
+        if (!gap || gap.nodeType !== 3 || !next || next.nodeName !== "MARK" || !next.hasAttribute("data-md-highlight")) return;
+        var found = GAP.exec(gap.data);
+        if (!found || (found[1] !== undefined && !connector(found[1]))) return;
+        mark.appendChild(gap);
+        while (next.firstChild) mark.appendChild(next.firstChild);
+        next.remove();
+      }
+    });
+  }
+
+  function highlightWhole() {
+    if (!new URLSearchParams(window.location.search).get("h")) return;
+    var root = document.querySelector('[data-md-component="content"]') || document.body;
+    joinMarks(root);
+    // Material marks the page once it has read the search configuration, after this script has run.
+    new MutationObserver(function (records) {
+      var marked = records.some(function (record) {
+        return Array.prototype.some.call(record.addedNodes, function (node) { return node.nodeName === "MARK"; });
+      });
+      if (marked) joinMarks(root);
+    }).observe(root, { childList: true, subtree: true });
+  }
+
   function start() {
+    highlightWhole();
     nameSearchDialog();
     hintWideTables();
     var pending = 0;

@@ -234,7 +234,8 @@ class QuickRebuild(BasePlugin[NoOptions]):
             staging.mkdir()
             writes = self._build_pages(last, pages, staging)
             for number, (path, content) in enumerate(changed.files.items()):
-                writes.append((_write(staging / f"f{number}", content.encode("utf-8")), last.site / path))
+                data = content if isinstance(content, bytes) else content.encode("utf-8")
+                writes.append((_write(staging / f"f{number}", data), last.site / path))
             step("pages built")
             for source, target in writes:
                 _replace(source, target)
@@ -389,7 +390,7 @@ class _Collector:
 @dataclass
 class _Changes:
     pages: list[str]
-    files: dict[str, str]  # generated files and redirect pages whose content changed, by path in the site
+    files: dict[str, str | bytes]  # generated files and redirect pages whose content changed, by path in the site
 
 
 def _changes(before: Rendered, now: Rendered) -> _Changes:
