@@ -242,7 +242,8 @@ def _world(kb: KnowledgeBase, jobs: list[PageJob]) -> tuple[object, ...]:
         [job.path for job in jobs],
         kb.names,
         {i: (p.kind, p.model.name) for i, p in kb.profiles.items()},
-        {i: (source.title, source.title_is_descriptive) for i, source in kb.sources.items()},
+        # A source's publisher names it in the words of every change that cites it (render/changes.py).
+        {i: (source.title, source.title_is_descriptive, source.publisher) for i, source in kb.sources.items()},
         {slug: brief.meta.title for slug, brief in kb.briefs.items()},
         kb.short,
     )

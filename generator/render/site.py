@@ -35,6 +35,7 @@ from ..stages.resolve import (
 )
 from . import indexes
 from . import map as event_map
+from .changes import Names, days, profile_changes
 from .escape import (
     escape,
     html_text,
@@ -192,6 +193,7 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
     """Every Markdown page the site gets from the knowledge base, in a fixed order."""
     layout = layout or Layout()
     sections = Sections(kb, layout.url)
+    names = Names.of(kb)
 
     def profile_context(p: ProfileView) -> dict[str, object]:
         updated = history.last_changed(p.file)
@@ -210,7 +212,7 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
             "cite": cite.text(),
             "history_state": history.state or "",
             "history_key": f"{changes[0].sha if changes else ''}:{history.count_of(p.file)}",
-            "changes": changes,
+            "changes": profile_changes(history, p.file, PROFILE_CHANGES, names),
             "change_count": history.count_of(p.file),
             **dict(zip(("map", "map_caption"), profile_map(kb, p, layout), strict=True)),
             "address": layout.absolute(p.path) or "",
@@ -235,8 +237,13 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
     jobs += [PageJob(path, template, {"layout": layout}) for path, template in INDEX_PAGES.items()]
     jobs.append(PageJob(NETWORK_PAGE, "network.md.j2", {"network": graph, "table_limit": NETWORK_TABLE_LIMIT}))
     jobs.append(PageJob(MAP_PAGE, "map.md.j2", functools.partial(map_context, kb, layout)))
-    jobs.append(PageJob(CHANGES_PAGE, "changes.md.j2", {"history": history, "files": profile_files(kb)}))
+    jobs.append(PageJob(CHANGES_PAGE, "changes.md.j2", functools.partial(changes_context, kb, history, names)))
     return jobs
+
+
+def changes_context(kb: KnowledgeBase, history: History, names: Names) -> dict[str, object]:
+    """The "What changed" page's context: the newest commits by day, in a reader's words."""
+    return {"state": history.state or "", "days": days(history, profile_files(kb), names)}
 
 
 def linker(layout: Layout, page_path: str) -> event_map.Href:
@@ -325,7 +332,7 @@ def _render_site(kb: KnowledgeBase, env: jinja2.Environment, history: History, l
         return layout.absolute(path) or layout.url(path)
 
     files[spelling.SCRIPT_FILE] = spelling.script()  # the spelling rules, for kb-names.js
-    files[FEED_FILE] = atom_feed(history, profile_files(kb), href, layout.site_url, layout.site_name)
+    files[FEED_FILE] = atom_feed(history, profile_files(kb), Names.of(kb), href, layout.site_url, layout.site_name)
     taken = {layout.dest(path) for path in pages} | set(files)
     names = {
         layout.url(p.path): [p.model.name, *p.model.other_names, *(named_by(a.name, kb.publishers(a.cite)) for a in p.model.unconfirmed_names)]
