@@ -217,7 +217,7 @@ WHOLE_PAGES: dict[str, frozenset[str]] = {
     "map.md": frozenset({"profile"}),  # events' places, dates, types and the groups linked to them
     "sources/index.md": frozenset({"source", "citations"}),
     "briefs/index.md": frozenset({"brief"}),
-    "changes.md": frozenset(),
+    "changes.md": frozenset({"source"}),  # a change names the sources it cites by their publisher
 }
 NARRATIVE = frozenset({"summary", "sections"})
 
@@ -242,8 +242,7 @@ def _world(kb: KnowledgeBase, jobs: list[PageJob]) -> tuple[object, ...]:
         [job.path for job in jobs],
         kb.names,
         {i: (p.kind, p.model.name) for i, p in kb.profiles.items()},
-        # A source's publisher names it in the words of every change that cites it (render/changes.py).
-        {i: (source.title, source.title_is_descriptive, source.publisher) for i, source in kb.sources.items()},
+        {i: (source.title, source.title_is_descriptive) for i, source in kb.sources.items()},
         {slug: brief.meta.title for slug, brief in kb.briefs.items()},
         kb.short,
     )

@@ -197,7 +197,7 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
 
     def profile_context(p: ProfileView) -> dict[str, object]:
         updated = history.last_changed(p.file)
-        changes = history.changes_of(p.file, PROFILE_CHANGES)
+        changes = profile_changes(history, p.file, PROFILE_CHANGES, names)
         cite = citable(p.id, p.model.name, p.path, updated, layout)
         description = describe(plain_text(p.summary.text))
         return {
@@ -211,8 +211,10 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
             "description": description,
             "cite": cite.text(),
             "history_state": history.state or "",
-            "history_key": f"{changes[0].sha if changes else ''}:{history.count_of(p.file)}",
-            "changes": profile_changes(history, p.file, PROFILE_CHANGES, names),
+            # What the Changes section says, as one string, which the render cache signs: its words
+            # name sources and profiles whose files this page may not otherwise draw on.
+            "history_key": repr(changes),
+            "changes": changes,
             "change_count": history.count_of(p.file),
             **dict(zip(("map", "map_caption"), profile_map(kb, p, layout), strict=True)),
             "address": layout.absolute(p.path) or "",
