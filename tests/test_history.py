@@ -415,6 +415,8 @@ def test_what_is_read_per_build_is_bounded(tmp_path: Path, monkeypatch: pytest.M
     assert history.count_of("data/groups/big.yaml") == 100
     newest = range(99, 99 - history_module.CHANGES_PER_FILE, -1)
     assert [describe(c.edits, "profile", NAMES) for c in history.changes_of("data/groups/big.yaml")] == [f"Changed the name to Big {n}." for n in newest]
+    older = history.changes[history_module.CHANGES_PER_FILE]
+    assert older.edits == () and describe(older.edits, "profile", NAMES) == "Changed (older changes are not described)."
     assert len(parsed) <= history_module.CHANGES_PER_FILE + 1
     size = profile.stat().st_size
     assert len(outputs[0]) < size, "the log lists paths and blob ids, not contents"

@@ -118,8 +118,8 @@ def profile_changes(history: h.History, file: str, limit: int, names: Names) -> 
 
 
 def describe(edits: Iterable[h.Edit], kind: str, names: Names) -> str:
-    """What one commit did to one file, as a sentence; "Changed." where the history did not compare
-    its versions (an older change, beyond CHANGES_PER_FILE)."""
+    """What one commit did to one file, as a sentence; "Changed (...)" where the history did not
+    compare its versions (an older change, beyond CHANGES_PER_FILE)."""
     words: list[str] = []
     more = 0
     for edit in edits:
@@ -129,8 +129,8 @@ def describe(edits: Iterable[h.Edit], kind: str, names: Names) -> str:
             words.append(phrase(edit, kind, names))
     if more:
         words.append(f"and {more} more change{'s' if more != 1 else ''}")
-    if not words:
-        return "Changed."
+    if not words:  # the history compares only each file's newest CHANGES_PER_FILE changes (its bound)
+        return "Changed (older changes are not described)."
     text = "; ".join(words)
     return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
 
@@ -176,7 +176,7 @@ def _named(edit: h.Edit, one: str, many: str) -> str:
 _ASPECTS = {
     "text": "wording",
     "attribution": "attribution",
-    "derived": "note on how a date was worked out",
+    "derived": "dating note",  # how a date was worked out from the source's words
     "note": "note",
     "dates": "dates",
     "ended": "end",
