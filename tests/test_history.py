@@ -86,6 +86,45 @@ def test_a_change_is_told_in_a_readers_words_with_whose_source_it_is() -> None:
     assert words("a: &x 1\nb: *x\n", BEFORE) == "Changed it in a version this site could not read."  # anchors: refused, as in data/
 
 
+SECTIONED = (
+    BEFORE
+    + """sections:
+  - title: Origins
+    claims:
+      - {text: Founded in a test., cite: ["alpha-report, para 2"]}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (BEFORE, SECTIONED, "Added the section “Origins”, cited to Test Desk."),
+        (SECTIONED, SECTIONED.replace("title: Origins", "title: Beginnings"), "Renamed the section “Origins” to “Beginnings”."),
+        (SECTIONED, SECTIONED.replace("Founded in a test.", "Founded in a fictional test."), "Revised a statement in “Origins”."),
+        (
+            SECTIONED,
+            SECTIONED.replace('cite: ["alpha-report, para 2"]}', 'cite: ["alpha-report, para 2"], status: claimed, by: the Front}'),
+            "Revised the attribution of a statement in “Origins”.",
+        ),
+        (SECTIONED, SECTIONED + "      - {text: Another., cite: [beta-news]}\n", "Added a statement to “Origins”, cited to Beta Wire."),
+        (BEFORE, BEFORE.replace("cite: [beta-news]}\n", "cite: [beta-news], ended: true}\n"), "Marked the relationship “rival of Blue League” as ended."),
+        (BEFORE, BEFORE.replace("cite: [beta-news]}\n", "cite: [beta-news], since: 2019}\n"), "Revised the dates of the relationship “rival of Blue League”."),
+        (
+            BEFORE,
+            BEFORE.replace("values: [{value: 1000, as_of: 2023, cite: [alpha-report]}]", "values: []"),
+            ("Removed the value 1,000 given by Test Desk from the strength figure."),
+        ),
+        (BEFORE, BEFORE + "former_ids: [old-front]\n", "Added the former address old-front, which now leads here."),
+        (BEFORE, BEFORE + "areas: [Afghanistan, Central Asia]\n", "Added the areas Afghanistan and Central Asia."),
+        (BEFORE, BEFORE.replace("aliases: [{name: RF, cite: [beta-news]}]", "aliases: []"), "Removed the alias RF."),
+        (BEFORE, BEFORE.replace("name: Red Front", "name: Red Front Movement"), "Changed the name to Red Front Movement."),
+    ],
+)
+def test_each_part_of_a_profile_is_named_in_words(before: str, after: str, expected: str) -> None:
+    assert words(before, after) == expected
+
+
 def test_the_facts_of_the_summary_box_are_named_not_their_field() -> None:
     before = BEFORE + "founded: 2015\nstatus: active\n"
     cited = before + 'facts_cite:\n  founded: ["alpha-report, para 2"]\n  status: [beta-news]\n'
