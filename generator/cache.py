@@ -217,7 +217,7 @@ WHOLE_PAGES: dict[str, frozenset[str]] = {
     "map.md": frozenset({"profile"}),  # events' places, dates, types and the groups linked to them
     "sources/index.md": frozenset({"source", "citations"}),
     "briefs/index.md": frozenset({"brief"}),
-    "changes.md": frozenset(),
+    "changes.md": frozenset({"source"}),  # a change names the sources it cites by their publisher
 }
 NARRATIVE = frozenset({"summary", "sections"})
 

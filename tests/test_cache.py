@@ -367,7 +367,32 @@ def test_the_pages_of_the_whole_are_rendered_again_when_what_they_show_changes(p
     assert rebuilt_after(person, f"  since: {year}\n", "  since: 1766\n") == indexes
     assert rebuilt_after(first(project, "events"), "  text: ", "  text: Told anew ") == {"timeline.md"}
     assert rebuilt_after(project.briefs_dir / "brief-1.md", "The [[", "Indeed the [[") == {"briefs/index.md"}
-    assert rebuilt_after(first(project, "sources"), "publisher: ", "publisher: Other ") == {"network.md", "timeline.md", "sources/index.md"}
+    # What changed names a change's sources by their publisher.
+    assert rebuilt_after(first(project, "sources"), "publisher: ", "publisher: Other ") == {"network.md", "timeline.md", "sources/index.md", "changes.md"}
     # A citation more changes how often the source is cited, which its index shows.
     source = sorted((project.data_dir / "sources").glob("*.yaml"))[0].stem
     assert "sources/index.md" in rebuilt_after(person, "  cite:\n", f"  cite:\n  - {source}, para 99\n")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_change_names_a_source_as_it_is_named_now(tmp_path: Path) -> None:
+    """A profile's Changes section can name a source the profile no longer cites ("cited the alias
+    Abu Test to Test Desk instead of Beta Wire"): a new publisher of that source reaches the page."""
+    import subprocess
+
+    from conftest import copy_project
+
+    root = copy_project(tmp_path, FIXTURE_KB)
+    env = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run([*env, "init", "-q"], cwd=root, check=True)
+    subprocess.run([*env, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*env, "commit", "-qm", "Fixture"], cwd=root, check=True)
+    edit(root / "data/people/jo-leader.yaml", "{name: Abu Test, cite: [beta-news]}", '{name: Abu Test, cite: ["alpha-report, para 4"]}')
+    subprocess.run([*env, "commit", "-qam", "Re-cite"], cwd=root, check=True)
+    project = Project(root)
+    cache = BuildCache(project.root)
+    assert "instead of Beta Wire" in build(project, cache=cache).pages["people/jo-leader.md"]
+    edit(root / "data/sources/beta-news.yaml", "publisher: Beta Wire", "publisher: Gamma Wire")
+    got = build(project, cache=cache)
+    assert got == fresh(project), first_difference(got, fresh(project))
+    assert "instead of Gamma Wire" in got.pages["people/jo-leader.md"]

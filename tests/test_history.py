@@ -1,5 +1,6 @@
 """What changed, from git (generator/stages/history.py): each profile's last change and its changes
-in a reader's words, the "What changed" page and its Atom feed, and builds without a history.
+in a reader's words (generator/render/changes.py), the "What changed" page and its Atom feed, and
+builds without a history.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT, Site, mkdocs_build
-from htmlq import below, find, section_after
+from htmlq import article, below, find, section_after
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.stages.history import SHALLOW, History, changed_fields, read_history
+from generator.render.changes import Names, describe
+from generator.stages.history import SHALLOW, History, changed, read_history
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -38,30 +40,104 @@ def git(repo: Path, *args: str, date: str | None = None) -> str:
     return done.stdout
 
 
-def test_changed_fields_name_what_changed_in_a_readers_words() -> None:
-    before = """id: red-front
+# How the fixture knowledge base names its sources (by publisher) and profiles.
+NAMES = Names({"alpha-report": "Test Desk", "beta-news": "Beta Wire"}, {"blue-league": "Blue League", "jo-leader": "Jo Leader"})
+
+
+def words(before: str | None, after: str | None, kind: str = "profile") -> str:
+    return describe(changed(before, after), kind, NAMES)
+
+
+BEFORE = """id: red-front
 name: Red Front
-aliases: [RF]
-type: militant group
-summary: {text: A group., cite: [alpha-report]}
+aliases: [{name: RF, cite: [beta-news]}]
+type: militant-group
+summary: {text: A group., cite: ["alpha-report, para 1"]}
 figures:
   - {id: strength, label: Strength, unit: fighters, values: [{value: 1000, as_of: 2023, cite: [alpha-report]}]}
 relationships:
   - {type: rival-of, target: blue-league, cite: [beta-news]}
 """
+
+
+def test_a_change_is_told_in_a_readers_words_with_whose_source_it_is() -> None:
     after = (
-        before.replace("aliases: [RF]", "aliases: [RF, Front Rouge]").replace(
+        BEFORE.replace("[{name: RF, cite: [beta-news]}]", "[{name: RF, cite: [beta-news]}, {name: Front Rouge, cite: [beta-news]}]").replace(
             "as_of: 2023, cite: [alpha-report]}]}",
-            "as_of: 2023, cite: [alpha-report]}, {value: 6000, as_of: 2021, cite: [beta-news]}]}",
+            "as_of: 2023, cite: [alpha-report]}, {value: 6000, qualifier: about, as_of: 2021-08, cite: [beta-news]}]}",
         )
         + "  - {type: led-by, target: jo-leader, cite: [alpha-report]}\nfounded: 2015\n"
     )
-    assert changed_fields(before, after) == ["alias added", "figure value added (Strength)", "leader added", "founded added"]
-    assert changed_fields(None, after) == ["profile added"]
-    assert changed_fields(after, None) == ["profile removed"]
-    assert changed_fields(before, before.replace("A group.", "A fictional group.")) == ["summary changed"]
-    assert changed_fields(before, "name: [unclosed") == ["file changed"]
-    assert changed_fields("a: &x 1\nb: *x\n", before) == ["file changed"]  # anchors: refused, as in data/
+    assert words(BEFORE, after) == (
+        "Added the alias Front Rouge, cited to Beta Wire; added the value about 6,000 to the strength figure, given by Beta Wire"
+        " (August 2021); added the relationship “led by Jo Leader”, cited to Test Desk; added the founding date."
+    )
+    assert words(None, after) == "Added the profile."
+    assert words(after, None) == "Removed the profile."
+    assert words(None, "id: beta-news\ntitle: T\n", "source") == "Added the source."
+    assert words(BEFORE, BEFORE.replace("A group.", "A fictional group.")) == "Revised the summary."
+    assert words(BEFORE, BEFORE.replace('"alpha-report, para 1"]}', '"alpha-report, para 1", beta-news]}')) == "Added a citation to Beta Wire for the summary."
+    assert words(BEFORE, BEFORE.replace('"alpha-report, para 1"]}', '"alpha-report, para 2"]}')) == "Changed the passages cited for the summary."
+    assert words(BEFORE, BEFORE.replace("value: 1000,", "value: 1200,")) == "Changed the value given by Test Desk in the strength figure from 1,000 to 1,200."
+    assert words(BEFORE, BEFORE.replace("  - {type: rival-of, target: blue-league, cite: [beta-news]}\n", "")) == (
+        "Removed the relationship “rival of Blue League”."
+    )
+    assert words(BEFORE, "# a comment\n" + BEFORE) == "Reformatted it, with no change a reader sees."
+    assert words(BEFORE, "name: [unclosed") == "Changed it in a version this site could not read."
+    assert words("a: &x 1\nb: *x\n", BEFORE) == "Changed it in a version this site could not read."  # anchors: refused, as in data/
+
+
+SECTIONED = (
+    BEFORE
+    + """sections:
+  - title: Origins
+    claims:
+      - {text: Founded in a test., cite: ["alpha-report, para 2"]}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (BEFORE, SECTIONED, "Added the section “Origins”, cited to Test Desk."),
+        (SECTIONED, SECTIONED.replace("title: Origins", "title: Beginnings"), "Renamed the section “Origins” to “Beginnings”."),
+        (SECTIONED, SECTIONED.replace("Founded in a test.", "Founded in a fictional test."), "Revised a statement in “Origins”."),
+        (
+            SECTIONED,
+            SECTIONED.replace('cite: ["alpha-report, para 2"]}', 'cite: ["alpha-report, para 2"], status: claimed, by: the Front}'),
+            "Revised the attribution of a statement in “Origins”.",
+        ),
+        (SECTIONED, SECTIONED + "      - {text: Another., cite: [beta-news]}\n", "Added a statement to “Origins”, cited to Beta Wire."),
+        (BEFORE, BEFORE.replace("cite: [beta-news]}\n", "cite: [beta-news], ended: true}\n"), "Marked the relationship “rival of Blue League” as ended."),
+        (BEFORE, BEFORE.replace("cite: [beta-news]}\n", "cite: [beta-news], since: 2019}\n"), "Revised the dates of the relationship “rival of Blue League”."),
+        (
+            BEFORE,
+            BEFORE.replace("values: [{value: 1000, as_of: 2023, cite: [alpha-report]}]", "values: []"),
+            ("Removed the value 1,000 given by Test Desk from the strength figure."),
+        ),
+        (BEFORE, BEFORE + "former_ids: [old-front]\n", "Added the former address old-front, which now leads here."),
+        (BEFORE, BEFORE + "areas: [Afghanistan, Central Asia]\n", "Added the areas Afghanistan and Central Asia."),
+        (BEFORE, BEFORE.replace("aliases: [{name: RF, cite: [beta-news]}]", "aliases: []"), "Removed the alias RF."),
+        (BEFORE, BEFORE.replace("name: Red Front", "name: Red Front Movement"), "Changed the name to Red Front Movement."),
+    ],
+)
+def test_each_part_of_a_profile_is_named_in_words(before: str, after: str, expected: str) -> None:
+    assert words(before, after) == expected
+
+
+def test_the_facts_of_the_summary_box_are_named_not_their_field() -> None:
+    before = BEFORE + "founded: 2015\nstatus: active\n"
+    cited = before + 'facts_cite:\n  founded: ["alpha-report, para 2"]\n  status: [beta-news]\n'
+    assert words(before, cited) == "Added citations to Test Desk and Beta Wire for the founding date and the status in the summary box."
+    recited = cited.replace("status: [beta-news]", 'status: ["alpha-report, para 5"]')
+    assert words(cited, recited) == "Cited the status in the summary box to Test Desk instead of Beta Wire."
+    assert words(cited, before) == "Removed the citations for the founding date and the status in the summary box."
+    sourced = (
+        "id: beta-news\ntitle: Beta\npublisher: Beta Wire\nsummary: S.\n",
+        "id: beta-news\ntitle: Beta News\npublisher: Beta Wire\nsummary: S.\nfurniture: [3]\narchive: 002_beta.txt\n",
+    )
+    assert words(*sourced, kind="source") == "Revised the title; added which paragraphs are set aside as page furniture; added the archived copy of its text."
 
 
 @needs_git
@@ -82,9 +158,9 @@ def test_history_reads_each_commits_fields_in_one_call(tmp_path: Path, monkeypat
     history = read_history(tmp_path)
     assert len(calls) == 3, "a log and two reads of blobs per build, whatever the number of files"
     assert history.known and history.last_changed("data/groups/a.yaml") == dt.date(2021, 2, 3)
-    assert [(c.subject, c.fields) for c in history.changes_of("data/groups/a.yaml")] == [
-        ("A: alias and founding; add B", ("alias added", "founded added")),
-        ("Add A", ("profile added",)),
+    assert [(c.subject, describe(c.edits, "profile", NAMES)) for c in history.changes_of("data/groups/a.yaml")] == [
+        ("A: alias and founding; add B", "Added the alias Alpha; added the founding date."),
+        ("Add A", "Added the profile."),
     ]
     (latest, first) = history.commits()
     assert [f.file for f in latest.files] == ["data/groups/a.yaml", "data/groups/b.yaml"]
@@ -112,8 +188,9 @@ def test_a_shallow_clone_shows_no_dates_rather_than_wrong_ones(reader_site: Site
     # The same project with its whole history dates the profile and lists its changes.
     full = reader_site.page("groups/red-front")
     assert "2 January 2022" in full
-    changes = section_after(full, "changes")
-    assert "Red Front: renamed from old-front" in changes and "former id added" in changes
+    changes = " ".join(section_after(full, "changes").split())
+    assert "Added the former address old-front, which now leads here." in changes
+    assert "renamed from old-front" not in changes, "the commit's subject is not the text of a change"
 
 
 @needs_git
@@ -155,32 +232,25 @@ def test_the_atom_feed_lists_the_latest_changes(reader_site: Site) -> None:
     feed = feedparser.parse((reader_site.root / "changes.xml").read_bytes())
     assert not feed.bozo, feed.bozo_exception
     assert feed.version == "atom10"
-    assert [e.title for e in feed.entries] == ["Red Front: renamed from old-front", "Fixture knowledge base"]
+    titles = [e.title for e in feed.entries]
+    assert titles[0] == "Red Front: Added the former address old-front, which now leads here."
+    assert len(titles) == 2 and titles[1].startswith("Changes to ") and titles[1].endswith(" more")
     assert feed.entries[0].updated == "2022-01-02T12:00:00+00:00"
-    assert "former id added" in feed.entries[0].summary
+    assert "Added the former address old-front" in feed.entries[0].content[0].value
     assert feed.entries[0].link.endswith("groups/red-front/")
     page = reader_site.page("changes")
     assert find(page, "a", href="../changes.xml")
     assert [h.attrs["id"] for h in find(page, "h2")] == ["changes-2022-01-02", "changes-2021-05-06"]
-    assert find(page, "p", class_="kb-change")[0].attrs["id"].startswith("change-")
+    assert find(page, "div", class_="kb-change")[0].attrs["id"].startswith("change-")
     assert find(reader_site.page("groups/red-front"), "link", type="application/atom+xml")
 
 
-def test_a_profile_lists_its_changes_by_their_headlines() -> None:
-    from generator.stages.history import HEADLINE, headline
-
-    assert headline("Audit fixes, each with its siblings: June 2015 cited to para 2; more") == "Audit fixes, each with its siblings"
-    assert headline("Data: cite the box") == "Data: cite the box"  # no clause long enough to stand alone
-    long = "word " * 40
-    assert len(headline(long)) <= HEADLINE and headline(long).endswith(" …")
-
-
-def test_a_long_list_of_changed_fields_is_counted_in_words() -> None:
+def test_a_long_list_of_changes_is_counted_in_words() -> None:
     before = "id: a\nname: A\ntype: t\nsummary: {text: S., cite: [x]}\n"
     five = before.replace("type: t", "type: u").replace("S.", "T.").replace("id: a", "id: a\naliases: [B]\nfounded: 2015\ndissolved: 2020")
-    assert changed_fields(before, five) == ["alias added", "founded added", "dissolved added", "type changed", "1 more change"]
+    assert words(before, five) == "Added the alias B; added the founding date; added the date it was dissolved; changed the type; and 1 more change."
     six = five.replace("type: u", "type: u\nareas: [Q]")
-    assert changed_fields(before, six)[-1] == "2 more changes"
+    assert words(before, six).endswith("; and 2 more changes.")
 
 
 def summary_rows(html: str) -> dict[str, str]:
@@ -249,21 +319,21 @@ def test_history_without_git_installed_is_empty(tmp_path: Path, monkeypatch: pyt
 # -- the history is input a pull request controls (issue 24) ----------------------------------------
 
 
-def test_a_headline_is_cut_at_a_word_or_at_a_fixed_length() -> None:
-    from generator.stages.history import HEADLINE, headline
+def test_text_from_git_is_cut_at_a_word_or_at_a_fixed_length() -> None:
+    from generator.stages.history import clean
 
     unbroken = "x" * 300
-    assert headline(unbroken) == "x" * (HEADLINE - 1) + "…"
-    words = "lorem ipsum " * 30
-    shown = headline(words)
-    assert len(shown) <= HEADLINE and shown.endswith(" …") and words[len(shown) - 2] == " " and words.startswith(shown[:-2])
+    assert clean(unbroken, 90) == "x" * 89 + "…"
+    text = "lorem ipsum " * 30
+    shown = clean(text, 90)
+    assert len(shown) <= 90 and shown.endswith(" …") and text[len(shown) - 2] == " " and text.startswith(shown[:-2])
 
 
 def test_old_versions_of_any_shape_are_compared_without_error() -> None:
     """An old version was never validated: a title that is a list, values that are a number."""
     before = "id: a\nsections: [{title: [x, y], claims: 5}]\nfigures: 7\nrelationships: [{type: [a], target: {b: c}}]\naliases: text\n"
     after = "id: a\nsections: [{title: [x, y], claims: [{text: T}]}]\nfigures: [{id: [q], values: 1}]\nrelationships: []\naliases: [A]\n"
-    assert changed_fields(before, after) == ["claim added (['x', 'y'])", "figure added (['q'])", "relationship removed (['a'])", "alias added"]
+    assert words(before, after) == "Added a statement to a section; added a figure; removed a relationship; added the alias A."
 
 
 @needs_git
@@ -294,7 +364,7 @@ def test_a_commit_message_cannot_end_a_record_or_forge_one(tmp_path: Path) -> No
     assert [c.sha for c in history.changes] == real
     assert [c.file for c in history.changes] == ["data/groups/g2.yaml", "data/groups/g1.yaml", "data/groups/g0.yaml"]
     assert history.changes[2].subject == f"Real one {forged} 2020-01-01 2020-01-01T00:00:00+00:00 grafted Forged"
-    assert all(c.fields == ("profile added",) for c in history.changes)
+    assert all(describe(c.edits, "profile", NAMES) == "Added the profile." for c in history.changes)
 
 
 def _hostile_commit(repo: Path, message: str, date: str = "2022-03-04T05:06:07+00:00") -> None:
@@ -309,6 +379,7 @@ HOSTILE_NAMES = [
     "data/a\x01b\x1bc\u202ed.yaml",
     "data/line\nbreak.yaml",
 ]
+HOSTILE_NAME = "[there](javascript:alert(1)) <b>bold</b>"  # the name an old version of a file gave
 
 
 @pytest.fixture(scope="module")
@@ -323,8 +394,9 @@ def hostile_history(tmp_path_factory: pytest.TempPathFactory) -> Site:
     _hostile_commit(project, "Fixture knowledge base", "2021-05-06T12:00:00+00:00")
     for name in HOSTILE_NAMES:
         (project / name).write_text("id: x\nsections: [{title: [<b>bold</b>]}]\n")
+    (project / "data/named.yaml").write_text(f"id: named\nname: {HOSTILE_NAME!r}\n")
     _hostile_commit(project, "Add <script>alert(1)</script> & \x01\x02\x0b\x1b[31mred\x7f\u2028\u202e files")
-    for name in HOSTILE_NAMES:
+    for name in [*HOSTILE_NAMES, "data/named.yaml"]:
         (project / name).unlink()
     red = project / "data/groups/red-front.yaml"
     good = red.read_text()
@@ -342,13 +414,15 @@ def hostile_history(tmp_path_factory: pytest.TempPathFactory) -> Site:
 def test_file_names_from_the_history_are_text_on_the_changes_page(hostile_history: Site) -> None:
     page = hostile_history.page("changes")
     body = page[page.index('id="what-changed"') : page.index("</article>")]
-    assert not [a for a in find(body, "a") if a.text in ("click", "here")]
-    assert not find(body, "img") and not find(body, "script")
+    assert not [a for a in find(body, "a") if a.text in ("click", "here", "there")]
+    assert not find(body, "img") and not find(body, "script") and not find(body, "b")
     text = " ".join(body.split())
-    assert "x`[click](javascript:alert(1))`.yaml (no longer in the knowledge base)" in text
-    assert "[here](index.md).yaml (no longer in the knowledge base)" in text
-    assert "<img src=x onerror=alert(1)>.yaml" in html.unescape(text)
-    assert "abcd.yaml" in text and "line break.yaml" in text
+    gone = "(no longer in the knowledge base): Removed the profile."
+    assert f"x`[click](javascript:alert(1))` {gone}" in text
+    assert f"[here](index.md) {gone}" in text
+    assert f"<img src=x onerror=alert(1)> {gone}" in html.unescape(text)
+    assert f"{HOSTILE_NAME} {gone}" in html.unescape(text), "a file no longer there is named as its last version named it"
+    assert f"abcd {gone}" in text and f"line break {gone}" in text
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2028]", page)
 
 
@@ -356,19 +430,22 @@ def test_file_names_from_the_history_are_text_on_the_changes_page(hostile_histor
 def test_the_feed_stays_well_formed_whatever_the_history_holds(hostile_history: Site) -> None:
     root = ET.fromstring((hostile_history.root / "changes.xml").read_bytes())
     atom = "{http://www.w3.org/2005/Atom}"
-    titles = [entry.findtext(f"{atom}title") for entry in root.iter(f"{atom}entry")]
-    assert titles[0].startswith("x" * 50) and titles[0].endswith("…") and len(titles[0]) <= 200
-    assert "Add <script>alert(1)</script> & [31mred files" in titles
-    assert "Far future" not in titles, "an entry needs a date: one git cannot give as a date is left out"
-    summaries = " ".join(entry.findtext(f"{atom}summary") or "" for entry in root.iter(f"{atom}entry"))
-    assert "data/abcd.yaml" in summaries
+    entries = list(root.iter(f"{atom}entry"))
+    assert len(entries) == 3, "an entry needs a date: the commit git cannot give one for is left out"
+    titles = " ".join(entry.findtext(f"{atom}title") or "" for entry in entries)
+    assert "x" * 20 not in titles and "script" not in titles, "a commit's message is not the title of an entry"
+    content = " ".join(entry.findtext(f"{atom}content") or "" for entry in entries)  # HTML, as text
+    assert not find(content, "img") and not find(content, "script") and not find(content, "b")
+    assert not [a for a in find(content, "a") if a.text in ("click", "here", "there")]
+    assert "abcd (no longer in the knowledge base): Removed the profile." in content
+    assert "Red Front</a>: Removed the section “Origins”; added other details." in content
 
 
 @needs_git
 def test_a_date_no_calendar_holds_is_shown_as_unknown(hostile_history: Site) -> None:
     page = hostile_history.page("changes")
     assert [h.attrs["id"] for h in find(page, "h2")][-1] == "changes-date-unknown"
-    assert "Far future" in section_after(page, "changes-date-unknown")
+    assert "Added the section “Origins”, cited to Test Desk and Beta Wire" in section_after(page, "changes-date-unknown")
     red = hostile_history.page("groups/red-front")
     assert "Last updated" not in red, "its newest change has no date that can be shown"
     assert "date unknown" in section_after(red, "changes")
@@ -377,7 +454,7 @@ def test_a_date_no_calendar_holds_is_shown_as_unknown(hostile_history: Site) -> 
 @needs_git
 def test_an_old_version_of_the_wrong_shape_is_named_not_a_crash(hostile_history: Site) -> None:
     page = " ".join(hostile_history.page("changes").split())
-    assert "old sections added" in page and "section removed (Origins)" in page
+    assert "Removed the section “Origins”; added other details." in page
 
 
 @needs_git
@@ -402,7 +479,10 @@ def test_what_is_read_per_build_is_bounded(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(history_module, "_git", lambda *a: outputs.append(out := real_git(*a)) or out)
     history = read_history(tmp_path)
     assert history.count_of("data/groups/big.yaml") == 100
-    assert [c.fields for c in history.changes_of("data/groups/big.yaml")] == [("name changed",)] * history_module.CHANGES_PER_FILE
+    newest = range(99, 99 - history_module.CHANGES_PER_FILE, -1)
+    assert [describe(c.edits, "profile", NAMES) for c in history.changes_of("data/groups/big.yaml")] == [f"Changed the name to Big {n}." for n in newest]
+    older = history.changes[history_module.CHANGES_PER_FILE]
+    assert older.edits == () and describe(older.edits, "profile", NAMES) == "Changed (older changes are not described)."
     assert len(parsed) <= history_module.CHANGES_PER_FILE + 1
     size = profile.stat().st_size
     assert len(outputs[0]) < size, "the log lists paths and blob ids, not contents"
@@ -423,8 +503,8 @@ _PROFILES = st.dictionaries(st.sampled_from(["name", "aliases", "sections", "fig
 def test_any_two_versions_are_described_in_clean_lines(old: dict, new: dict) -> None:
     from generator.stages.history import _describe
 
-    for line in _describe(old, new):
-        assert line == " ".join(line.split()) and line.isprintable() and len(line) < 200
+    line = describe(_describe(old, new), "profile", NAMES)
+    assert line == " ".join(line.split()) and line.isprintable() and len(line) < 2000
 
 
 def test_a_log_of_another_shape_is_not_trusted() -> None:
@@ -439,3 +519,100 @@ def test_a_log_of_another_shape_is_not_trusted() -> None:
     broken_ones = [good.replace(sha, "not a hash"), good.replace("2020-01-02T03:04:05+00:00", "yesterday"), good + "stray\0"]
     for broken in [*broken_ones, good.replace("\0\0Subject", "\0HEAD\0Subject"), forged]:
         assert parse_log(broken.encode(), "marker") == ([], UNREADABLE), broken
+
+
+# -- what a reader reads: the change, not the commit (issue 26) --------------------------------------
+
+FIGURE_SUBJECT = "Audit fixes, each with its siblings: facts_cite for founded; strength value (beta-news) in data/groups/red-front.yaml"
+FIGURE_CHANGE = (
+    "Added the alias Rote Front, cited to Test Desk; added a citation to Test Desk for the founding date in the summary box;"
+    " added the value 2,000 to the strength figure, given by Beta Wire (March 2024)."
+)
+
+
+@pytest.fixture(scope="module")
+def figure_history(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The fixture knowledge base, then a commit with a subject in contributors' shorthand that adds
+    a cited value to the Red Front's strength figure, an alias and the citation of a fact."""
+    from conftest import FIXTURE_KB, copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("figure"), FIXTURE_KB)
+    git(project, "init", "-q")
+    _hostile_commit(project, "Fixture knowledge base", "2021-05-06T12:00:00+00:00")
+    red = project / "data/groups/red-front.yaml"
+    text = red.read_text()
+    edited = (
+        text.replace("{name: Front Rouge, cite: [beta-news]}]", '{name: Front Rouge, cite: [beta-news]}, {name: Rote Front, cite: ["alpha-report, para 1"]}]')
+        .replace("areas: [Afghanistan]\n", 'areas: [Afghanistan]\nfacts_cite:\n  founded: ["alpha-report, para 2"]\n')
+        .replace('cite: ["beta-news"]\nrelationships:', 'cite: ["beta-news"]\n      - {value: 2000, as_of: 2024-03, cite: ["beta-news"]}\nrelationships:')
+    )
+    assert edited.count("Rote Front") == 1 and edited.count("facts_cite") == 1 and edited.count("value: 2000") == 1
+    red.write_text(edited)
+    _hostile_commit(project, FIGURE_SUBJECT, "2024-04-01T09:00:00+00:00")
+    result = mkdocs_build(project, project / "site")
+    assert result.code == 0, result.err
+    return Site(project / "site")
+
+
+def _feed(site: Site) -> list[tuple[str, str]]:
+    """Each entry's title, and its content as text (the content is HTML)."""
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring((site.root / "changes.xml").read_bytes())
+    entries = []
+    for entry in root.iter(f"{atom}entry"):
+        content = entry.find(f"{atom}content")
+        assert content is not None and content.get("type") == "html"
+        markup = "<div>" + (content.text or "") + "</div>"
+        entries.append((entry.findtext(f"{atom}title") or "", " ".join(find(markup, "div")[0].text.split())))
+    return entries
+
+
+def _changes_text(site: Site) -> str:
+    return " ".join(article(site.page("changes")).text.split())
+
+
+def _profile_changes_text(site: Site, path: str) -> str:
+    return " ".join(find(site.page(path), "section", class_="kb-changes")[0].text.split())
+
+
+@needs_git
+def test_a_changed_figure_is_told_with_its_source_on_the_page_the_profile_and_the_feed(figure_history: Site) -> None:
+    assert f"Red Front: {FIGURE_CHANGE}" in _changes_text(figure_history)
+    rows = find(section_after(figure_history.page("groups/red-front"), "changes"), "tr")
+    assert [" ".join(cell.text.split()) for cell in rows[1].children] == ["1 April 2024", FIGURE_CHANGE]
+    (title, content), *_ = _feed(figure_history)
+    assert title == f"Red Front: {FIGURE_CHANGE}"
+    assert content == f"Red Front: {FIGURE_CHANGE}"
+
+
+# What a reader must not be shown of the project's workings: field names, file names, the shorthand
+# of commit subjects.
+JARGON = re.compile(r"_|facts cite|cite added|\bfields?\b|\.yaml|data/|\bcommit|siblings|\b[a-z]+ (?:added|removed|changed)[,;.)]")
+
+
+def _jargon(text: str) -> list[str]:
+    return [m.group(0) for m in JARGON.finditer(text)]
+
+
+@needs_git
+def test_no_field_name_file_or_commit_subject_reaches_a_reader(figure_history: Site) -> None:
+    for text in [_changes_text(figure_history), _profile_changes_text(figure_history, "groups/red-front"), *(t + " " + c for t, c in _feed(figure_history))]:
+        assert not _jargon(text), text
+        assert "Audit fixes" not in text and "beta-news" not in text
+
+
+@needs_git
+def test_the_real_sites_changes_are_written_for_readers(site: Site) -> None:
+    """The project's own history, as the published site tells it: the What changed page, ISIS-K's
+    Changes section and the feed name what changed and whose source it is, in words."""
+    changes = _changes_text(site)
+    feed = _feed(site)
+    texts = [changes, _profile_changes_text(site, "groups/isis-k"), *(t + " " + c for t, c in feed)]
+    for text in texts:
+        assert not _jargon(text), _jargon(text)
+    subjects = git(ROOT, "log", "--format=%s", "-n", "60", "--", "data").splitlines()
+    clauses = [s.split(": ")[0] for s in subjects if len(s.split(": ")[0]) > 30]
+    assert not [c for c in clauses if any(c in text for text in texts)], "a commit's subject is not shown"
+    publishers = ("The Hindu", "Globely News", "USIP", "DefenceReport", "Kyiv Post")
+    assert any(f"given by {p}" in changes or f"cited to {p}" in changes or f"citation to {p}" in changes for p in publishers)
+    assert len(feed) > 5 and all(title and content for title, content in feed)

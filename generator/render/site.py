@@ -36,6 +36,7 @@ from ..stages.resolve import (
 from . import indexes
 from . import map as event_map
 from .card import CARD_FILE, card_png
+from .changes import Names, days, profile_changes
 from .escape import (
     escape,
     html_text,
@@ -195,10 +196,11 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
     """Every Markdown page the site gets from the knowledge base, in a fixed order."""
     layout = layout or Layout()
     sections = Sections(kb, layout.url)
+    names = Names.of(kb)
 
     def profile_context(p: ProfileView) -> dict[str, object]:
         updated = history.last_changed(p.file)
-        changes = history.changes_of(p.file, PROFILE_CHANGES)
+        changes = profile_changes(history, p.file, PROFILE_CHANGES, names)
         cite = citable(p.id, p.model.name, p.path, updated, layout)
         description = describe(plain_text(p.summary.text))
         return {
@@ -212,7 +214,9 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
             "description": description,
             "cite": cite.text(),
             "history_state": history.state or "",
-            "history_key": f"{changes[0].sha if changes else ''}:{history.count_of(p.file)}",
+            # What the Changes section says, as one string, which the render cache signs: its words
+            # name sources and profiles whose files this page may not otherwise draw on.
+            "history_key": repr(changes),
             "changes": changes,
             "change_count": history.count_of(p.file),
             **dict(zip(("map", "map_caption"), profile_map(kb, p, layout), strict=True)),
@@ -238,8 +242,13 @@ def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layo
     jobs += [PageJob(path, template, {"layout": layout}) for path, template in INDEX_PAGES.items()]
     jobs.append(PageJob(NETWORK_PAGE, "network.md.j2", {"network": graph, "table_limit": NETWORK_TABLE_LIMIT}))
     jobs.append(PageJob(MAP_PAGE, "map.md.j2", functools.partial(map_context, kb, layout)))
-    jobs.append(PageJob(CHANGES_PAGE, "changes.md.j2", {"history": history, "files": profile_files(kb)}))
+    jobs.append(PageJob(CHANGES_PAGE, "changes.md.j2", functools.partial(changes_context, kb, history, names)))
     return jobs
+
+
+def changes_context(kb: KnowledgeBase, history: History, names: Names) -> dict[str, object]:
+    """The "What changed" page's context: the newest commits by day, in a reader's words."""
+    return {"state": history.state or "", "days": days(history, profile_files(kb), names)}
 
 
 def linker(layout: Layout, page_path: str) -> event_map.Href:
@@ -329,7 +338,7 @@ def _render_site(kb: KnowledgeBase, env: jinja2.Environment, history: History, l
 
     files[spelling.SCRIPT_FILE] = spelling.script()  # the spelling rules, for kb-names.js
     files[CARD_FILE] = card_png(layout.site_name, layout.site_url)  # og:image: one card for every page
-    files[FEED_FILE] = atom_feed(history, profile_files(kb), href, layout.site_url, layout.site_name)
+    files[FEED_FILE] = atom_feed(history, profile_files(kb), Names.of(kb), href, layout.site_url, layout.site_name)
     taken = {layout.dest(path) for path in pages} | set(files)
     names = {
         layout.url(p.path): [p.model.name, *p.model.other_names, *(named_by(a.name, kb.publishers(a.cite)) for a in p.model.unconfirmed_names)]

@@ -1,9 +1,11 @@
 """What changed in the data files, and when, from git: read once per build, used by the render stage.
 
 ``read_history(root)`` asks git what each commit under ``data/`` changed and answers without going
-back to it: when did this file last change (``last_changed``), what did each commit change in it,
-field by field (``changes_of``: "leader added", "figure value added (Deaths)"), and what changed
-recently across the site (``commits`` and ``days``, for the "What changed" page and its Atom feed).
+back to it: when did this file last change (``last_changed``), what did each commit change in it
+(``changes_of``: records, ``Edit``, of the parts changed and the sources they cite, which the render
+stage puts in a reader's words: "added a value of 137 to the deaths figure, given by The Hindu"), and
+what changed recently across the site (``commits`` and ``days``, for the "What changed" page and its
+Atom feed).
 
 Everything git gives is input a pull request controls (commit messages, dates, file names, and every
 old version of a file), so it is read as untrusted:
@@ -17,13 +19,13 @@ old version of a file), so it is read as untrusted:
 - Messages and file names lose their control characters and are cut to a bounded length here,
   before any page, feed or export sees them; templates escape them for where they land.
 - An old version of a file is read through the project's bounded loader, and whatever shape it has,
-  comparing it gives words, never an exception.
+  comparing it gives records, never an exception; every text a record holds is cleaned and cut.
 
 The cost per build is bounded whatever the history holds (``BOUND``): one ``git log`` lists each
 commit's changed paths and blob ids, never the files' contents; the contents are read (two
 ``git cat-file`` calls) only for the newest ``CHANGES_PER_FILE`` changes of each file, so at most
 ``CHANGES_PER_FILE + 1`` versions of it, each once and none larger than the loader's
-``MAX_FILE_BYTES``. An older change is listed (on the "What changed" page) without its fields.
+``MAX_FILE_BYTES``. An older change is listed (on the "What changed" page) without what it changed.
 
 Where git cannot tell, the answers are empty rather than wrong, and ``History`` says why
 (``state``): outside a checkout, without git, in a shallow checkout, or with a log that cannot be
@@ -38,24 +40,23 @@ import re
 import secrets
 import subprocess
 import unicodedata
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .load import MAX_FILE_BYTES, SourceMap, parse_yaml
 
-# The newest changes of one file whose fields are read (a profile page lists them): the bound on what
+# The newest changes of one file whose versions are compared (a profile page lists them): the bound on what
 # a build reads of the files' old versions.
 CHANGES_PER_FILE = 5
 # The newest commits that the "What changed" page lists (the feed takes fewer), and how many files of
 # each it names (the rest are counted).
 RECENT_COMMITS = 50
 FILES_PER_COMMIT = 20
-SUBJECT = 200  # characters of a commit's subject kept (the "What changed" page and the feed)
-HEADLINE = 90  # characters of a subject that a profile's list of changes shows
-_LABEL = 60  # characters of a title or label from an old version of a file, in "section added (...)"
-# At most this many field changes are named for one file in one commit; the rest are counted.
+SUBJECT = 200  # characters of a commit's subject kept (not shown: the pages say what changed in words)
+_LABEL = 60  # characters of a title, label, name or id from an old version of a file
+# At most this many edits are named for one file in one commit; the rest are counted.
 _NAMED = 4
 _TIMEOUT = 120  # seconds for each git call
 
@@ -117,16 +118,6 @@ def cut(text: str, limit: int) -> str:
     return text[:space].rstrip(",;: ") + " …"
 
 
-def headline(subject: str) -> str:
-    """A commit subject cut to its first clause ("Audit fixes, each with its siblings: June 2015 ..."
-    becomes "Audit fixes, each with its siblings"), or to whole words within HEADLINE characters."""
-    for mark in (": ", "; ", ". "):
-        at = subject.find(mark)
-        if 24 <= at <= HEADLINE:  # a clause long enough to say something
-            return subject[:at]
-    return cut(subject, HEADLINE)
-
-
 def _text(raw: bytes, limit: int) -> str:
     return clean(raw.decode("utf-8", errors="replace"), limit)
 
@@ -142,12 +133,9 @@ class Commit:
     date: dt.date | None  # the committer date (when the change reached the branch); None: not a date
     file: str  # project-relative, with forward slashes: data/groups/isis-k.yaml
     subject: str
-    fields: tuple[str, ...] = ()  # what changed in the file: "leader added", "summary changed"
+    edits: tuple[Edit, ...] = ()  # what changed in the file (render/changes.py puts it in words)
     time: str = ""  # the committer date and time, ISO 8601 with its offset; "" when not a date
-
-    @property
-    def headline(self) -> str:
-        return headline(self.subject)
+    name: str = ""  # the name the file gave in this change (after it, or before if it removed it)
 
 
 @dataclass(frozen=True)
@@ -193,7 +181,7 @@ class History:
         return self._last.get(file)
 
     def changes_of(self, file: str, limit: int = CHANGES_PER_FILE) -> list[Commit]:
-        """The newest changes of one file, newest first (at most CHANGES_PER_FILE: those whose fields
+        """The newest changes of one file, newest first (at most CHANGES_PER_FILE: those whose versions
         were read)."""
         return self._of.get(file, [])[: min(limit, CHANGES_PER_FILE)]
 
@@ -272,16 +260,20 @@ class Entry:
     file: str
     before: str
     after: str
-    read: bool = False  # whether its fields are wanted (within the bound)
+    read: bool = False  # whether its versions are compared (within the bound)
 
     def commit(self, versions: dict[str, Any]) -> Commit:
-        fields = tuple(_fields(self, versions)) if self.read else ()
-        return Commit(self.sha, self.date, self.file, self.subject, fields, self.time)
+        if not self.read:
+            return Commit(self.sha, self.date, self.file, self.subject, (), self.time)
+        old = versions.get(self.before, _UNREADABLE) if self.before else None
+        new = versions.get(self.after, _UNREADABLE) if self.after else None
+        name = _name_of(new) or _name_of(old)
+        return Commit(self.sha, self.date, self.file, self.subject, tuple(_describe(old, new)), self.time, name)
 
 
 def parse_log(output: bytes, marker: str) -> tuple[list[Entry], str | None]:
     """The entries of ``git log -z --raw --format=_FORMAT``, newest first, with which of them have
-    their fields read; or no entries and the state that says why not (SHALLOW, UNREADABLE)."""
+    their versions compared; or no entries and the state that says why not (SHALLOW, UNREADABLE)."""
     tokens = output.split(b"\0")
     entries: list[Entry] = []
     at = 0
@@ -319,7 +311,7 @@ def _moment(text: str) -> dt.datetime | None:
 
 
 def _mark_read(entries: list[Entry]) -> list[Entry]:
-    """Which entries get their fields read: each YAML file's newest CHANGES_PER_FILE."""
+    """Which entries get their versions compared: each YAML file's newest CHANGES_PER_FILE."""
     seen: dict[str, int] = {}
     marked = []
     for entry in entries:
@@ -370,58 +362,85 @@ def _batch(output: bytes) -> Iterable[tuple[str, str | None]]:
 _UNREADABLE = object()  # a version that is not a profile the loader reads
 
 
-def _fields(entry: Entry, versions: dict[str, Any]) -> list[str]:
-    old = versions.get(entry.before, _UNREADABLE) if entry.before else None
-    new = versions.get(entry.after, _UNREADABLE) if entry.after else None
-    return _describe(old, new)
+# -- what changed, as records -----------------------------------------------------------------------
+#
+# A change is compared here, and put in words by the render stage (render/changes.py), which knows
+# what each source is called and what each profile is named: this stage names the parts of a file
+# that changed and the sources each part cites, by id, and keeps no words of its own.
+
+# What part of a file an edit is to.
+PROFILE = "profile"  # the whole file: added or removed
+UNREAD = "unread"  # a version that is not data the loader reads
+LAYOUT = "layout"  # nothing a reader sees changed: order of keys, comments, quoting
+FIELD = "field"  # one of the other top-level fields: items = (its key,)
+NAME = "name"  # items = (the new name,)
+ALIAS = "alias"  # items = the names
+AREA = "area"  # items = the areas
+FORMER_ID = "former-id"  # items = the former ids
+FACT_CITE = "fact-cite"  # the citations of the summary box's facts: items = the facts (keys)
+SUMMARY = "summary"
+SECTION = "section"  # items = (title,), or (old title, new title) when renamed
+CLAIM = "claim"  # items = (the section's title,); count = how many claims
+FIGURE = "figure"  # items = (label,); count = how many values
+VALUE = "value"  # one value of a figure: items = (the figure's label, the value's category)
+RELATIONSHIP = "relationship"  # items = (type, target id)
+MORE = "more"  # count = how many further edits are not listed
+
+ADDED, REMOVED, CHANGED, RENAMED, REORDERED = "added", "removed", "changed", "renamed", "reordered"
+
+_ITEMS = 10  # names kept of one edit to a list (aliases, areas): the rest are counted
 
 
-# -- which fields changed ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Edit:
+    """One thing a commit did to one file: what part (``part``), how (``act``), and the sources the
+    part cites. Every text is the data's own (a name, a title, a label, a source id), cleaned and cut
+    here: an old version of a file was never validated."""
 
-# A relationship, added or removed, in the words a reader uses for it.
-_RELATION_WORDS = {
-    "led-by": "leader",
-    "leads": "leadership",
-    "founded-by": "founder",
-    "member-of": "membership",
-    "has-member": "member",
-    "rival-of": "rival",
-    "allied-with": "ally",
-    "carried-out": "attack",
-    "claimed": "claim of an attack",
-    "carried-out-by": "perpetrator",
-    "claimed-by": "claim",
-    "killed-in": "death",
-    "affiliate-of": "affiliation",
-    "split-from": "split",
-}
-_LISTS = {"aliases": ("alias", "aliases"), "former_ids": ("former id", "former ids"), "areas": ("area", "areas")}
+    act: str  # ADDED, REMOVED, CHANGED, RENAMED or REORDERED
+    part: str  # PROFILE, FIELD, ALIAS, ...
+    items: tuple[str, ...] = ()  # what it names (see each part)
+    sources: tuple[str, ...] = ()  # ids of the sources the part cites (the old version's, if removed)
+    gained: tuple[str, ...] = ()  # sources a changed part cites now and did not before
+    dropped: tuple[str, ...] = ()  # sources it no longer cites
+    aspects: tuple[str, ...] = ()  # what of a kept part changed: "text", "citations", "dates", ...
+    count: int = 1
+    value: tuple[str, str, str] = ("", "", "")  # a figure value: its qualifier, number and upper end
+    was: tuple[str, str, str] = ("", "", "")  # the number it replaced
+    when: str = ""  # the date a figure value is as of
 
 
-def changed_fields(before: str | None, after: str | None) -> list[str]:
-    """What a change did to a profile, field by field, in a reader's words. A file that cannot be
-    read (not YAML, or refused by the loader's bounds) gives "file changed"."""
+def changed(before: str | None, after: str | None) -> list[Edit]:
+    """What a change did to a file, from its text before and after (None: no such version). A file
+    that cannot be read (not YAML, or refused by the loader's bounds) gives one UNREAD edit."""
     return _describe(_read(before) if before else None, _read(after) if after else None)
 
 
-def _describe(old: Any, new: Any) -> list[str]:
-    """The words for a change from ``old`` to ``new``: each the data of a version, None where there is
-    no such version, or _UNREADABLE."""
+def _describe(old: Any, new: Any) -> list[Edit]:
+    """The edits from ``old`` to ``new``: each the data of a version, None where there is no such
+    version, or _UNREADABLE. At most _NAMED, and one MORE that counts the rest."""
     if old is None and new is None:
         return []
     if old is _UNREADABLE or new is _UNREADABLE:
-        return ["file changed"]
+        return [Edit(CHANGED, UNREAD)]
     if old is None:
-        return ["profile added"]
+        return [Edit(ADDED, PROFILE)]
     if new is None:
-        return ["profile removed"]
-    found: list[str] = []
+        return [Edit(REMOVED, PROFILE)]
+    found: list[Edit] = []
     for key in [*new, *(k for k in old if k not in new)]:
         found += _compare(str(key), old.get(key), new.get(key))
     if len(found) > _NAMED:
-        rest = len(found) - _NAMED
-        found = [*found[:_NAMED], f"{rest} more change{'s' if rest != 1 else ''}"]
-    return found or ["layout changed"]
+        found = [*found[:_NAMED], Edit(CHANGED, MORE, count=len(found) - _NAMED)]
+    return found or [Edit(CHANGED, LAYOUT)]
+
+
+def _name_of(data: Any) -> str:
+    """The name a version of a file gives (a profile's name, a source's title), or ""."""
+    if not isinstance(data, dict):
+        return ""
+    name = data.get("name") or data.get("title")
+    return _words(name) if isinstance(name, str) else ""
 
 
 def _read(text: str | None) -> Any:
@@ -446,126 +465,306 @@ def _dicts(value: Any) -> list[dict[Any, Any]]:
     return [item for item in _list(value) if isinstance(item, dict)]
 
 
+def _dict(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _key(value: Any) -> Hashable:
     """A value as a dictionary key, whatever it is (a list or a mapping is not hashable)."""
     return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
 
 
 def _words(value: Any) -> str:
-    """A title, label or type from an old version, as text to show: one clean line, cut short."""
+    """A title, label, name or id from an old version, as text to show: one clean line, cut short."""
     return clean(value if isinstance(value, str) else repr(value), _LABEL)
 
 
-def _label(key: str) -> str:
-    return _words(key.replace("_", " "))
+def _shown(value: Any) -> str:
+    """A text to show from an old version (a title, a label, an id), or "" where it is not text."""
+    return _words(value) if isinstance(value, str) else ""
 
 
-def _compare(key: str, old: Any, new: Any) -> list[str]:
+def _cites(value: Any) -> list[tuple[str, str]]:
+    """(source id, locator) of each citation, written "source-id, para 4" or {source, at}."""
+    found = []
+    for cite in _list(value):
+        source: Any
+        at: Any
+        if isinstance(cite, str):
+            source, _, at = cite.partition(",")
+        elif isinstance(cite, dict):
+            source, at = cite.get("source"), cite.get("at")
+        else:
+            continue
+        found.append((_words(source).strip() if source is not None else "", _words(at).strip() if at is not None else ""))
+    return found
+
+
+def _sources(*items: Any) -> tuple[str, ...]:
+    """The distinct sources that ``items`` (each a mapping with a "cite") cite, in order."""
+    return tuple(dict.fromkeys(s for item in items for s, _ in _cites(_dict(item).get("cite")) if s))
+
+
+# What of a kept part changed, by the key that changed ("cite" is told apart below).
+_ASPECT = {
+    "text": "text",
+    "status": "attribution",
+    "by": "attribution",
+    "derived": "derived",
+    "note": "note",
+    "since": "dates",
+    "until": "dates",
+    "ended": "ended",
+    "label": "label",
+    "unit": "unit",
+    "category": "category",
+    "unconfirmed": "unconfirmed",
+    "value": "value",
+    "max": "value",
+    "qualifier": "value",
+    "as_of": "as-of",
+}
+
+
+def _revision(part: str, items: tuple[str, ...], old: dict[Any, Any], new: dict[Any, Any], **more: Any) -> Edit:
+    """A part kept from one version to the next, with what of it changed and the sources it gained
+    and dropped (only other passages of the same sources: aspect "passages")."""
+    before, after = _sources(old), _sources(new)
+    gained = tuple(s for s in after if s not in before)
+    dropped = tuple(s for s in before if s not in after)
+    aspects = []
+    for key in dict.fromkeys([*new, *old]):
+        if old.get(key) == new.get(key):
+            continue
+        if key == "cite":
+            aspects.append("citations" if gained or dropped else "passages")
+        else:
+            aspects.append(_ASPECT.get(key, "details") if isinstance(key, str) else "details")
+    return Edit(CHANGED, part, items, after, gained, dropped, tuple(dict.fromkeys(aspects)), **more)
+
+
+def _compare(key: str, old: Any, new: Any) -> list[Edit]:
     if old == new:
         return []
-    if key in _LISTS:
-        return _list_change(_LISTS[key], _list(old), _list(new))
-    if key == "sections":
-        return _sections(_dicts(old), _dicts(new))
-    if key == "figures":
-        return _figures(_dicts(old), _dicts(new))
-    if key == "relationships":
-        return _relationships(_dicts(old), _dicts(new))
-    if key == "summary":
-        same_text = isinstance(old, dict) and isinstance(new, dict) and old.get("text") == new.get("text")
-        return ["summary citation changed" if same_text else "summary changed"]
-    if old is None:
-        return [f"{_label(key)} added"]
-    if new is None:
-        return [f"{_label(key)} removed"]
-    return [f"{_label(key)} changed"]
+    compare = _PARTS.get(key)
+    if compare is not None:
+        return compare(old, new)
+    if key == "name" and isinstance(new, str) and old is not None:
+        return [Edit(CHANGED, NAME, (_words(new),))]
+    act = ADDED if old is None else REMOVED if new is None else CHANGED
+    return [Edit(act, FIELD, (_words(key),))]
 
 
-def _list_change(words: tuple[str, str], old: list[Any], new: list[Any]) -> list[str]:
-    added = [v for v in new if v not in old]
-    removed = [v for v in old if v not in new]
+def _summary(old: Any, new: Any) -> list[Edit]:
+    if isinstance(old, dict) and isinstance(new, dict):
+        return [_revision(SUMMARY, (), old, new)]
+    act = ADDED if old is None else REMOVED if new is None else CHANGED
+    return [Edit(act, SUMMARY, aspects=("text",))]  # a source's summary: plain text
+
+
+def _listed(part: str, old: list[Any], new: list[Any], name: Any = _key) -> list[Edit]:
+    """Edits to a list of named things (aliases, areas, former ids): those added, those removed, each
+    kept one that changed (an alias's citations), or the same ones in another order."""
+    before = {name(item): item for item in old}
+    after = {name(item): item for item in new}
     out = []
-    for items, verb in ((added, "added"), (removed, "removed")):
-        if items:
-            out.append(f"{words[0]} {verb}" if len(items) == 1 else f"{len(items)} {words[1]} {verb}")
-    return out or [f"{words[1]} reordered"]
+    for act, keys, given in ((ADDED, [k for k in after if k not in before], after), (REMOVED, [k for k in before if k not in after], before)):
+        if keys:
+            shown = tuple(_words(k) for k in keys[:_ITEMS])
+            out.append(Edit(act, part, shown, _sources(*(given[k] for k in keys)), count=len(keys)))
+    # Those kept but changed (an alias's citations), one edit for all that changed alike: written as
+    # a plain name before, an alias is {name: ...} without citations.
+    kept: dict[tuple[str, ...], list[Edit]] = {}
+    for k, item in after.items():
+        if k in before and item != before[k] and isinstance(item, dict):
+            was = before[k] if isinstance(before[k], dict) else {"name": before[k]}
+            edit = _revision(part, (_words(k),), was, item)
+            kept.setdefault(edit.aspects, []).append(edit)
+    for aspects, edits in kept.items():
+        out.append(Edit(CHANGED, part, tuple(e.items[0] for e in edits[:_ITEMS]), *_unions(edits), aspects=aspects, count=len(edits)))
+    return out or [Edit(REORDERED, part)]
+
+
+def _unions(edits: list[Edit]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The sources, gained sources and dropped sources of several edits, each once, in order."""
+
+    def union(pick: Callable[[Edit], tuple[str, ...]]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(source for edit in edits for source in pick(edit)))
+
+    return union(lambda e: e.sources), union(lambda e: e.gained), union(lambda e: e.dropped)
+
+
+def _alias_name(item: Any) -> Hashable:
+    return _key(item.get("name") if isinstance(item, dict) else item)
+
+
+def _aliases(old: Any, new: Any) -> list[Edit]:
+    return _listed(ALIAS, _list(old), _list(new), _alias_name)
+
+
+def _areas(old: Any, new: Any) -> list[Edit]:
+    return _listed(AREA, _list(old), _list(new))
+
+
+def _former_ids(old: Any, new: Any) -> list[Edit]:
+    return _listed(FORMER_ID, _list(old), _list(new))
+
+
+def _fact_cites(old: Any, new: Any) -> list[Edit]:
+    """The citations of the summary box's facts, in at most three edits: the facts newly cited, those
+    no longer cited, and those cited otherwise."""
+    before, after = _dict(old), _dict(new)
+    acts: dict[str, tuple[list[str], dict[str, None], dict[str, None]]] = {act: ([], {}, {}) for act in (ADDED, REMOVED, CHANGED)}
+    for fact in dict.fromkeys([*after, *before]):
+        was, now = _cites(before.get(fact)), _cites(after.get(fact))
+        if was == now:
+            continue
+        named, gained, dropped = acts[ADDED if not was else REMOVED if not now else CHANGED]
+        named.append(_words(fact))
+        gained.update(dict.fromkeys(s for s, _ in now if s and s not in {w for w, _ in was}))
+        dropped.update(dict.fromkeys(s for s, _ in was if s and s not in {n for n, _ in now}))
+    out = []
+    for act, (named, gained, dropped) in acts.items():
+        if named:
+            aspects = () if act != CHANGED else (("citations",) if gained or dropped else ("passages",))
+            out.append(Edit(act, FACT_CITE, tuple(named[:_ITEMS]), gained=tuple(gained), dropped=tuple(dropped), aspects=aspects, count=len(named)))
+    return out
 
 
 def _by(items: list[dict[Any, Any]], key: str) -> dict[Hashable, dict[Any, Any]]:
     return {_key(item.get(key)): item for item in items}
 
 
-def _claims(section: dict[Any, Any]) -> list[Any]:
-    return [claim.get("text") for claim in _dicts(section.get("claims"))]
+def _sections(old: Any, new: Any) -> list[Edit]:
+    before, after = _by(_dicts(old), "title"), _by(_dicts(new), "title")
+    added = [t for t in after if t not in before]
+    removed = [t for t in before if t not in after]
 
+    def title(section: dict[Any, Any]) -> tuple[str]:
+        return (_shown(section.get("title")),)
 
-def _counted(count: int, one: str, many: str, title: str) -> str:
-    return f"{one} ({title})" if count == 1 else f"{count} {many} ({title})"
-
-
-def _sections(old: list[dict[Any, Any]], new: list[dict[Any, Any]]) -> list[str]:
+    if len(added) == len(removed) == 1 and after[added[0]].get("claims") == before[removed[0]].get("claims"):
+        return [Edit(RENAMED, SECTION, (*title(before[removed[0]]), *title(after[added[0]])))]
     out = []
-    before, after = _by(old, "title"), _by(new, "title")
-    for title, section in after.items():
-        shown = _words(title)
-        if title not in before:
-            out.append(f"section added ({shown})")
-            continue
-        old_claims, new_claims = _claims(before[title]), _claims(section)
-        added = [c for c in new_claims if c not in old_claims]
-        removed = [c for c in old_claims if c not in new_claims]
-        if added and removed and len(added) == len(removed):
-            out.append(_counted(len(added), "claim changed", "claims changed", shown))
-        else:
-            if added:
-                out.append(_counted(len(added), "claim added", "claims added", shown))
-            if removed:
-                out.append(_counted(len(removed), "claim removed", "claims removed", shown))
-        if not added and not removed and section != before[title]:
-            out.append(f"citation changed ({shown})")
-    out += [f"section removed ({_words(title)})" for title in before if title not in after]
+    for key, section in after.items():
+        if key in added:
+            claims = _dicts(section.get("claims"))
+            out.append(Edit(ADDED, SECTION, title(section), _sources(*claims), count=len(claims)))
+        elif section != before[key]:
+            edits = _claims(title(section), _dicts(before[key].get("claims")), _dicts(section.get("claims")))
+            out += edits or [Edit(CHANGED, SECTION, title(section))]
+    out += [Edit(REMOVED, SECTION, title(before[key])) for key in removed]
+    if not out and list(before) != list(after):
+        out.append(Edit(REORDERED, SECTION))
     return out
 
 
-def _figures(old: list[dict[Any, Any]], new: list[dict[Any, Any]]) -> list[str]:
+def _claims(title: tuple[str, ...], old: list[dict[Any, Any]], new: list[dict[Any, Any]]) -> list[Edit]:
+    """The claims of one section: those added and removed (told by their text; as many of each:
+    revised), and those whose text stayed but whose citations or attribution changed."""
+    before, after = _by(old, "text"), _by(new, "text")
+    added = [c for t, c in after.items() if t not in before]
+    removed = [c for t, c in before.items() if t not in after]
     out = []
-    before, after = _by(old, "id"), _by(new, "id")
+    if added and len(added) == len(removed):
+        out.append(Edit(CHANGED, CLAIM, title, _sources(*added), aspects=("text",), count=len(added)))
+    else:
+        if added:
+            out.append(Edit(ADDED, CLAIM, title, _sources(*added), count=len(added)))
+        if removed:
+            out.append(Edit(REMOVED, CLAIM, title, _sources(*removed), count=len(removed)))
+    kept = [_revision(CLAIM, title, before[t], c) for t, c in after.items() if t in before and c != before[t]]
+    if kept:
+        aspects = tuple(dict.fromkeys(a for edit in kept for a in edit.aspects))
+        out.append(Edit(CHANGED, CLAIM, title, *_unions(kept), aspects=aspects, count=len(kept)))
+    if not out and [_key(c.get("text")) for c in old] != [_key(c.get("text")) for c in new]:
+        out.append(Edit(REORDERED, CLAIM, title))
+    return out
+
+
+def _number(value: dict[Any, Any]) -> tuple[str, str, str]:
+    """A figure value's qualifier, number and upper end, as text (render formats them)."""
+
+    def text(key: str) -> str:
+        got = value.get(key)
+        return "" if got is None else _words(got) if isinstance(got, str) else _words(repr(got))
+
+    return (text("qualifier"), text("value"), text("max"))
+
+
+def _figures(old: Any, new: Any) -> list[Edit]:
+    before, after = _by(_dicts(old), "id"), _by(_dicts(new), "id")
+    out = []
     for figure_id, figure in after.items():
-        label = _words(figure.get("label") or figure_id)
+        label = _shown(figure.get("label")) or _shown(figure.get("id"))
+        values = _dicts(figure.get("values"))
         if figure_id not in before:
-            out.append(f"figure added ({label})")
+            out.append(Edit(ADDED, FIGURE, (label,), _sources(*values), count=len(values)))
             continue
-        old_values, new_values = _list(before[figure_id].get("values")), _list(figure.get("values"))
-        added = [v for v in new_values if v not in old_values]
-        removed = [v for v in old_values if v not in new_values]
-        if added and removed and len(added) == len(removed):
-            out.append(f"figure value changed ({label})")
-        else:
-            if added:
-                out.append(f"figure value added ({label})")
-            if removed:
-                out.append(f"figure value removed ({label})")
-        if not added and not removed and figure != before[figure_id]:
-            out.append(f"figure changed ({label})")
-    out += [f"figure removed ({_words(f.get('label') or i)})" for i, f in before.items() if i not in after]
+        previous = before[figure_id]
+        out += _values(label, _dicts(previous.get("values")), values)
+        rest = {k: v for k, v in figure.items() if k != "values"}
+        was = {k: v for k, v in previous.items() if k != "values"}
+        if rest != was:
+            out.append(_revision(FIGURE, (label,), was, rest))
+    out += [Edit(REMOVED, FIGURE, (_shown(f.get("label")) or _shown(f.get("id")),)) for i, f in before.items() if i not in after]
     return out
 
 
-def _relationships(old: list[dict[Any, Any]], new: list[dict[Any, Any]]) -> list[str]:
+def _values(label: str, old: list[dict[Any, Any]], new: list[dict[Any, Any]]) -> list[Edit]:
+    """A figure's values: a removed one and an added one given by the same sources, in the same
+    category, are one value changed; the others are added or removed."""
+    added = [v for v in new if v not in old]
+    removed = [v for v in old if v not in new]
+
+    def same(value: dict[Any, Any]) -> tuple[tuple[str, ...], Hashable]:
+        return (_sources(value), _key(value.get("category")))
+
+    out = []
+    for value in added:
+        match = next((r for r in removed if same(r) == same(value)), None)
+        if match is None and len(added) == len(removed) == 1:
+            match = removed[0]
+        items = (label, _words(value.get("category")) if value.get("category") is not None else "")
+        when = _words(value.get("as_of")) if value.get("as_of") is not None else ""
+        if match is None:
+            out.append(Edit(ADDED, VALUE, items, _sources(value), value=_number(value), when=when))
+            continue
+        removed.remove(match)
+        out.append(_revision(VALUE, items, match, value, value=_number(value), was=_number(match), when=when))
+    for value in removed:
+        items = (label, _words(value.get("category")) if value.get("category") is not None else "")
+        when = _words(value.get("as_of")) if value.get("as_of") is not None else ""
+        out.append(Edit(REMOVED, VALUE, items, _sources(value), value=_number(value), when=when))
+    return out
+
+
+def _relationships(old: Any, new: Any) -> list[Edit]:
     def key(item: dict[Any, Any]) -> tuple[Hashable, Hashable]:
         return (_key(item.get("type")), _key(item.get("target")))
 
-    def words(kind: Hashable, change: str) -> str:
-        word = _RELATION_WORDS.get(kind, "relationship") if isinstance(kind, str) else "relationship"
-        return f"{word} {change}" if word != "relationship" else f"relationship {change} ({_words(kind)})"
+    def items(item: dict[Any, Any]) -> tuple[str, str]:
+        return (_shown(item.get("type")), _shown(item.get("target")))
 
-    before = {key(r): r for r in old}
-    after = {key(r): r for r in new}
+    before = {key(r): r for r in _dicts(old)}
+    after = {key(r): r for r in _dicts(new)}
     out = []
-    for (kind, target), item in after.items():
-        if (kind, target) not in before:
-            out.append(words(kind, "added"))
-        elif item != before[(kind, target)]:
-            out.append(words(kind, "changed"))
-    out += [words(kind, "removed") for kind, target in before if (kind, target) not in after]
+    for pair, item in after.items():
+        if pair not in before:
+            out.append(Edit(ADDED, RELATIONSHIP, items(item), _sources(item)))
+        elif item != before[pair]:
+            out.append(_revision(RELATIONSHIP, items(item), before[pair], item))
+    out += [Edit(REMOVED, RELATIONSHIP, items(item), _sources(item)) for pair, item in before.items() if pair not in after]
     return out
+
+
+_PARTS: dict[str, Callable[[Any, Any], list[Edit]]] = {
+    "aliases": _aliases,
+    "areas": _areas,
+    "former_ids": _former_ids,
+    "facts_cite": _fact_cites,
+    "summary": _summary,
+    "sections": _sections,
+    "figures": _figures,
+    "relationships": _relationships,
+}
