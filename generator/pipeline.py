@@ -54,8 +54,8 @@ def build(
     layout = layout or Layout()
     # Load, validate, resolve and check, stopping on any problem.
     knowledge = check(project, cache)
-    # Read from git when each data file changed, once for every page.
-    history = read_history(project.root)
+    # Read from git when each data file and brief changed, once for every page.
+    history = read_history(project.root).dating(read_history(project.root, "briefs"))
     # Render each page through its template (with a cache, only the pages whose inputs changed).
     env = make_environment([project.overrides], bytecode_cache=cache.templates if cache else None)
     pages_with = cache.renderer(project, (layout, history)) if cache else render_pages

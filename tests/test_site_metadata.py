@@ -68,6 +68,8 @@ def test_sitemap_dates_each_page_by_its_own_last_change(published_site: Site) ->
 
     docs = ROOT / "site_src"
     written = {SITE_URL + Layout().url(p.relative_to(docs).as_posix()).removeprefix("./"): p for p in docs.rglob("*.md")}
+    # A brief's page is generated, but its date is its Markdown file's own last commit.
+    briefs = {SITE_URL + Layout().url(f"briefs/{p.name}").removeprefix("./"): p for p in (ROOT / "briefs").glob("*.md")}
     sitemap = (published_site.root / "sitemap-pages.xml").read_text(encoding="utf-8")
     entries = re.findall(r"<loc>([^<]+)</loc>\s*(?:<lastmod>([^<]+)</lastmod>)?", sitemap)
     dated = by_hand = 0
@@ -79,8 +81,11 @@ def test_sitemap_dates_each_page_by_its_own_last_change(published_site: Site) ->
             html = published_site.page(urlsplit(loc).path.removeprefix(BASE_PATH))
             modified = head_meta(html).get("article:modified_time")
             assert lastmod == (modified or ""), (loc, lastmod, modified)
+        if loc in briefs:
+            assert lastmod == last_commit(briefs.pop(loc)) != "", (loc, lastmod)
         dated += bool(lastmod)
     assert by_hand == len(written) >= 4
+    assert briefs == {}, "briefs missing from the sitemap"
     assert dated >= len(profile_files()) + by_hand
 
 

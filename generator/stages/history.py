@@ -163,6 +163,7 @@ class History:
 
     changes: tuple[Commit, ...] = ()
     state: str | None = NO_GIT
+    also_dated: tuple[Commit, ...] = ()  # files whose dates are known but whose changes are not listed (briefs)
     _last: dict[str, dt.date | None] = field(default_factory=dict, repr=False, compare=False)
     _of: dict[str, list[Commit]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -170,6 +171,13 @@ class History:
         for change in self.changes:  # newest first, so the first date seen for a file is its last
             self._last.setdefault(change.file, change.date)
             self._of.setdefault(change.file, []).append(change)
+        for change in self.also_dated:
+            self._last.setdefault(change.file, change.date)
+
+    def dating(self, other: History) -> History:
+        """This history, knowing also when each file of ``other`` last changed (a brief's date), without
+        listing their changes on the "What changed" page."""
+        return replace(self, also_dated=other.changes) if other.known else self
 
     @property
     def known(self) -> bool:
