@@ -169,7 +169,10 @@ def _named(edit: h.Edit, one: str, many: str) -> str:
         return f"the {one} {items[0]}" if items else f"a {one}"
     if edit.count <= 4 and len(items) == edit.count:
         return f"the {many} {joined(items)}"
-    return f"{edit.count} {many} ({joined([*items[:3], f'{edit.count - 3} more'])})"
+    if not items:  # none of them has a name to show
+        return f"{edit.count} {many}"
+    shown = items[:3]
+    return f"{edit.count} {many} ({joined([*shown, f'{edit.count - len(shown)} more'])})"
 
 
 # What of a kept part changed, in words (history._ASPECT).

@@ -578,7 +578,7 @@ def _listed(part: str, old: list[Any], new: list[Any], name: Any = _key) -> list
     out = []
     for act, keys, given in ((ADDED, [k for k in after if k not in before], after), (REMOVED, [k for k in before if k not in after], before)):
         if keys:
-            shown = tuple(_words(k) for k in keys[:_ITEMS])
+            shown = tuple(word for k in keys[:_ITEMS] if (word := _shown(k)))  # a blank or non-text name goes uncounted by name
             out.append(Edit(act, part, shown, _sources(*(given[k] for k in keys)), count=len(keys)))
     # Those kept but changed (an alias's citations), one edit for all that changed alike: written as
     # a plain name before, an alias is {name: ...} without citations.
