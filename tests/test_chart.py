@@ -126,6 +126,15 @@ def test_a_line_joins_only_the_values_of_one_source() -> None:
     assert not list(chart([value(1, "2020", "alpha-report"), value(2, "2021", "beta-news")]).iter(f"{SVG}polyline"))
 
 
+def test_a_line_joins_only_the_values_of_one_estimator() -> None:
+    """The border fighters chart: DefenceReport gives an estimate of unstated origin (2019) and the
+    CSTO's (2023); one source quoting two estimators is two readings, not a series."""
+    apart = chart([value(2500, "2019-02", max=3500), value(4000, "2023-02", qualifier="about", by="Anatoly Sidorov, CSTO Joint Staff")])
+    assert not list(apart.iter(f"{SVG}polyline"))
+    same = chart([value(1, "2020", by="the UN"), value(2, "2021", by="the UN")])
+    assert len(list(same.iter(f"{SVG}polyline"))) == 1
+
+
 def test_one_point_and_points_on_one_date_are_drawn() -> None:
     check_drawing(chart([value(7, "2020")]))
     crowded = chart([value(n, "2020-05") for n in range(1, 9)])

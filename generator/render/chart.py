@@ -14,8 +14,9 @@ never raises:
   values (a thousand between 10,000 and 11,000 shows), and it crosses zero where values of both signs do.
 - Every mark (points, range bars, the arrows of "at least" and "at most") lies inside the plot area:
   the values are mapped inside it with room for the widest mark and the arrows.
-- A dashed line joins only the values of one category from one source (the same cited sources), in
-  date order: values of different sources are separate readings, not one series.
+- A dashed line joins only the values of one category from one source (the same cited sources) given
+  by the same estimator (``by``), in date order: values of different sources, or of different
+  estimators quoted by one source, are separate readings, not one series.
 - Each value's label goes above its mark, else below, right or left, wherever it overlaps no other
   label, no mark and no axis label and stays inside the chart; where no place is free the label is
   left out (the table beside the chart, and the point's tooltip, still give it).
@@ -179,11 +180,13 @@ class _Chart:
                 yield f'<text class="kb-chart-axis" x="{at}" y="{HEIGHT - 8}" text-anchor="middle" fill="currentColor">{year}</text>'
 
     def _lines(self) -> Iterator[str]:
-        """One dashed line per category and source: only readings of one source form a series."""
-        series: dict[tuple[str | None, tuple[str, ...]], list[FigureValue]] = {}
+        """One dashed line per category, source and estimator: only readings of one source by one
+        estimator form a series (DefenceReport quoting the CSTO and an estimate of unstated origin
+        gives two readings, not a trend)."""
+        series: dict[tuple[str | None, tuple[str, ...], str | None], list[FigureValue]] = {}
         for point in self.points:
             value = point.value
-            series.setdefault((value.category, tuple(sorted({c.source for c in value.cite}))), []).append(value)
+            series.setdefault((value.category, tuple(sorted({c.source for c in value.cite})), value.by), []).append(value)
         for values in series.values():
             if len(values) > 1:
                 ordered = sorted(values, key=lambda v: year_fraction(v.as_of))
