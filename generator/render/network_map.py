@@ -146,18 +146,23 @@ def _svg(network: Network, places: list[Place], href: Callable[[str], str]) -> I
         f'data-zoom="{zoom:.6f}" data-centre="{html.escape(_busiest(network))}" xmlns="http://www.w3.org/2000/svg" focusable="false" aria-hidden="true">'
     )
     at = {p.node.id: p for p in places}
-    for link in network.links:  # the lines first, under the profiles
+    # The lines first, under the profiles: all of them one path, and all the arrowheads another (a
+    # long page lays out and styles each element; a hundred lines need not be a hundred elements).
+    lines, heads = [], []
+    for link in network.links:
         a, b = at[link.source], at[link.target]
         length = math.dist((a.x, a.y), (b.x, b.y)) or 1.0
         ux, uy = (b.x - a.x) / length, (b.y - a.y) / length
         # The line stops at the edge of the target's shape, where its arrowhead points.
         tip = max(length - NODE / 2 - 1, 0.0)
         x2, y2 = a.x + ux * tip, a.y + uy * tip
-        yield f'<line class="kb-netmap-edge" x1="{a.x:.1f}" y1="{a.y:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>'
+        lines.append(f"M{a.x:.1f} {a.y:.1f}L{x2:.1f} {y2:.1f}")
         if not link.symmetric:  # "rival of" reads the same both ways: no arrow
             base_x, base_y, half = x2 - ux * ARROW, y2 - uy * ARROW, ARROW / 2
-            corners = f"L{base_x - uy * half:.1f} {base_y + ux * half:.1f}L{base_x + uy * half:.1f} {base_y - ux * half:.1f}"
-            yield f'<path class="kb-netmap-head" d="M{x2:.1f} {y2:.1f}{corners}z"/>'
+            heads.append(f"M{x2:.1f} {y2:.1f}L{base_x - uy * half:.1f} {base_y + ux * half:.1f}L{base_x + uy * half:.1f} {base_y - ux * half:.1f}z")
+    yield f'<path class="kb-netmap-edge" d="{"".join(lines)}" fill="none"/>'
+    if heads:
+        yield f'<path class="kb-netmap-head" d="{"".join(heads)}"/>'
     for p in places:
         kind, page, node_id = (html.escape(v) for v in (p.node.kind, href(p.node.url), p.node.id))
         yield f'<a class="kb-netmap-node kb-netmap-node--{kind}" href="{page}" tabindex="-1" data-id="{node_id}" data-x="{p.x:.1f}" data-y="{p.y:.1f}">'
