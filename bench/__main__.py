@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="skip the browser measurement of what a reader downloads (first view, search)")
     parser.add_argument("--lighthouse-only", action="store_true", help="only run Lighthouse on the real knowledge base's published site")
     parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs of each page, the median kept (default: 3)")
+    parser.add_argument("--lighthouse-pages", metavar="WORDS",
+                        help="only the pages whose label or path holds one of these comma-separated words (network,isis-k)")
+    parser.add_argument("--lighthouse-site", metavar="DIR", help="a site already built as bench/lighthouse.py builds it, instead of a new build")
     parser.add_argument("--dirty", action="store_true", help="also measure the preview under `mkdocs serve --dirty`")
     parser.add_argument("--keep", metavar="DIR", help="build in DIR and keep it (default: a temporary folder)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"), help="folder for the JSON figures")
@@ -97,7 +100,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _lighthouse_only(args: argparse.Namespace) -> int:
     print("the published site: Lighthouse ...", file=sys.stderr, flush=True)
-    result = measure_lighthouse(args.lighthouse_runs)
+    words = [w.strip() for w in (args.lighthouse_pages or "").split(",") if w.strip()]
+    result = measure_lighthouse(args.lighthouse_runs, Path(args.lighthouse_site) if args.lighthouse_site else None, words)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"lighthouse-{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -57,6 +57,7 @@ class PageScore:
     metrics: dict[str, str] = field(default_factory=dict)  # audit -> Lighthouse's display value
     bytes: int = 0  # total transfer, as Lighthouse counts it
     performance_runs: list[int] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)  # the machine's load average (1 min) as each run began
     failures: list[str] = field(default_factory=list)  # audits of best practices that failed
 
 
@@ -129,7 +130,7 @@ def _lighthouse(url: str, report: Path) -> dict[str, object]:
     return json.loads(report.read_text(encoding="utf-8"))
 
 
-def _score(label: str, path: str, reports: list[dict]) -> PageScore:  # type: ignore[type-arg]
+def _score(label: str, path: str, reports: list[dict], loads: list[float]) -> PageScore:  # type: ignore[type-arg]
     performance = [round(r["categories"]["performance"]["score"] * 100) for r in reports]
     kept = reports[performance.index(sorted(performance)[len(performance) // 2])]
     audits = kept["audits"]
@@ -141,11 +142,13 @@ def _score(label: str, path: str, reports: list[dict]) -> PageScore:  # type: ig
         {name: audits[name].get("displayValue", "") for name in METRICS},
         int(audits["total-byte-weight"]["numericValue"]),
         performance,
+        loads,
         [name for name in practices if audits[name].get("score") is not None and audits[name]["score"] < 1],
     )
 
 
-def measure_lighthouse(runs: int = 3, site: Path | None = None) -> LighthouseResult:
+def measure_lighthouse(runs: int = 3, site: Path | None = None, only: list[str] | None = None) -> LighthouseResult:
+    """Every page of PAGES, or those whose label or path holds one of the words of ``only``."""
     if not CHROMIUM.exists():
         return LighthouseResult([], runs, skipped=f"{CHROMIUM} is absent")
     if shutil.which("npx") is None:
@@ -156,10 +159,19 @@ def measure_lighthouse(runs: int = 3, site: Path | None = None) -> LighthouseRes
         version = ""
         with serve_published(built) as base:
             for label, path in PAGES:
-                reports = [_lighthouse(base + path, Path(work) / f"report-{i}.json") for i in range(runs)]
+                if only and not any(word.casefold() in (label + " " + path).casefold() for word in only):
+                    continue
+                reports, loads = [], []
+                for i in range(runs):
+                    loads.append(round(os.getloadavg()[0], 1))
+                    reports.append(_lighthouse(base + path, Path(work) / f"report-{i}.json"))
                 version = str(reports[0].get("lighthouseVersion", ""))
-                scores.append(_score(label, path, reports))
+                scores.append(_score(label, path, reports, loads))
     return LighthouseResult(scores, runs, version)
+
+
+def _runs(page: PageScore) -> str:
+    return ", ".join(f"{run} at load {load:g}" for run, load in zip(page.performance_runs, page.loads, strict=True))
 
 
 def lighthouse_table(result: LighthouseResult) -> str:
@@ -167,7 +179,8 @@ def lighthouse_table(result: LighthouseResult) -> str:
     if result.skipped:
         return f"Lighthouse: skipped ({result.skipped})"
     lines = [
-        f"Lighthouse {result.lighthouse}, mobile emulation, median of {result.runs} runs (performance of each run in brackets)",
+        f"Lighthouse {result.lighthouse}, mobile emulation, median of {result.runs} runs "
+        "(performance of each run in brackets, with the load average as it began)",
         "",
         "| page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS | bytes |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -175,7 +188,7 @@ def lighthouse_table(result: LighthouseResult) -> str:
     for p in result.pages:
         s, m = p.scores, p.metrics
         lines.append(
-            f"| {p.label} | {s['performance']} ({', '.join(map(str, p.performance_runs))}) | {s['accessibility']} | {s['best-practices']} "
+            f"| {p.label} | {s['performance']} ({_runs(p)}) | {s['accessibility']} | {s['best-practices']} "
             f"| {s['seo']} | {m['first-contentful-paint']} | {m['largest-contentful-paint']} | {m['total-blocking-time']} "
             f"| {m['cumulative-layout-shift']} | {p.bytes / 1024:.0f} KiB |"
         )

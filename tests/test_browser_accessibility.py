@@ -5,7 +5,7 @@ nothing serious or critical. Skips, saying why, only when /usr/bin/chromium is a
 from __future__ import annotations
 
 import pytest
-from browser import serious_violations, until
+from browser import SETTLED, explore, serious_violations, until
 from playwright.sync_api import Page, expect
 
 # A limit for a state to be reached, not a wait.
@@ -28,9 +28,10 @@ def violations_in_each_scheme(page: Page) -> dict[str, list[str]]:
     found = {}
     for scheme in ("default", "slate"):
         page.evaluate("scheme => document.body.setAttribute('data-md-color-scheme', scheme)", scheme)
-        for drawn in (".kb-chrono", ".kb-graph"):
-            if page.locator(drawn).count():
-                expect(page.locator(drawn).first).to_have_attribute("data-ready", "true")
+        if page.locator(".kb-chrono").count():
+            expect(page.locator(".kb-chrono").first).to_have_attribute("data-ready", "true")
+        if page.locator(".kb-graph").count():
+            expect(page.locator(".kb-graph").first).to_have_attribute("data-ready", SETTLED)
         # The theme fades its colours from one scheme to the other: judged once they have arrived.
         until(page, "document.getAnimations().every(a => a.playState !== 'running')")
         found[scheme] = serious_violations(page)
@@ -46,6 +47,15 @@ def test_real_pages_pass_axe_in_light_and_dark(page: Page, real: str, path: str)
 @pytest.mark.parametrize("path", FIXTURE_PAGES)
 def test_fixture_pages_pass_axe_in_light_and_dark(page: Page, fixture_base: str, path: str) -> None:
     page.goto(fixture_base + path)
+    assert violations_in_each_scheme(page) == {"default": [], "slate": []}
+
+
+@pytest.mark.parametrize("base", ["real", "fixture_base"])
+def test_the_network_explored_with_the_library_passes_axe(page: Page, base: str, request: pytest.FixtureRequest) -> None:
+    """The network page opens on a picture made at build time (checked with the pages above); the
+    library's picture, after the reader's first use, passes too."""
+    page.goto(request.getfixturevalue(base) + "network/")
+    explore(page)
     assert violations_in_each_scheme(page) == {"default": [], "slate": []}
 
 

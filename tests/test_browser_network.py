@@ -4,13 +4,15 @@ address, a click that opens a profile, and each profile's neighbourhood.
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
+from urllib.request import urlopen
 
 import pytest
-from browser import click_node, node_at, node_ids
+from browser import click_node, explore, node_at, node_ids
 from conftest import ROOT
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from generator.model import dates
 from generator.model.project import Project
@@ -36,7 +38,7 @@ LABELS = """el => {
 def test_network_labels_are_readable_and_never_overlap(page: Page, real: str) -> None:
     page.goto(real + "network/")
     graph = page.locator(".kb-graph").first
-    expect(graph).to_have_attribute("data-ready", "true")
+    explore(page)
     labels = graph.evaluate(LABELS)
     assert labels["count"] >= 2
     assert labels["smallest"] >= 11, labels
@@ -122,7 +124,7 @@ def test_hover_lights_a_profiles_neighbours_and_dims_the_rest(page: Page, real: 
 def test_keyboard_reaches_each_node_by_name_and_opens_it(page: Page, real: str) -> None:
     page.goto(real + "network/")
     graph = page.locator(".kb-graph")
-    expect(graph).to_have_attribute("data-ready", "true")
+    explore(page)
     names = page.locator(".kb-graph-keys a").all_inner_texts()
     drawn = graph.evaluate("el => el.cy.nodes().map(n => n.data('label'))")
     assert sorted(name.rsplit(" (", 1)[0] for name in names) == sorted(drawn)
@@ -157,7 +159,7 @@ def test_wheel_zooms_the_network(page: Page, real: str) -> None:
 def test_drag_on_the_background_pans(page: Page, real: str) -> None:
     page.goto(real + "network/")
     graph = page.locator(".kb-graph--full")
-    expect(graph).to_have_attribute("data-ready", "true")
+    explore(page)
     node_at(page, ".kb-graph--full", "isis-k")  # in view and still
     box = page.locator(".kb-graph-canvas").bounding_box()
     empty = graph.evaluate(
@@ -184,7 +186,7 @@ def test_drag_on_the_background_pans(page: Page, real: str) -> None:
 
 
 def visible_ids(page: Page) -> set[str]:
-    expect(page.locator(".kb-graph--full")).to_have_attribute("data-ready", "true")
+    explore(page)
     return set(page.locator(".kb-graph--full").evaluate("el => el.cy.nodes().filter(n => n.visible()).map(n => n.id())"))
 
 
@@ -231,7 +233,7 @@ expect.set_options(timeout=60_000)
 def test_network_node_click_opens_the_profile(page: Page, fixture_base: str) -> None:
     page.goto(fixture_base + "network/")
     graph = page.locator(".kb-graph--full")
-    expect(graph).to_have_attribute("data-ready", "true")
+    explore(page)
     assert node_ids(page, ".kb-graph--full") == {"red-front", "blue-league", "jo-leader", "hall-attack"}
     edges = graph.evaluate("el => el.cy.edges().map(e => [e.source().id(), e.target().id()]).sort()")
     assert edges == [["blue-league", "red-front"], ["jo-leader", "red-front"], ["red-front", "hall-attack"]]
@@ -256,7 +258,7 @@ def test_profile_graph_shows_its_neighbourhood(page: Page, reader: str) -> None:
 
 def test_real_network_draws_every_linked_profile_and_lists_the_rest(page: Page, real: str) -> None:
     page.goto(real + "network/")
-    expect(page.locator(".kb-graph--full")).to_have_attribute("data-ready", "true")
+    explore(page)
     on_disk = {p.stem for folder in ("groups", "people", "events") for p in (ROOT / "data" / folder).glob("*.yaml")}
     drawn = node_ids(page, ".kb-graph--full")
     listed = page.locator(".kb-isolated li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
@@ -273,7 +275,7 @@ EDGES = """el => el.cy.edges().map(e => ({ends: [e.source().id(), e.target().id(
 
 
 def edges_in(page: Page) -> list[dict[str, object]]:
-    expect(page.locator(".kb-graph--full")).to_have_attribute("data-ready", "true")
+    explore(page)
     return page.locator(".kb-graph--full").evaluate(EDGES)  # type: ignore[no-any-return]
 
 
@@ -365,3 +367,82 @@ def test_the_within_box_says_when_no_profile_has_the_name(page: Page, real: str)
     page.get_by_label("Only what lies within").fill("Nobody Atall")
     expect(page.locator("#kb-network-filter output[aria-live]")).to_contain_text("No profile is called “Nobody Atall”")
     assert visible_ids(page) == everything
+
+
+# -- the whole network laid out at build time, the library at first use (issue 26, section 2) -------
+
+# Every label of the static picture: its size on screen and its box; and each profile's link.
+STILL_PICTURE = """svg => {
+    const texts = [...svg.querySelectorAll('text')].map(t => {
+        const b = t.getBoundingClientRect();
+        return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize) * b.height / t.getBBox().height, box: [b.left, b.top, b.right, b.bottom]};
+    });
+    const overlapping = [];
+    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+        const a = texts[i].box, b = texts[j].box;
+        if (a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]) overlapping.push([texts[i].text, texts[j].text]);
+    }
+    return {smallest: Math.min(...texts.map(t => t.size)), overlapping,
+            ids: [...svg.querySelectorAll('a[data-id]')].map(a => a.dataset.id)};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_network_page_shows_the_whole_network_without_script(browser: Browser, real: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(real + "network/")
+    picture = page.locator(".kb-netmap-svg")
+    expect(picture).to_be_visible()
+    drawn = picture.evaluate(STILL_PICTURE)
+    graph = json.loads(urlopen(real + "graph.json").read())
+    assert sorted(drawn["ids"]) == sorted({end for e in graph["edges"] for end in (e["source"], e["target"])})
+    assert round(drawn["smallest"], 2) >= 11, drawn["smallest"]
+    assert drawn["overlapping"] == [], drawn["overlapping"]
+    expect(page.locator(".kb-graph-controls")).to_be_hidden()  # buttons that need the script are not there
+    page.locator('.kb-netmap a[data-id="jamaat-ansarullah"] text').first.click()
+    expect(page).to_have_url(real + "groups/jamaat-ansarullah/")
+    context.close()
+
+
+def test_the_library_waits_for_the_readers_first_use_and_starts_where_the_picture_was(page: Page, real: str) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(real + "network/")
+    page.wait_for_load_state("networkidle")
+    graph = page.locator(".kb-graph--full")
+    expect(graph).to_have_attribute("data-ready", "static")
+    expect(page.locator("#kb-network-filter")).to_be_visible()  # the form is there at once
+    assert not [url for url in fetched if "cytoscape" in url or url.endswith("graph.json")], "nothing loaded before first use"
+    still = page.locator(".kb-netmap")
+    still.evaluate("el => el.scrollBy(120, 80)")  # the reader has looked around the picture
+    # Where the picture made at build time shows each profile on the screen.
+    before = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('.kb-netmap a[data-id]')].map(a => {
+            const b = a.firstElementChild.getBoundingClientRect();
+            return [a.dataset.id, [scrollX + b.left + b.width / 2, scrollY + b.top + b.height / 2]];
+        }))"""
+    )
+    explore(page)  # the pointer comes over the picture
+    assert [url for url in fetched if url.endswith("cytoscape.min.js")]
+    after = graph.evaluate(
+        """el => {
+            const box = el.querySelector('.kb-graph-canvas').getBoundingClientRect();
+            return Object.fromEntries(el.cy.nodes().map(n => [n.id(), [scrollX + box.left + n.renderedPosition().x, scrollY + box.top + n.renderedPosition().y]]));
+        }"""
+    )
+    assert after.keys() == before.keys()
+    moved = sorted(((after[i][0] - before[i][0]) ** 2 + (after[i][1] - before[i][1]) ** 2) ** 0.5 for i in before)
+    # The library measures labels as drawn, and may push a few a little further apart.
+    assert moved[len(moved) // 2] < 2 and moved[-1] < 60, moved[-5:]
+    expect(still).to_be_hidden()
+
+
+def test_a_button_under_the_picture_loads_the_library_and_does_its_work(page: Page, real: str) -> None:
+    page.goto(real + "network/")
+    graph = page.locator(".kb-graph--full")
+    expect(graph).to_have_attribute("data-ready", "static")
+    shown = float(page.locator(".kb-netmap-svg").get_attribute("data-zoom") or 0)
+    page.get_by_role("button", name="Zoom in").click()
+    expect(graph).to_have_attribute("data-ready", "true")
+    assert graph.evaluate("el => el.cy.zoom()") == pytest.approx(shown * 1.25)

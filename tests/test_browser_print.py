@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 import yaml
-from browser import open_page
+from browser import explore, open_page
 from conftest import ROOT, PUBLISHED
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -63,3 +63,14 @@ def test_the_print_button_opens_the_print_dialog(page, real: str) -> None:  # ty
     page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
     button.click()
     assert page.evaluate("() => window.printed") == 1
+
+
+def test_the_network_page_prints_its_picture_made_at_build_time(page, real: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: the whole network prints, the page's width, even once the library has drawn it."""
+    page.goto(real + "network/")
+    explore(page)
+    page.emulate_media(media="print")
+    picture = page.locator(".kb-netmap-svg")
+    expect(picture).to_be_visible()
+    expect(page.locator(".kb-graph-canvas")).to_be_hidden()
+    assert picture.bounding_box()["width"] >= page.locator("article").bounding_box()["width"] * 0.6

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from browser import serve
+from browser import explore, serve
 from conftest import FIXTURE_KB, Site, copy_project, mkdocs_build
 
 from generator.mkdocs_adapter.csp import apply_policy
@@ -161,6 +161,8 @@ def test_pages_and_search_run_without_a_violation(browser, served: str) -> None:
     # The home page, a profile, the pages with their own scripts (network graph, timeline), 404.
     for url in ["", "groups/red-front/", "network/", "timeline/", "sources/", "briefs/test-brief/", "no-such-page/"]:
         page.goto(served + url)
+        if url == "network/":
+            explore(page)  # the graph library comes at the first use of the picture
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__violations") == [], url
     page.goto(served + "groups/red-front/")

@@ -4,12 +4,17 @@ network page's table; the network page drawn by a file rather than an inline scr
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import posixpath
 
 import pytest
 from conftest import Site
 from htmlq import descendants, find, section_after
+
+from generator.render import network_map
+from generator.render.graph import Link, Network, Node
 
 
 def test_graph_has_every_profile_once_with_a_working_url(fixture_site: Site) -> None:
@@ -70,3 +75,46 @@ def test_graph_is_drawn_by_a_file_not_an_inline_script(fixture_site: Site) -> No
     library = fixture_site.root / "assets/vendor/cytoscape"
     assert (library / "cytoscape.min.js").stat().st_size > 100_000
     assert "Permission is hereby granted" in (library / "LICENSE").read_text()
+
+
+# -- the whole network, laid out at build time (issue 26, section 2) ---------------------------------
+
+
+def _network(size: int) -> Network:
+    """A chain of ``size`` profiles with a hub linked to every one: crowded round the hub."""
+    nodes = tuple(Node(f"p{i}", f"Profile number {i} with a long name", ("group", "person", "event")[i % 3], f"p/{i}/", ()) for i in range(size))
+    link = functools.partial(Link, type="leads", label="Leads", symmetric=False, since=None, until=None, status=None, by=None, cite=())
+    chain = [link(f"p{i}", f"p{i + 1}") for i in range(1, size - 1)]
+    return Network(nodes, tuple([link("p0", f"p{i}") for i in range(1, size)] + chain))
+
+
+def test_the_whole_network_is_laid_out_the_same_way_each_time_without_overlaps() -> None:
+    network = _network(40)
+    first, again = network_map.place(network), network_map.place(network)
+    assert [(p.node.id, p.x, p.y) for p in first] == [(p.node.id, p.x, p.y) for p in again]
+    assert {p.node.id for p in first} == {n.id for n in network.nodes}
+    boxes = [p.box() for p in first]
+    overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+    assert overlapping == []
+
+
+def test_a_network_too_large_for_a_picture_is_left_to_the_script() -> None:
+    assert network_map.svg(_network(network_map.LIMIT + 1), str) == ""
+    assert network_map.svg(_network(3), str).startswith("<svg")
+
+
+def test_the_network_page_carries_the_whole_network_as_a_picture_with_its_places(site: Site) -> None:
+    """Every profile with a relationship is drawn, placed (the places the script starts from) and
+    linked to its page; every relationship is a line; the profiles without one are listed instead."""
+    graph = json.loads((site.root / "graph.json").read_text())
+    ends = {end for e in graph["edges"] for end in (e["source"], e["target"])}
+    html = site.page("network")
+    (svg,) = find(html, "svg", class_="kb-netmap-svg")
+    nodes = descendants(svg, "a")
+    assert sorted(a.attrs["data-id"] for a in nodes) == sorted(ends)
+    for a in nodes:
+        assert all(math.isfinite(float(a.attrs[at])) for at in ("data-x", "data-y"))
+        target = posixpath.normpath(posixpath.join("network", a.attrs["href"]))
+        assert (site.root / target / "index.html").is_file(), a.attrs["href"]
+    (lines,) = [path for path in descendants(svg, "path") if "kb-netmap-edge" in path.attrs.get("class", "")]
+    assert lines.attrs["d"].count("M") == len(graph["edges"])  # one stroke from each profile to the other

@@ -52,7 +52,7 @@ BRIEF_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 PAGE_ATTRIBUTES: dict[str, frozenset[str]] = {
     **BRIEF_ATTRIBUTES,
-    "div": frozenset({"hidden", "role"}),
+    "div": frozenset({"hidden", "role", "tabindex"}),  # tabindex: the network's picture scrolls, from the keyboard too
     "a": frozenset({"href", "title", "tabindex", "download"}),
     "svg": frozenset({"viewbox", "width", "height", "xmlns", "focusable", "role"}),
     "line": frozenset({"x1", "x2", "y1", "y2", "stroke"}),

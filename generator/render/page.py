@@ -22,7 +22,7 @@ from ..stages.resolve import (
     RichClaim,
     RichText,
 )
-from . import chart, network_svg
+from . import chart, network_map, network_svg
 from .escape import escape
 from .graph import Network
 from .layout import Layout
@@ -66,6 +66,12 @@ class Page:
         """A profile's own network as static SVG (generator/render/network_svg.py), linked as built."""
         here = self.layout.dest(self.path)
         return network_svg.svg(network.around(focus), focus, lambda url: self.layout.relative(url, here))
+
+    def whole_network(self, network: Network) -> str:
+        """The whole network as static SVG laid out at build time (generator/render/network_map.py),
+        linked as built; "" when the network is too large for it and the script draws alone."""
+        here = self.layout.dest(self.path)
+        return network_map.svg(network, lambda url: self.layout.relative(url, here))
 
     def link(self, entity_id: str, label: str | None = None) -> str:
         profile = self.kb.profiles[entity_id]

@@ -16,7 +16,12 @@
  * dates, generator/render/graph.py: Link.years; the rule is on the methodology page); its state is
  * kept in the address (?kinds=&types=&near=&steps=&year=).
  *
- * data-ready is "true" once the picture stands still and its controls work, "false" while it is
+ * The network page opens on the whole network laid out at build time (static SVG,
+ * generator/render/network_map.py); the library is loaded at the reader's first use of the picture
+ * or its form, and starts on the same places (see onFirstUse).
+ *
+ * data-ready is "static" while the page shows the picture made at build time and the library is not
+ * loaded, "true" once the library's picture stands still and its controls work, "false" while it is
  * being laid out again, and "failed" when it could not be drawn. The browser tests wait for it.
  */
 (function () {
@@ -105,6 +110,11 @@
 
   function Picture(cytoscape, container, data) {
     this.container = container;
+    // The picture laid out at build time, when the page has one: the library starts on its places
+    // and its view, so that nothing moves under the reader's hand; it stays in the page for print.
+    var still = container.querySelector(".kb-netmap");
+    this.preset = still ? presetOf(still) : null;
+    this.initialView = still ? viewOf(still) : null;
     this.focus = container.dataset.focus || "";
     this.full = !this.focus;
     var nodes = data.nodes;
@@ -118,15 +128,18 @@
     canvas.className = "kb-graph-canvas";
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", container.dataset.label || "Network of relationships");
-    container.appendChild(canvas);
+    if (still) still.hidden = true;
+    container.insertBefore(canvas, still ? still.nextSibling : container.firstChild);
     this.canvas = canvas;
 
-    // Start from a circle, so that the force layout below gives the same picture on every visit.
+    // Start from the places laid out at build time, or from a circle, so that the force layout below
+    // gives the same picture on every visit.
     var radius = 40 * nodes.length;
+    var preset = this.preset;
     var elements = nodes.map(function (n, i) {
       var angle = (2 * Math.PI * i) / nodes.length;
-      return { group: "nodes", data: { id: n.id, label: n.label, kind: n.kind, url: n.url },
-               position: { x: radius * Math.cos(angle), y: radius * Math.sin(angle) } };
+      var at = (preset && preset[n.id]) || { x: radius * Math.cos(angle), y: radius * Math.sin(angle) };
+      return { group: "nodes", data: { id: n.id, label: n.label, kind: n.kind, url: n.url }, position: { x: at.x, y: at.y } };
     }).concat(data.edges.map(function (e) {
       var years = e.years || [null, null];
       return { group: "edges", data: { id: e.id, source: e.source, target: e.target, label: e.label, name: e.label, type: e.type || "",
@@ -147,7 +160,25 @@
     container.cy = cy; // for the browser tests, and for anyone poking at the picture in a console
     this.listen();
     this.keys = this.keyboard();
-    container.appendChild(controls(this));
+    controls(this, container.querySelector(".kb-graph-controls"));
+  }
+
+  /* The places of the picture laid out at build time (generator/render/network_map.py), by profile. */
+  function presetOf(still) {
+    var places = {};
+    Array.prototype.forEach.call(still.querySelectorAll("[data-id]"), function (node) {
+      places[node.dataset.id] = { x: parseFloat(node.dataset.x), y: parseFloat(node.dataset.y) };
+    });
+    return places;
+  }
+
+  /* The library's zoom and pan that show what the reader sees of the static picture: its scale, and
+     where its box is scrolled to. */
+  function viewOf(still) {
+    var svg = still.querySelector("svg");
+    var zoom = parseFloat(svg.dataset.zoom) || 1;
+    var box = svg.viewBox.baseVal;
+    return { zoom: zoom, pan: { x: -box.x * zoom - still.scrollLeft, y: -box.y * zoom - still.scrollTop } };
   }
 
   Picture.prototype.listen = function () {
@@ -267,7 +298,11 @@
     }
     arranged = arranged || visible;
     only(arranged);
-    var layout = arranged.layout(this.focus
+    var preset = this.preset;
+    var whole = preset && arranged.nodes().length === cy.nodes().length;
+    var layout = arranged.layout(whole
+      ? { name: "preset", positions: function (node) { return preset[node.id()] || node.position(); }, fit: false, animate: false }
+      : this.focus
       ? { name: "concentric", concentric: function (n) { return n.id() === self.focus ? 2 : 1; },
           levelWidth: function () { return 1; }, minNodeSpacing: 30, avoidOverlap: true,
           nodeDimensionsIncludeLabels: true, animate: false, fit: false }
@@ -278,7 +313,12 @@
     layout.one("layoutstop", function () {
       separate(arranged.nodes());
       reveal();
-      self.view(shown);
+      if (self.initialView) { // the first picture: where the static one was
+        cy.viewport(self.initialView);
+        self.initialView = null;
+      } else {
+        self.view(shown);
+      }
       self.count(shown);
       container.dataset.ready = "true";
     });
@@ -364,22 +404,35 @@
 
   /* ---- controls ---------------------------------------------------------------------------- */
 
-  function controls(picture) {
+  var BUTTONS = ["Zoom in", "Zoom out", "Show all", "Readable size"];
+
+  /* The buttons under the picture: the page's own (network.md.j2 writes them beside the static
+     picture, and they wait for the library), or new ones after the picture. */
+  function controls(picture, bar) {
     var cy = picture.cy;
-    var bar = document.createElement("div");
-    bar.className = "kb-graph-controls";
     var centre = function () { return { x: cy.width() / 2, y: cy.height() / 2 }; };
-    [["Zoom in", function () { cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: centre() }); }],
-     ["Zoom out", function () { cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: centre() }); }],
-     ["Show all", function () { cy.fit(cy.elements().not(".off"), 16); }],
-     ["Readable size", function () { picture.view(cy.elements().not(".off")); }]].forEach(function (item) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.textContent = item[0];
-      button.addEventListener("click", item[1]);
-      bar.appendChild(button);
+    var actions = {
+      "Zoom in": function () { cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: centre() }); },
+      "Zoom out": function () { cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: centre() }); },
+      "Show all": function () { cy.fit(cy.elements().not(".off"), 16); },
+      "Readable size": function () { picture.view(cy.elements().not(".off")); },
+    };
+    if (!bar) {
+      bar = document.createElement("div");
+      bar.className = "kb-graph-controls";
+      BUTTONS.forEach(function (name) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = name;
+        bar.appendChild(button);
+      });
+      picture.container.appendChild(bar);
+    }
+    picture.actions = actions;
+    Array.prototype.forEach.call(bar.querySelectorAll("button"), function (button) {
+      button.addEventListener("click", function () { actions[button.textContent](); });
     });
-    return bar;
+    bar.hidden = false;
   }
 
   /* The network page's form: kinds, relationship types, and "within N steps of". */
@@ -538,29 +591,94 @@
     container.dataset.ready = "failed";
   }
 
-  function start() {
-    var containers = Array.prototype.slice.call(document.querySelectorAll(".kb-graph"));
-    if (!containers.length || !kb) return;
+  /* Draw each picture with the library. `used` names what the reader first did with a picture laid
+     out at build time: "form" (its filter form: the view chosen is kept in the address), or the name
+     of one of its buttons, done once the picture is drawn. */
+  function draw(containers, used) {
     containers.forEach(function (container) { container.dataset.ready = "false"; });
     Promise.all([kb.loadLibrary()].concat(containers.map(graphFor))).then(function (loaded) {
       containers.forEach(function (container, i) {
+        var focused = container.contains(document.activeElement);
         var picture = new Picture(loaded[0], container, loaded[i + 1]);
         var form = container.dataset.controls && document.getElementById(container.dataset.controls);
-        if (form) new Filter(picture, form).apply(false);
+        if (form) new Filter(picture, form).apply(used === "form");
         else picture.show(picture.cy.elements());
+        if (picture.actions[used]) picture.actions[used]();
+        // The static picture had the keyboard's focus: the first profile in the picture has it now.
+        if (focused && !container.contains(document.activeElement)) {
+          var first = container.querySelector(".kb-graph-keys li:not([hidden]) a");
+          if (first) first.focus();
+        }
       });
     }).catch(function (error) {
       containers.forEach(function (container) { failed(container, error); });
     });
   }
 
+  /* Scroll the static picture to the profile it names in data-centre (the busiest), as the
+     library's picture opens on it (Picture.view). */
+  function centre(still) {
+    var svg = still.querySelector("svg");
+    var node = svg && svg.querySelector('a[data-id="' + (svg.dataset.centre || "").replace(/[^a-z0-9-]/g, "") + '"]');
+    if (!node) return;
+    var zoom = parseFloat(svg.dataset.zoom) || 1;
+    var box = svg.viewBox.baseVal;
+    still.scrollLeft = (parseFloat(node.dataset.x) - box.x) * zoom - still.clientWidth / 2;
+    still.scrollTop = (parseFloat(node.dataset.y) - box.y) * zoom - still.clientHeight / 2;
+  }
+
+  /* A view asked for in the address (?near=…): the reader means to use the picture. */
+  function asked() {
+    var query = new URLSearchParams(window.location.search);
+    return ["kinds", "types", "near", "steps", "year"].some(function (name) { return query.has(name); });
+  }
+
+  /* The network page opens on its picture laid out at build time (static SVG). The library (425
+     KiB, over a second of script on a phone) is loaded when the reader first uses it: points at it,
+     touches it, scrolls in it or gives it the keyboard's focus, presses one of its buttons, or
+     uses the filter form, which is shown at once. data-ready is "static" until then. */
+  function onFirstUse(container) {
+    var still = container.querySelector(".kb-netmap");
+    window.requestAnimationFrame(function () { centre(still); });
+    var form = container.dataset.controls && document.getElementById(container.dataset.controls);
+    var bar = container.querySelector(".kb-graph-controls");
+    var done = false;
+    var use = function (what) {
+      if (done) return;
+      done = true;
+      draw([container], what);
+    };
+    ["pointerenter", "pointerdown", "touchstart", "wheel", "focusin"].forEach(function (type) {
+      still.addEventListener(type, function () { use(""); }, { passive: true });
+    });
+    if (bar) {
+      bar.addEventListener("click", function (event) {
+        var button = event.target.closest("button");
+        if (button) use(button.textContent);
+      });
+      bar.hidden = false;
+    }
+    if (form) {
+      ["focusin", "input", "change"].forEach(function (type) { form.addEventListener(type, function () { use("form"); }); });
+      form.addEventListener("submit", function (event) { if (!done) { event.preventDefault(); use("form"); } });
+      form.hidden = false;
+    }
+    container.dataset.ready = "static";
+  }
+
   /* Only the network page draws with the library (a profile's own network is a static picture made
-     at build time), and only once the page has loaded and painted: its heading, text and table come
-     first, and the library's start-up (over a second of script on a phone) waits for an idle moment. */
+     at build time). A picture laid out at build time waits for the reader's first use; one without
+     (a network too large for it), or a view asked for in the address, is drawn once the page has
+     loaded and painted: its heading, text and table come first, and the library's start-up waits for
+     an idle moment. */
   function afterFirstPaint() {
-    if (!document.querySelector(".kb-graph")) return;
+    var containers = Array.prototype.slice.call(document.querySelectorAll(".kb-graph"));
+    if (!containers.length || !kb) return;
+    var later = asked() ? containers : containers.filter(function (container) { return !container.querySelector(".kb-netmap"); });
+    containers.forEach(function (container) { if (later.indexOf(container) < 0) onFirstUse(container); });
+    if (!later.length) return;
     var idle = window.requestIdleCallback || function (run) { return window.setTimeout(run, 1); };
-    var go = function () { idle(start, { timeout: 1500 }); };
+    var go = function () { idle(function () { draw(later, ""); }, { timeout: 1500 }); };
     if (document.readyState === "complete") go();
     else window.addEventListener("load", go, { once: true });
   }

@@ -80,19 +80,25 @@
     return wrap && wrap.scrollWidth > wrap.clientWidth + 1 ? wrap : table;
   }
 
+  /* Every table measured first, then the hints written: a hint written between two measurements
+     would make the browser lay the whole page out again for the next one (on a long profile with a
+     dozen tables, a dozen layouts on a phone). */
   function hintWideTables() {
-    Array.prototype.forEach.call(document.querySelectorAll("article table"), function (table) {
+    var measured = Array.prototype.map.call(document.querySelectorAll("article table"), function (table) {
       var box = scrollBox(table);
-      var wide = box.scrollWidth > box.clientWidth + 1;
+      return { box: box, wide: box.scrollWidth > box.clientWidth + 1 };
+    });
+    measured.forEach(function (found) {
+      var box = found.box;
       var hint = box.previousElementSibling;
       if (!(hint && hint.classList.contains("kb-scroll-hint"))) {
-        if (!wide) return;
+        if (!found.wide) return;
         hint = document.createElement("p");
         hint.className = "kb-scroll-hint";
         hint.textContent = "The table is wider than the page: scroll it sideways for more columns →";
         box.parentNode.insertBefore(hint, box);
       }
-      hint.hidden = !wide;
+      hint.hidden = !found.wide;
     });
   }
 
