@@ -45,8 +45,8 @@ def test_network_labels_are_readable_and_never_overlap(page: Page, real: str) ->
     assert labels["overlapping"] == [], labels
 
 
-# Every text of a profile's own network picture: its size on screen and its box, and the lines.
-PICTURE = """el => {
+# The texts of a picture as drawn (``el``): each one's size on screen and its box, and the pairs that overlap.
+TEXTS = """
     const texts = [...el.querySelectorAll('text')].map(t => {
         const b = t.getBoundingClientRect();
         return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize) * b.height / t.getBBox().height, box: [b.left, b.top, b.right, b.bottom]};
@@ -56,6 +56,10 @@ PICTURE = """el => {
         const a = texts[i].box, b = texts[j].box;
         if (a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]) overlapping.push([texts[i].text, texts[j].text]);
     }
+"""
+
+# Every text of a profile's own network picture: its size on screen and its box, and the lines.
+PICTURE = """el => {""" + TEXTS + """
     const svg = el.getBoundingClientRect();
     const outside = texts.filter(t => t.box[0] < svg.left - 0.5 || t.box[2] > svg.right + 0.5).map(t => t.text);
     return {texts: texts.map(t => t.text), smallest: Math.min(...texts.map(t => t.size)), overlapping, outside,
@@ -372,18 +376,9 @@ def test_the_within_box_says_when_no_profile_has_the_name(page: Page, real: str)
 # -- the whole network laid out at build time, the library at first use (issue 26, section 2) -------
 
 # Every label of the static picture: its size on screen and its box; and each profile's link.
-STILL_PICTURE = """svg => {
-    const texts = [...svg.querySelectorAll('text')].map(t => {
-        const b = t.getBoundingClientRect();
-        return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize) * b.height / t.getBBox().height, box: [b.left, b.top, b.right, b.bottom]};
-    });
-    const overlapping = [];
-    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
-        const a = texts[i].box, b = texts[j].box;
-        if (a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]) overlapping.push([texts[i].text, texts[j].text]);
-    }
+STILL_PICTURE = """el => {""" + TEXTS + """
     return {smallest: Math.min(...texts.map(t => t.size)), overlapping,
-            ids: [...svg.querySelectorAll('a[data-id]')].map(a => a.dataset.id)};
+            ids: [...el.querySelectorAll('a[data-id]')].map(a => a.dataset.id)};
 }"""
 
 
