@@ -86,6 +86,12 @@ def generator_here(*args: str, cwd: Path) -> Run:
     return Run(code, out.getvalue(), err.getvalue())
 
 
+def last_commit(file: Path) -> str:
+    """The day of a file's last commit, as git gives it (the committer's own date); "" if none."""
+    done = subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(file)], cwd=ROOT, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
 def mkdocs_build(project: Path, site: Path, *extra: str) -> Run:
     return run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *extra], project)
 

@@ -9,7 +9,7 @@ import io
 
 import yaml
 from browser import explore, open_page
-from conftest import ROOT, PUBLISHED
+from conftest import PUBLISHED, ROOT, last_commit
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -35,6 +35,7 @@ def test_a_printed_brief_is_a_briefing_with_its_address_dates_and_full_reference
     assert first.startswith("Why ISIS-K struck Russia")
     assert PUBLISHED["KB_SITE_URL"] + "briefs/why-isis-k-struck-russia/" in first
     assert "Sources dated March 2024" in first and "Brief dated March 2024" in first
+    assert ("Last updated" in first) == bool(last_commit(ROOT / "briefs" / "why-isis-k-struck-russia.md"))
     for chrome in NAV:
         assert chrome not in text, f"the printed brief shows '{chrome}'"
     # Each note carries the full reference of its source, not only "Johny 2024, para 5".

@@ -8,13 +8,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-import subprocess
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import PUBLISHED, ROOT, Site
+from conftest import PUBLISHED, ROOT, Site, last_commit
 from htmlq import find, head_meta, parse
 
 SITE_URL = PUBLISHED["KB_SITE_URL"]
@@ -52,12 +51,6 @@ def test_sitemap_lists_every_page_at_the_sites_address(published_site: Site) -> 
     assert len(listed) >= len(profile_files()) + 10
     assert listed == expected
 
-
-
-def last_commit(file: Path) -> str:
-    """The day of a file's last commit, as git gives it (the committer's own date); "" if none."""
-    done = subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(file)], cwd=ROOT, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
 
 
 def test_sitemap_dates_each_page_by_its_own_last_change(published_site: Site) -> None:
