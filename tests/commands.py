@@ -34,6 +34,21 @@ PRELOAD = [
     "markdown.extensions.tables",
     "markdown.extensions.toc",
     "pymdownx.escapeall",
+    "material.templates",
+    "pygments.formatters",
+    "pygments.lexers",
+    "pygments.styles",
+    "pygments.filters",
+    "pybtex.database",  # the citation downloads
+    "latexcodec",
+    "rispy",
+    "PIL.ImageDraw",  # the sharing card, and the image formats Pillow loads on its first save
+    "PIL.ImageFont",
+    "PIL.BmpImagePlugin",
+    "PIL.GifImagePlugin",
+    "PIL.JpegImagePlugin",
+    "PIL.PngImagePlugin",
+    "PIL.PpmImagePlugin",
 ]
 MODULES = frozenset({"mkdocs", "generator"})
 
