@@ -10,6 +10,7 @@ import functools
 import http.server
 import io
 import re
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -60,6 +61,14 @@ class _PagesHandler(_QuietHandler):
         return io.BytesIO(body)
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that stops reading (it left the page, or had what it needed) is not an error of
+        the page: it would print a traceback in the middle of the test run."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(root: Path, prefix: str = "") -> Iterator[str]:
     """Serve a built site folder; yields its base URL, http://127.0.0.1:<port>/. With a prefix
@@ -69,7 +78,7 @@ def serve(root: Path, prefix: str = "") -> Iterator[str]:
         handler = functools.partial(type("Pages", (_PagesHandler,), {"prefix": f"/{prefix}/"}), directory=str(root))
     else:
         handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -162,7 +171,6 @@ def node_at(page: Any, selector: str, node_id: str) -> tuple[float, float]:
     """Where a node is on the screen, once it stands still there: the library's picture is laid out
     (data-ready), the node is in view, clear of the sticky header, and its position (the page's
     scroll and the picture's own) is the same on two animation frames running. A state, not a time."""
-    from playwright.sync_api import expect
 
     graph = page.locator(selector)
     explore(page, selector)
