@@ -71,7 +71,7 @@ def entry_title(change: CommitChange) -> str:
     if count == 1:
         return f"{first.name}: {first.text}"
     shown = [item.name for item in change.files[: 2 if count > 3 else 3]]
-    names = joined(shown) if len(shown) == count else f"{', '.join(shown)} and {count - 2} more"
+    names = joined(shown) if len(shown) == count else joined([*shown, f"{count - len(shown)} more"])
     texts = {item.text for item in change.files}
     return f"{names}: {first.text}" if len(texts) == 1 and not change.more else f"Changes to {names}"
 

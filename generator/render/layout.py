@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -55,6 +56,12 @@ class Layout:
         """``url`` (from the site root) as a link from the built file ``from_dest``."""
         link = posixpath.relpath("/" + url, "/" + posixpath.dirname(from_dest))
         return link + "/" if url.endswith("/") else link
+
+    def links_from(self, page_path: str) -> Callable[[str], str]:
+        """URLs from the site root as links from the built page ``page_path``: for HTML, whose links
+        MkDocs does not rewrite (index tables, network pictures, maps)."""
+        here = self.dest(page_path)
+        return lambda url: self.relative(url, here)
 
 
 # The extensions MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).

@@ -60,18 +60,16 @@ class Page:
     def href(self, target_path: str) -> str:
         """A link to another page as it is built, for raw HTML (the index tables): MkDocs rewrites
         links in Markdown only, so an ``href`` to ``x.md`` inside an HTML block would stay broken."""
-        return self.layout.relative(self.layout.url(target_path), self.layout.dest(self.path))
+        return self.layout.links_from(self.path)(self.layout.url(target_path))
 
     def network_picture(self, network: Network, focus: str) -> str:
         """A profile's own network as static SVG (generator/render/network_svg.py), linked as built."""
-        here = self.layout.dest(self.path)
-        return network_svg.svg(network.around(focus), focus, lambda url: self.layout.relative(url, here))
+        return network_svg.svg(network.around(focus), focus, self.layout.links_from(self.path))
 
     def whole_network(self, network: Network) -> str:
         """The whole network as static SVG laid out at build time (generator/render/network_map.py),
         linked as built; "" when the network is too large for it and the script draws alone."""
-        here = self.layout.dest(self.path)
-        return network_map.svg(network, lambda url: self.layout.relative(url, here))
+        return network_map.svg(network, self.layout.links_from(self.path))
 
     def link(self, entity_id: str, label: str | None = None) -> str:
         profile = self.kb.profiles[entity_id]

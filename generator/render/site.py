@@ -192,11 +192,11 @@ def brief_job(brief: BriefView, history: History, sections: Sections, layout: La
     return PageJob(brief.path, "brief.md.j2", context, ("brief", brief.slug))
 
 
-def site_pages(kb: KnowledgeBase, history: History, graph: Network, layout: Layout | None = None) -> list[PageJob]:
-    """Every Markdown page the site gets from the knowledge base, in a fixed order."""
+def site_pages(kb: KnowledgeBase, history: History, graph: Network, names: Names, layout: Layout | None = None) -> list[PageJob]:
+    """Every Markdown page the site gets from the knowledge base, in a fixed order; ``names``: how
+    changes name sources and profiles."""
     layout = layout or Layout()
     sections = Sections(kb, layout.url)
-    names = Names.of(kb)
 
     def profile_context(p: ProfileView) -> dict[str, object]:
         updated = history.last_changed(p.file)
@@ -253,8 +253,8 @@ def changes_context(kb: KnowledgeBase, history: History, names: Names) -> dict[s
 
 def linker(layout: Layout, page_path: str) -> event_map.Href:
     """Links from the built page ``page_path`` to other pages, for HTML that Markdown does not rewrite."""
-    here = layout.dest(page_path)
-    return lambda target: layout.relative(layout.url(target), here)
+    links = layout.links_from(page_path)
+    return lambda target: links(layout.url(target))
 
 
 def map_context(kb: KnowledgeBase, layout: Layout) -> dict[str, object]:
@@ -327,7 +327,8 @@ def render_site(
 def _render_site(kb: KnowledgeBase, env: jinja2.Environment, history: History, layout: Layout, pages_with: PageRenderer) -> Rendered:
     layout = layout or Layout()
     graph: Network = network(kb, layout.url)
-    pages = pages_with(env, kb, site_pages(kb, history, graph, layout))
+    naming = Names.of(kb)  # how the changes name sources and profiles
+    pages = pages_with(env, kb, site_pages(kb, history, graph, naming, layout))
     # Compact: the file is for the browser script (and people read all.json, which holds the same).
     files: dict[str, str | bytes] = {GRAPH_FILE: json.dumps(graph.as_json(), ensure_ascii=False, separators=(",", ":")) + "\n"}
     for p in kb.profiles.values():  # "Cite this page": a BibTeX, an RIS and a CSL-JSON file per profile
@@ -338,7 +339,7 @@ def _render_site(kb: KnowledgeBase, env: jinja2.Environment, history: History, l
 
     files[spelling.SCRIPT_FILE] = spelling.script()  # the spelling rules, for kb-names.js
     files[CARD_FILE] = card_png(layout.site_name, layout.site_url)  # og:image: one card for every page
-    files[FEED_FILE] = atom_feed(history, profile_files(kb), Names.of(kb), href, layout.site_url, layout.site_name)
+    files[FEED_FILE] = atom_feed(history, profile_files(kb), naming, href, layout.site_url, layout.site_name)
     taken = {layout.dest(path) for path in pages} | set(files)
     names = {
         layout.url(p.path): [p.model.name, *p.model.other_names, *(named_by(a.name, kb.publishers(a.cite)) for a in p.model.unconfirmed_names)]

@@ -690,21 +690,25 @@ def _claims(title: tuple[str, ...], old: list[dict[Any, Any]], new: list[dict[An
     return out
 
 
+def _optional(value: Any) -> str:
+    """``_words`` of what an old version may leave out: "" where it does."""
+    return "" if value is None else _words(value)
+
+
 def _number(value: dict[Any, Any]) -> tuple[str, str, str]:
     """A figure value's qualifier, number and upper end, as text (render formats them)."""
+    return (_optional(value.get("qualifier")), _optional(value.get("value")), _optional(value.get("max")))
 
-    def text(key: str) -> str:
-        got = value.get(key)
-        return "" if got is None else _words(got) if isinstance(got, str) else _words(repr(got))
 
-    return (text("qualifier"), text("value"), text("max"))
+def _figure_label(figure: dict[Any, Any]) -> str:
+    return _shown(figure.get("label")) or _shown(figure.get("id"))
 
 
 def _figures(old: Any, new: Any) -> list[Edit]:
     before, after = _by(_dicts(old), "id"), _by(_dicts(new), "id")
     out = []
     for figure_id, figure in after.items():
-        label = _shown(figure.get("label")) or _shown(figure.get("id"))
+        label = _figure_label(figure)
         values = _dicts(figure.get("values"))
         if figure_id not in before:
             out.append(Edit(ADDED, FIGURE, (label,), _sources(*values), count=len(values)))
@@ -715,7 +719,7 @@ def _figures(old: Any, new: Any) -> list[Edit]:
         was = {k: v for k, v in previous.items() if k != "values"}
         if rest != was:
             out.append(_revision(FIGURE, (label,), was, rest))
-    out += [Edit(REMOVED, FIGURE, (_shown(f.get("label")) or _shown(f.get("id")),)) for i, f in before.items() if i not in after]
+    out += [Edit(REMOVED, FIGURE, (_figure_label(f),)) for i, f in before.items() if i not in after]
     return out
 
 
@@ -728,22 +732,21 @@ def _values(label: str, old: list[dict[Any, Any]], new: list[dict[Any, Any]]) ->
     def same(value: dict[Any, Any]) -> tuple[tuple[str, ...], Hashable]:
         return (_sources(value), _key(value.get("category")))
 
+    def items(value: dict[Any, Any]) -> tuple[str, str]:
+        return (label, _optional(value.get("category")))
+
     out = []
     for value in added:
         match = next((r for r in removed if same(r) == same(value)), None)
         if match is None and len(added) == len(removed) == 1:
             match = removed[0]
-        items = (label, _words(value.get("category")) if value.get("category") is not None else "")
-        when = _words(value.get("as_of")) if value.get("as_of") is not None else ""
+        when = _optional(value.get("as_of"))
         if match is None:
-            out.append(Edit(ADDED, VALUE, items, _sources(value), value=_number(value), when=when))
+            out.append(Edit(ADDED, VALUE, items(value), _sources(value), value=_number(value), when=when))
             continue
         removed.remove(match)
-        out.append(_revision(VALUE, items, match, value, value=_number(value), was=_number(match), when=when))
-    for value in removed:
-        items = (label, _words(value.get("category")) if value.get("category") is not None else "")
-        when = _words(value.get("as_of")) if value.get("as_of") is not None else ""
-        out.append(Edit(REMOVED, VALUE, items, _sources(value), value=_number(value), when=when))
+        out.append(_revision(VALUE, items(value), match, value, value=_number(value), was=_number(match), when=when))
+    out += [Edit(REMOVED, VALUE, items(v), _sources(v), value=_number(v), when=_optional(v.get("as_of"))) for v in removed]
     return out
 
 

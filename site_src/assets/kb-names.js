@@ -96,8 +96,22 @@
     };
   }
 
+  /* A word a romanisation writes or leaves out between the parts of a name ("e" of
+     "Tehreek-e-Taliban", "al" of "al-Muhajir"): its spelling key is empty (model/spelling.py). */
+  function connector(word) {
+    return word !== undefined && spellingKey(word) === "";
+  }
+
+  /* The connector hyphened to the end of `text` ("… al-", before "Muhajir"), as written; else "". */
+  var HYPHENED = /(?:^|[^\p{L}\p{N}])(\p{L}+)[\-\u2010\u2011]$/u;
+  function connectorBefore(text) {
+    var found = HYPHENED.exec(text.slice(-8));
+    return found && connector(found[1]) ? found[1] : "";
+  }
+
   scope.KhorasanNames = {
     fold: fold, words: words, nameKey: nameKey, spokenName: spokenName,
-    spellingKey: spellingKey, spellingKeys: spellingKeys, finder: finder
+    spellingKey: spellingKey, spellingKeys: spellingKeys, finder: finder,
+    connector: connector, connectorBefore: connectorBefore
   };
 })(typeof self !== "undefined" ? self : this);

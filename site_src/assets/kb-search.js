@@ -214,20 +214,16 @@ function found(text, terms, m) {
 /* Words marked one after the other read as one mark: across spaces, as on the page Material
    highlights, and across the hyphens and connectors of a hyphenated name, so that a hyphenated query
    highlights whole ("Tehreek-e-Taliban" marks "Tehrik-i-Taliban", issue 26); a connector hyphened to
-   a marked word ("al-Muhajir") is part of it. kb-highlight.js does the same on the page opened. */
+   a marked word ("al-Muhajir") is part of it. khorasan.js does the same on the page opened. */
 var GAP = /^[\s\-\u2010\u2011]+(?:(\p{L}+)[\s\-\u2010\u2011]+)?$/u;
-var LEADING = /(?:^|[^\p{L}\p{N}])(\p{L}+)[\-\u2010\u2011]$/u;
-
-function connector(word) {
-  return word !== undefined && spellingKey(word) === "";
-}
+var connector = KhorasanNames.connector;
 
 function joined(text, spans) {
   var out = [];
   spans.forEach(function (span) {
     var start = span[0];
-    var before = LEADING.exec(text.slice(Math.max(0, start - 8), start));
-    if (before && connector(before[1])) start -= before[1].length + 1;
+    var lead = KhorasanNames.connectorBefore(text.slice(0, start));
+    if (lead) start -= lead.length + 1;
     var last = out[out.length - 1];
     var gap = last ? GAP.exec(text.slice(last[1], start)) : null;
     if (last && (last[1] >= start || (gap && (gap[1] === undefined || connector(gap[1]))))) last[1] = Math.max(last[1], span[1]);

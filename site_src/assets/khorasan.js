@@ -109,18 +109,17 @@
      hyphened to a marked word ("al-Muhajir") is marked with it: a hyphenated query highlights whole
      (issue 26). */
   var GAP = /^[\s\-\u2010\u2011]*[\-\u2010\u2011][\s\-\u2010\u2011]*$|^[\s\-\u2010\u2011]+(\p{L}+)[\s\-\u2010\u2011]+$/u;
-  var LEADING = /(?:^|[^\p{L}\p{N}])(\p{L}+)[\-\u2010\u2011]$/u;
 
   function connector(word) {
-    return word !== undefined && window.KhorasanNames !== undefined && window.KhorasanNames.spellingKey(word) === "";
+    return window.KhorasanNames !== undefined && window.KhorasanNames.connector(word);
   }
 
   function joinMarks(root) {
     Array.prototype.forEach.call(root.querySelectorAll("mark[data-md-highlight]"), function (mark) {
       if (!mark.isConnected) return; // joined into the one before it
       var before = mark.previousSibling;
-      var lead = before && before.nodeType === 3 ? LEADING.exec(before.data.slice(-8)) : null;
-      if (lead && connector(lead[1])) mark.insertBefore(before.splitText(before.data.length - lead[1].length - 1), mark.firstChild);
+      var lead = before && before.nodeType === 3 && window.KhorasanNames ? window.KhorasanNames.connectorBefore(before.data) : "";
+      if (lead) mark.insertBefore(before.splitText(before.data.length - lead.length - 1), mark.firstChild);
       for (;;) {
         var gap = mark.nextSibling, next = gap && gap.nextSibling;
         if (!gap || gap.nodeType !== 3 || !next || next.nodeName !== "MARK" || !next.hasAttribute("data-md-highlight")) return;
