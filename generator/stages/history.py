@@ -94,7 +94,7 @@ def _kept(char: str) -> bool:
     code = ord(char)
     if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
         return False
-    return unicodedata.category(char) not in ("Cc", "Cs")
+    return unicodedata.category(char) not in ("Cc", "Cs", "Cn", "Co")  # controls, surrogates, unassigned, private use
 
 
 def clean(text: str, limit: int) -> str:
